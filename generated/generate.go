@@ -1,0 +1,5 @@
+// Package generated is a typed client for the Certificates operations of
+// OpenAI's Admin API, generated from openapi/certificates.yaml.
+package generated
+
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config ../openapi/client.cfg.yaml ../openapi/certificates.yaml
