@@ -1,0 +1,38 @@
+# Every tool runs through `go run` at the version go.mod pins (see tools.go), so
+# a fresh clone needs nothing but Go.
+GO        ?= go
+GINKGO    := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
+REPORTS   ?= reports
+ACTIONLINT_VERSION := v1.7.12
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: generate
+generate: ## Regenerate generated/*.gen.go and the emulator's server from openapi/.
+	$(GO) generate ./...
+
+.PHONY: generate-check
+generate-check: generate ## Regenerate; fail on any changed or new generated file.
+	@changed=$$(git status --porcelain --untracked-files=all | awk '{print $$NF}' | grep '\.gen\.go$$' || true); \
+	if [ -n "$$changed" ]; then \
+		git --no-pager diff -- $$changed; \
+		echo "stale or new generated files (run 'make generate' and commit them):" >&2; \
+		echo "$$changed" >&2; exit 1; \
+	fi
+
+.PHONY: lint
+lint: ## go vet, staticcheck and actionlint over the workflows.
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck ./...
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
+.PHONY: unit
+unit: ## Unit tests of the main module with the race detector.
+	$(GO) test -race ./...
+
+.PHONY: test
+test: generate-check lint unit ## Everything: generation check, lint and every test.
