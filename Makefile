@@ -4,6 +4,8 @@ GO        ?= go
 GINKGO    := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 REPORTS   ?= reports
 ACTIONLINT_VERSION := v1.7.12
+# The main module and the nested ones that keep heavy dependencies away from it.
+MODULES   := . contract/bench openapi/drift
 
 .DEFAULT_GOAL := help
 
@@ -23,6 +25,10 @@ generate-check: generate ## Regenerate; fail on any changed or new generated fil
 		echo "stale or new generated files (run 'make generate' and commit them):" >&2; \
 		echo "$$changed" >&2; exit 1; \
 	fi
+
+.PHONY: tidy-check
+tidy-check: ## Fail when a go.mod or go.sum is not tidy.
+	@for m in $(MODULES); do (cd $$m && $(GO) mod tidy -diff) || exit 1; done
 
 .PHONY: lint
 lint: ## go vet, staticcheck and actionlint over the workflows.
