@@ -1,0 +1,236 @@
+package generated
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// retryPolicy says when and how long to wait before trying again. The
+// defaults follow the official SDKs: 2 retries, backoff from 0.5 s doubling
+// to at most 8 s, a server-given wait honoured up to 60 s.
+//
+// Retried: connection errors, attempt timeouts, 408, 429 and 5xx. Not
+// retried: 409. The official SDKs retry it because other OpenAI endpoints use
+// 409 for a transient lock timeout, but the fragment declares no 409 for any
+// certificate operation and the emulator never sends one; a 409 here would be
+// outside the contract, and retrying would hide that instead of reporting it.
+type retryPolicy struct {
+	maxRetries    int
+	initial, max  time.Duration
+	maxRetryAfter time.Duration
+	// unsafeToo retries requests that may change state twice (uploads) under
+	// the same rules as the rest.
+	unsafeToo bool
+}
+
+var defaultRetryPolicy = retryPolicy{
+	maxRetries:    2,
+	initial:       500 * time.Millisecond,
+	max:           8 * time.Second,
+	maxRetryAfter: 60 * time.Second,
+}
+
+type idempotentKey struct{}
+
+// idempotent marks a POST whose repetition changes nothing more, so the
+// retrying doer treats it like a GET.
+func idempotent(ctx context.Context) context.Context {
+	return context.WithValue(ctx, idempotentKey{}, true)
+}
+
+func isIdempotent(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	marked, _ := req.Context().Value(idempotentKey{}).(bool)
+	return marked
+}
+
+// retryDoer is the [HttpRequestDoer] under every [AdminClient]. It sits
+// between the generated client and the caller's doer, so each attempt is a
+// fresh send of the request the generated code built.
+type retryDoer struct {
+	next    HttpRequestDoer
+	policy  retryPolicy
+	timeout time.Duration
+	sleep   func(context.Context, time.Duration) error
+	logger  *slog.Logger
+}
+
+func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	safe := d.policy.unsafeToo || isIdempotent(req)
+	// A body without GetBody was consumed by the first attempt and cannot be
+	// sent again; the generated builders always set GetBody.
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	for attempt := 0; ; attempt++ {
+		send := req
+		if attempt > 0 {
+			send = req.Clone(ctx)
+			if req.GetBody != nil {
+				body, err := req.GetBody()
+				if err != nil {
+					return nil, fmt.Errorf("certcontract: rewinding request body: %w", err)
+				}
+				send.Body = body
+			}
+		}
+		rsp, err := d.attempt(send)
+		if ctx.Err() != nil || !replayable || attempt >= d.policy.maxRetries {
+			return rsp, err
+		}
+		wait, retry := d.decide(safe, rsp, err, attempt)
+		if !retry {
+			return rsp, err
+		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			// Waiting would outlive the caller; report what happened now.
+			return rsp, err
+		}
+		outcome := d.outcome(rsp, err)
+		if rsp != nil {
+			_, _ = io.CopyN(io.Discard, rsp.Body, maxErrorBody)
+			_ = rsp.Body.Close()
+		}
+		if d.logger != nil {
+			d.logger.LogAttrs(ctx, slog.LevelWarn, "certcontract: retrying",
+				slog.String("method", req.Method), slog.String("path", req.URL.Path),
+				slog.Int("attempt", attempt+1), outcome, slog.Duration("wait", wait))
+		}
+		if serr := d.sleep(ctx, wait); serr != nil {
+			if err != nil {
+				return nil, fmt.Errorf("certcontract: %s %s: %w while waiting to retry after: %w", req.Method, req.URL.Path, serr, err)
+			}
+			return nil, fmt.Errorf("certcontract: %s %s: %w while waiting to retry after status %d", req.Method, req.URL.Path, serr, rsp.StatusCode)
+		}
+	}
+}
+
+// attempt sends once, bounded by the per-attempt timeout. The timeout stays
+// armed while the caller reads the body and is released when it closes it.
+func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
+	if d.timeout <= 0 {
+		return d.next.Do(req)
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), d.timeout)
+	rsp, err := d.next.Do(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	rsp.Body = &cancelOnClose{ReadCloser: rsp.Body, cancel: cancel}
+	return rsp, nil
+}
+
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// decide says whether a failed attempt is retried and after how long.
+func (d *retryDoer) decide(safe bool, rsp *http.Response, err error, attempt int) (time.Duration, bool) {
+	if err != nil {
+		var verify *tls.CertificateVerificationError
+		if errors.As(err, &verify) {
+			return 0, false // the same certificate fails the same way
+		}
+		if !safe && !neverSent(err) {
+			return 0, false
+		}
+		return d.backoff(attempt), true
+	}
+	switch s := rsp.StatusCode; {
+	case s == http.StatusTooManyRequests:
+		// A 429 is refused before any work is done, so even an upload
+		// can be sent again.
+	case s == http.StatusRequestTimeout, s >= 500 && s <= 599:
+		if !safe {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	if ra := retryAfter(rsp.Header, time.Now()); ra > 0 {
+		return ra, ra <= d.policy.maxRetryAfter
+	}
+	return d.backoff(attempt), true
+}
+
+// backoff is initial·2^attempt, capped, minus up to 25 % jitter.
+func (d *retryDoer) backoff(attempt int) time.Duration {
+	wait := d.policy.max
+	if attempt < 30 {
+		wait = min(d.policy.initial<<attempt, d.policy.max)
+	}
+	return time.Duration(float64(wait) * (1 - 0.25*rand.Float64()))
+}
+
+// neverSent reports whether the request provably never reached the server:
+// no connection (to it or to the proxy in front of it) could be opened.
+func neverSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect") {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+func (d *retryDoer) outcome(rsp *http.Response, err error) slog.Attr {
+	if err != nil {
+		return slog.String("error", err.Error())
+	}
+	return slog.Int("status", rsp.StatusCode)
+}
+
+// retryAfter reads how long the server asked to wait: retry-after-ms
+// (milliseconds, what OpenAI sends), else Retry-After as seconds or as an
+// HTTP date. Zero when absent, unreadable or already past.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	if v := h.Get("Retry-After-Ms"); v != "" {
+		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 && ms < 1e12 {
+			return time.Duration(ms * float64(time.Millisecond))
+		}
+	}
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseFloat(v, 64); err == nil {
+		if s > 0 && s < 1e9 {
+			return time.Duration(s * float64(time.Second))
+		}
+		return 0
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
