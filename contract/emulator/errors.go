@@ -1,0 +1,86 @@
+package emulator
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+)
+
+// Error types and codes as the live API spells them.
+const (
+	typeInvalidRequest = "invalid_request_error"
+	typeRateLimit      = "requests"
+	typeServer         = "server_error"
+
+	codeInvalidAPIKey     = "invalid_api_key"
+	codeNotFound          = "not_found"
+	codeLimitReached      = "certificate_limit_reached"
+	codeCertificateActive = "certificate_active"
+	codeRateLimit         = "rate_limit_exceeded"
+	codeTooLarge          = "request_too_large"
+	codeUnsupportedMedia  = "unsupported_media_type"
+)
+
+// apiError is one error answer: a status and the OpenAI error body.
+type apiError struct {
+	status     int
+	message    string
+	typ        string
+	param      string // empty: null
+	code       string // empty: null
+	retryAfter int    // seconds; 0: no Retry-After header
+}
+
+func badRequest(param, code, message string) *apiError {
+	return &apiError{status: http.StatusBadRequest, typ: typeInvalidRequest, param: param, code: code, message: message}
+}
+
+func notFound(param, message string) *apiError {
+	return &apiError{status: http.StatusNotFound, typ: typeInvalidRequest, param: param, code: codeNotFound, message: message}
+}
+
+func (e *apiError) Error() string { return e.message }
+
+func (e *apiError) write(w http.ResponseWriter) {
+	body := ErrorResponse{Error: Error{Message: e.message, Type: e.typ}}
+	if e.param != "" {
+		body.Error.Param = &e.param
+	}
+	if e.code != "" {
+		body.Error.Code = &e.code
+	}
+	if e.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.retryAfter))
+	}
+	writeJSON(w, e.status, body)
+}
+
+// writeParamError answers the generated wrapper's parameter errors. Validation
+// runs first and refuses the same inputs, so this is a second line only.
+func writeParamError(w http.ResponseWriter, _ *http.Request, err error) {
+	var param string
+	var format *InvalidParamFormatError
+	var required *RequiredParamError
+	switch {
+	case errors.As(err, &format):
+		param = format.ParamName
+	case errors.As(err, &required):
+		param = required.ParamName
+	}
+	badRequest(param, "", err.Error()).write(w)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		// Every value written is a generated model, which always marshals.
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)+1))
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}

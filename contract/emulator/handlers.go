@@ -1,0 +1,276 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// handlers implements the generated ServerInterface. By the time a method
+// runs, the key, the faults and the request's shape have all been checked, so
+// a handler only applies the business rules.
+type handlers struct{ s *Server }
+
+var _ ServerInterface = handlers{}
+
+const defaultLimit = 20
+
+func (h handlers) ListOrganizationCertificates(w http.ResponseWriter, r *http.Request, params ListOrganizationCertificatesParams) {
+	p, apiErr := organizationOf(r).list(scope{}, h.listOptions(params.After, params.Limit, (*string)(params.Order)))
+	if apiErr != nil {
+		apiErr.write(w)
+		return
+	}
+	resp := ListCertificatesResponse{Object: ListCertificatesResponseObjectList, HasMore: p.hasMore, Data: make([]OrganizationCertificate, len(p.items))}
+	for i, v := range p.items {
+		resp.Data[i] = v.organizationItem()
+	}
+	resp.FirstId, resp.LastId = pageBounds(p)
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (h handlers) ListProjectCertificates(w http.ResponseWriter, r *http.Request, projectID ProjectID, params ListProjectCertificatesParams) {
+	org := organizationOf(r)
+	if apiErr := org.knownProject(projectID); apiErr != nil {
+		apiErr.write(w)
+		return
+	}
+	p, apiErr := org.list(scope{projectID}, h.listOptions(params.After, params.Limit, (*string)(params.Order)))
+	if apiErr != nil {
+		apiErr.write(w)
+		return
+	}
+	resp := ListProjectCertificatesResponse{Object: ListProjectCertificatesResponseObjectList, HasMore: p.hasMore, Data: make([]OrganizationProjectCertificate, len(p.items))}
+	for i, v := range p.items {
+		resp.Data[i] = v.projectItem()
+	}
+	resp.FirstId, resp.LastId = pageBounds(p)
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (h handlers) listOptions(after *string, limit *int, order *string) listOptions {
+	opt := listOptions{
+		limit:             defaultLimit,
+		desc:              true,
+		ignoreLimit:       h.s.mutated(MutationIgnoreLimit),
+		repeatAfterCursor: h.s.mutated(MutationRepeatAcrossPages),
+	}
+	if after != nil {
+		opt.after = *after
+	}
+	if limit != nil {
+		opt.limit = *limit
+	}
+	if order != nil {
+		opt.desc = *order == "desc"
+	}
+	return opt
+}
+
+func pageBounds(p page) (first, last *string) {
+	if len(p.items) == 0 {
+		return nil, nil
+	}
+	return &p.items[0].id, &p.items[len(p.items)-1].id
+}
+
+func (h handlers) UploadCertificate(w http.ResponseWriter, r *http.Request) {
+	var req UploadCertificateRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	now := time.Now()
+	parsed, apiErr := parseCertificatePEM(req.Certificate, now)
+	if apiErr != nil {
+		apiErr.write(w)
+		return
+	}
+	c := newCertificate(req.Certificate, req.Name, parsed.NotBefore, parsed.NotAfter, now)
+	v, apiErr := organizationOf(r).add(c, h.s.mutated(MutationActiveAfterUpload))
+	if apiErr != nil {
+		apiErr.write(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, h.single(v, false))
+}
+
+func (h handlers) GetCertificate(w http.ResponseWriter, r *http.Request, certificateID CertificateID, params GetCertificateParams) {
+	withContent, apiErr := includeContent(r, params)
+	if apiErr != nil {
+		apiErr.write(w)
+		return
+	}
+	v, apiErr := organizationOf(r).get(certificateID)
+	if apiErr != nil && h.s.mutated(MutationFoundUnknownID) {
+		now := time.Now().Unix()
+		v, apiErr = certView{id: certificateID, createdAt: now, validAt: now, expiresAt: now + 365*24*3600}, nil
+	}
+	if apiErr != nil {
+		apiErr.write(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, h.single(v, withContent))
+}
+
+// includeContent reads include[]=content, and also the unbracketed
+// include=content that a plain OpenAPI form serializer sends.
+func includeContent(r *http.Request, params GetCertificateParams) (bool, *apiError) {
+	with := false
+	if params.Include != nil {
+		for _, v := range *params.Include {
+			with = with || v == GetCertificateParamsIncludeContent
+		}
+	}
+	for _, v := range r.URL.Query()["include"] {
+		if v != string(GetCertificateParamsIncludeContent) {
+			return false, badRequest("include", "", fmt.Sprintf("Invalid 'include': %q is not one of [content].", v))
+		}
+		with = true
+	}
+	return with, nil
+}
+
+func (h handlers) ModifyCertificate(w http.ResponseWriter, r *http.Request, certificateID CertificateID) {
+	var req ModifyCertificateRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	v, apiErr := organizationOf(r).rename(certificateID, req.Name)
+	if apiErr != nil {
+		apiErr.write(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, h.single(v, false))
+}
+
+func (h handlers) DeleteCertificate(w http.ResponseWriter, r *http.Request, certificateID CertificateID) {
+	if apiErr := organizationOf(r).remove(certificateID, h.s.mutated(MutationDeleteActive)); apiErr != nil {
+		apiErr.write(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, DeleteCertificateResponse{Id: certificateID, Object: DeleteCertificateResponseObjectCertificateDeleted})
+}
+
+func (h handlers) ActivateOrganizationCertificates(w http.ResponseWriter, r *http.Request) {
+	if views, ok := h.toggle(w, r, scope{}, true); ok {
+		writeJSON(w, http.StatusOK, OrganizationCertificateActivationResponse{
+			Object: OrganizationCertificateActivationResponseObjectOrganizationCertificateActivation, Data: organizationItems(views)})
+	}
+}
+
+func (h handlers) DeactivateOrganizationCertificates(w http.ResponseWriter, r *http.Request) {
+	if views, ok := h.toggle(w, r, scope{}, false); ok {
+		writeJSON(w, http.StatusOK, OrganizationCertificateDeactivationResponse{
+			Object: OrganizationCertificateDeactivationResponseObjectOrganizationCertificateDeactivation, Data: organizationItems(views)})
+	}
+}
+
+func (h handlers) ActivateProjectCertificates(w http.ResponseWriter, r *http.Request, projectID ProjectID) {
+	if views, ok := h.toggle(w, r, scope{projectID}, true); ok {
+		writeJSON(w, http.StatusOK, OrganizationProjectCertificateActivationResponse{
+			Object: OrganizationProjectCertificateActivationResponseObjectOrganizationProjectCertificateActivation, Data: projectItems(views)})
+	}
+}
+
+func (h handlers) DeactivateProjectCertificates(w http.ResponseWriter, r *http.Request, projectID ProjectID) {
+	if views, ok := h.toggle(w, r, scope{projectID}, false); ok {
+		writeJSON(w, http.StatusOK, OrganizationProjectCertificateDeactivationResponse{
+			Object: OrganizationProjectCertificateDeactivationResponseObjectOrganizationProjectCertificateDeactivation, Data: projectItems(views)})
+	}
+}
+
+// toggle runs one activation or deactivation and answers its errors itself.
+func (h handlers) toggle(w http.ResponseWriter, r *http.Request, sc scope, active bool) ([]certView, bool) {
+	org := organizationOf(r)
+	if sc.project != "" {
+		if apiErr := org.knownProject(sc.project); apiErr != nil {
+			apiErr.write(w)
+			return nil, false
+		}
+	}
+	var req ToggleCertificatesRequest
+	if !decodeBody(w, r, &req) {
+		return nil, false
+	}
+	views, apiErr := org.toggle(sc, req.CertificateIds, active, h.s.mutated(MutationNonAtomicToggle))
+	if apiErr != nil {
+		apiErr.write(w)
+		return nil, false
+	}
+	return views, true
+}
+
+func (org *organization) knownProject(id string) *apiError {
+	if !org.projects[id] {
+		return notFound("project_id", fmt.Sprintf("No project with id %s in this organization.", id))
+	}
+	return nil
+}
+
+// decodeBody reads a body validation has already accepted; a failure here
+// would be a disagreement between the fragment and the generated types, still
+// a client-facing 400 rather than a 500.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		badRequest("", "", "We could not parse the JSON body of your request: "+err.Error()).write(w)
+		return false
+	}
+	return true
+}
+
+// single is the shape of upload, get and modify: object certificate, no active.
+func (h handlers) single(v certView, withContent bool) Certificate {
+	c := Certificate{
+		Object:             CertificateObjectCertificate,
+		Id:                 v.id,
+		Name:               v.name,
+		CreatedAt:          v.createdAt,
+		CertificateDetails: CertificateDetails{ValidAt: &v.validAt, ExpiresAt: &v.expiresAt},
+	}
+	if withContent {
+		c.CertificateDetails.Content = &v.content
+	}
+	if h.s.mutated(MutationWrongObject) {
+		c.Object = CertificateObjectOrganizationCertificate
+	}
+	return c
+}
+
+func (v certView) organizationItem() OrganizationCertificate {
+	return OrganizationCertificate{
+		Object:             OrganizationCertificateObjectOrganizationCertificate,
+		Id:                 v.id,
+		Name:               v.name,
+		CreatedAt:          v.createdAt,
+		CertificateDetails: ScopedCertificateDetails{ValidAt: &v.validAt, ExpiresAt: &v.expiresAt},
+		Active:             v.active,
+	}
+}
+
+func (v certView) projectItem() OrganizationProjectCertificate {
+	return OrganizationProjectCertificate{
+		Object:             OrganizationProjectCertificateObjectOrganizationProjectCertificate,
+		Id:                 v.id,
+		Name:               v.name,
+		CreatedAt:          v.createdAt,
+		CertificateDetails: ScopedCertificateDetails{ValidAt: &v.validAt, ExpiresAt: &v.expiresAt},
+		Active:             v.active,
+	}
+}
+
+func organizationItems(views []certView) []OrganizationCertificate {
+	items := make([]OrganizationCertificate, len(views))
+	for i, v := range views {
+		items[i] = v.organizationItem()
+	}
+	return items
+}
+
+func projectItems(views []certView) []OrganizationProjectCertificate {
+	items := make([]OrganizationProjectCertificate, len(views))
+	for i, v := range views {
+		items[i] = v.projectItem()
+	}
+	return items
+}

@@ -1,0 +1,48 @@
+package emulator
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"time"
+)
+
+// Published limits of an uploaded CA certificate.
+const (
+	maxPEMBytes     = 16 << 10
+	minRemainingTTL = 24 * time.Hour
+)
+
+// parseCertificatePEM accepts exactly one CERTIFICATE block that x509 can
+// parse, under 16 KiB, still valid a day from now. Anything else is refused
+// with a message saying which rule it broke.
+func parseCertificatePEM(content string, now time.Time) (*x509.Certificate, *apiError) {
+	refuse := func(message string) (*x509.Certificate, *apiError) {
+		return nil, badRequest("certificate", "", message)
+	}
+	if len(content) >= maxPEMBytes {
+		return refuse("The certificate must be smaller than 16 KB.")
+	}
+	data := bytes.TrimSpace([]byte(content))
+	if len(data) == 0 {
+		return refuse("The certificate is empty; send one PEM-encoded certificate.")
+	}
+	block, rest := pem.Decode(data)
+	if block == nil || !bytes.HasPrefix(data, []byte("-----BEGIN ")) {
+		return refuse("The certificate is not PEM-encoded; send one -----BEGIN CERTIFICATE----- block.")
+	}
+	if block.Type != "CERTIFICATE" {
+		return refuse("The PEM block is a " + block.Type + ", not a CERTIFICATE.")
+	}
+	if len(bytes.TrimSpace(rest)) > 0 {
+		return refuse("Send exactly one certificate: chains and extra PEM blocks or text are not accepted.")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return refuse("The certificate could not be parsed: " + err.Error() + ".")
+	}
+	if cert.NotAfter.Before(now.Add(minRemainingTTL)) {
+		return refuse("The certificate has expired or expires within one day.")
+	}
+	return cert, nil
+}

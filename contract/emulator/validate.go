@@ -1,0 +1,188 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/certcontract/certcontract/generated/spec"
+)
+
+// MaxBodyBytes is the largest request body accepted; a larger one gets 413.
+const MaxBodyBytes = 64 << 10
+
+// requestValidator checks requests against the fragment. The document is
+// loaded and the router built once; both are read-only afterwards, so one
+// validator serves every request concurrently.
+type requestValidator struct {
+	router  routers.Router
+	options *openapi3filter.Options
+}
+
+func newRequestValidator() (*requestValidator, error) {
+	doc, err := spec.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("emulator: loading the fragment: %w", err)
+	}
+	// Routes are matched on the path below BasePath, whatever host serves them.
+	doc.Servers = nil
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: routing the fragment: %w", err)
+	}
+	return &requestValidator{
+		router: router,
+		options: &openapi3filter.Options{
+			// The key was checked before validation runs.
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+			// Handlers apply the defaults; validation must not rewrite the request.
+			SkipSettingDefaults: true,
+		},
+	}, nil
+}
+
+// check refuses a request the fragment does not allow, answering with the
+// status and the param a client can act on. It returns the request with its
+// body ready to be read again by the handler.
+func (v *requestValidator) check(r *http.Request) (*http.Request, *apiError) {
+	rest, ok := strings.CutPrefix(r.URL.Path, BasePath)
+	if !ok || rest == "" {
+		return r, invalidURL(r)
+	}
+	routed := *r
+	u := *r.URL
+	u.Path, u.RawPath = rest, ""
+	routed.URL = &u
+	route, pathParams, err := v.router.FindRoute(&routed)
+	if err != nil {
+		return r, invalidURL(r)
+	}
+
+	var body []byte
+	if rb := route.Operation.RequestBody; rb != nil {
+		var apiErr *apiError
+		if body, apiErr = readJSONBody(r); apiErr != nil {
+			return r, apiErr
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+
+	input := &openapi3filter.RequestValidationInput{
+		Request:    r,
+		PathParams: pathParams,
+		Route:      route,
+		Options:    v.options,
+	}
+	if err := openapi3filter.ValidateRequest(context.WithoutCancel(r.Context()), input); err != nil {
+		return r, validationError(err)
+	}
+	if body != nil {
+		if apiErr := refuseUnknownFields(route, body); apiErr != nil {
+			return r, apiErr
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	return r, nil
+}
+
+func invalidURL(r *http.Request) *apiError {
+	return &apiError{status: http.StatusNotFound, typ: typeInvalidRequest,
+		message: fmt.Sprintf("Invalid URL (%s %s)", r.Method, r.URL.Path)}
+}
+
+// readJSONBody enforces the media type, the size cap and JSON syntax, so the
+// schema check only ever sees a well-formed document.
+func readJSONBody(r *http.Request) ([]byte, *apiError) {
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mediaType != "application/json" {
+		return nil, &apiError{status: http.StatusUnsupportedMediaType, typ: typeInvalidRequest, code: codeUnsupportedMedia,
+			message: "The request body must be JSON, sent with Content-Type: application/json."}
+	}
+	tooLarge := &apiError{status: http.StatusRequestEntityTooLarge, typ: typeInvalidRequest, code: codeTooLarge,
+		message: fmt.Sprintf("The request body is larger than %d bytes.", MaxBodyBytes)}
+	if r.ContentLength > MaxBodyBytes {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	if err != nil {
+		return nil, badRequest("", "", "The request body could not be read.")
+	}
+	if len(body) > MaxBodyBytes {
+		return nil, tooLarge
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, badRequest("", "", "A JSON request body is required.")
+	}
+	if !json.Valid(body) {
+		return nil, badRequest("", "", "We could not parse the JSON body of your request. Send valid JSON.")
+	}
+	return body, nil
+}
+
+// validationError turns kin-openapi's verdict into the error body, naming the
+// query parameter or the top-level body field at fault.
+func validationError(err error) *apiError {
+	var reqErr *openapi3filter.RequestError
+	if !errors.As(err, &reqErr) {
+		return badRequest("", "", err.Error())
+	}
+	param := ""
+	if reqErr.Parameter != nil {
+		// include[] is the wire name of include; clients know it as include.
+		param = strings.TrimSuffix(reqErr.Parameter.Name, "[]")
+	}
+	reason := reqErr.Reason
+	var schemaErr *openapi3.SchemaError
+	if errors.As(reqErr.Err, &schemaErr) {
+		if p := schemaErr.JSONPointer(); reqErr.RequestBody != nil && len(p) > 0 {
+			param = p[0]
+		}
+		if schemaErr.SchemaField == "required" {
+			return badRequest(param, "", fmt.Sprintf("Missing required parameter: '%s'.", param))
+		}
+		reason = schemaErr.Reason
+	} else if reqErr.Err != nil {
+		reason = reqErr.Err.Error()
+	}
+	if param == "" {
+		return badRequest("", "", fmt.Sprintf("Invalid request: %s.", reason))
+	}
+	return badRequest(param, "", fmt.Sprintf("Invalid '%s': %s.", param, reason))
+}
+
+// refuseUnknownFields refuses a body field the operation does not define: a
+// typo such as "nmae" must not be silently ignored.
+func refuseUnknownFields(route *routers.Route, body []byte) *apiError {
+	media := route.Operation.RequestBody.Value.Content.Get("application/json")
+	if media == nil || media.Schema == nil || media.Schema.Value == nil {
+		return nil
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		// Not an object: the schema check has refused it already.
+		return nil
+	}
+	var unknown []string
+	for name := range fields {
+		if _, ok := media.Schema.Value.Properties[name]; !ok {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	return badRequest(unknown[0], "", fmt.Sprintf("Unrecognized request argument supplied: %s", unknown[0]))
+}
