@@ -1,0 +1,219 @@
+package generated
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const testKey = "sk-admin-0123456789abcdefSECRET"
+
+// reply is one scripted answer of a test server.
+type reply struct {
+	status int
+	header map[string]string
+	body   string
+}
+
+const pageBody = `{"object":"list","data":[{"object":"organization.certificate","id":"cert_1","name":null,"active":false,"created_at":1,"certificate_details":{"valid_at":1,"expires_at":2}}],"first_id":"cert_1","last_id":"cert_1","has_more":false}`
+
+// scriptServer answers the n-th request (from 1) with script(n, r) and counts
+// requests. It serves only under /v1, as the real API does, so a client that
+// drops the base path gets a 404 instead of a pass.
+func scriptServer(t *testing.T, script func(n int, r *http.Request) reply) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var count atomic.Int32
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rp := script(int(count.Add(1)), r)
+		for k, v := range rp.header {
+			w.Header().Set(k, v)
+		}
+		if w.Header().Get("Content-Type") == "" {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(rp.status)
+		_, _ = w.Write([]byte(rp.body))
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/v1/", http.StripPrefix("/v1", h))
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	return ts, &count
+}
+
+// waits records the backoff waits instead of sleeping them, so retry tests
+// take milliseconds.
+type waits struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (w *waits) option() Option {
+	return func(s *settings) error {
+		s.sleep = func(ctx context.Context, d time.Duration) error {
+			w.mu.Lock()
+			w.d = append(w.d, d)
+			w.mu.Unlock()
+			return ctx.Err()
+		}
+		return nil
+	}
+}
+
+func (w *waits) get() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.d...)
+}
+
+func newTestClient(t *testing.T, ts *httptest.Server, opts ...Option) (*AdminClient, *waits) {
+	t.Helper()
+	w := &waits{}
+	c, err := New(append([]Option{WithAPIBaseURL(ts.URL + "/v1"), WithAdminKey(testKey), w.option()}, opts...)...)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c, w
+}
+
+func errorBody(code, param, message string) string {
+	return fmt.Sprintf(`{"error":{"message":%q,"type":"invalid_request_error","param":%q,"code":%q}}`, message, param, code)
+}
+
+func TestNew(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		opts    []Option
+		wantErr string // substring; empty means New succeeds
+	}{
+		{name: "key and base URL from options", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("https://example.test/v1")}},
+		{name: "key from OPENAI_ADMIN_KEY", env: map[string]string{"OPENAI_ADMIN_KEY": testKey}},
+		{name: "no key anywhere", wantErr: "pass WithAdminKey or set OPENAI_ADMIN_KEY"},
+		{name: "key with a line break", opts: []Option{WithAdminKey("sk-admin-a\r\nX: y")}, wantErr: "whitespace or control characters"},
+		{name: "base URL from OPENAI_BASE_URL refused when plain http to a remote host", env: map[string]string{"OPENAI_ADMIN_KEY": testKey, "OPENAI_BASE_URL": "http://api.example.test/v1"}, wantErr: "refusing plain http"},
+		{name: "plain http to a remote host allowed explicitly", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("http://api.example.test/v1"), WithInsecurePlainHTTP()}},
+		{name: "plain http to 127.0.0.1", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("http://127.0.0.1:8080/v1")}},
+		{name: "plain http to [::1]", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("http://[::1]:8080/v1")}},
+		{name: "plain http to localhost", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("http://localhost:8080/v1")}},
+		{name: "user information in the base URL", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("https://u:p@example.test/v1")}, wantErr: "user information"},
+		{name: "scheme other than http(s)", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("ftp://example.test/v1")}, wantErr: "scheme must be"},
+		{name: "no host", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("https:///v1")}, wantErr: "no host"},
+		{name: "negative retries", opts: []Option{WithAdminKey(testKey), WithMaxRetries(-1)}, wantErr: "negative count"},
+		{name: "backoff max below initial", opts: []Option{WithAdminKey(testKey), WithBackoff(time.Second, time.Millisecond)}, wantErr: "initial <= max"},
+		{name: "nil doer", opts: []Option{WithAdminKey(testKey), WithDoer(nil)}, wantErr: "nil doer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("OPENAI_ADMIN_KEY", "")
+			t.Setenv("OPENAI_BASE_URL", "")
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			c, err := New(tt.opts...)
+			if tt.wantErr == "" {
+				if err != nil || c == nil {
+					t.Fatalf("New() = %v, %v; want a client", c, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("New() error = %v; want one containing %q", err, tt.wantErr)
+			}
+			if strings.Contains(err.Error(), "sk-admin") {
+				t.Errorf("New() error %q quotes the key", err)
+			}
+		})
+	}
+}
+
+func TestDefaultBaseURL(t *testing.T) {
+	t.Setenv("OPENAI_BASE_URL", "")
+	c, err := New(WithAdminKey(testKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.api.ClientInterface.(*Client).Server; got != DefaultBaseURL+"/" {
+		t.Errorf("server = %q; want %q", got, DefaultBaseURL+"/")
+	}
+}
+
+func TestRequestHeaders(t *testing.T) {
+	var auth, ua string
+	ts, count := scriptServer(t, func(_ int, r *http.Request) reply {
+		auth, ua = r.Header.Get("Authorization"), r.Header.Get("User-Agent")
+		return reply{status: 200, body: pageBody}
+	})
+	c, _ := newTestClient(t, ts, WithUserAgent("billing-sync/1.4"))
+	if _, err := c.ListOrganizationCertificates(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if count.Load() != 1 {
+		t.Errorf("requests = %d; want 1", count.Load())
+	}
+	if want := "Bearer " + testKey; auth != want {
+		t.Errorf("Authorization = %q; want %q", auth, want)
+	}
+	if !strings.HasPrefix(ua, "billing-sync/1.4 certcontract/") {
+		t.Errorf("User-Agent = %q; want billing-sync/1.4 certcontract/<version>", ua)
+	}
+}
+
+// failingDoer stands for a caller's doer whose errors quote the request,
+// headers included.
+type failingDoer struct{}
+
+func (failingDoer) Do(req *http.Request) (*http.Response, error) {
+	return nil, fmt.Errorf("proxy said no to %v", req.Header)
+}
+
+func TestAdminKeyNeverShown(t *testing.T) {
+	// The server echoes the key back, as a careless proxy or API might.
+	ts, _ := scriptServer(t, func(n int, r *http.Request) reply {
+		switch r.URL.Path {
+		case "/organization/certificates/cert_json":
+			return reply{status: 401, body: errorBody("invalid_api_key", "", "Incorrect API key provided: "+r.Header.Get("Authorization"))}
+		case "/organization/certificates/cert_text":
+			return reply{status: 403, header: map[string]string{"Content-Type": "text/plain"}, body: "forbidden for " + r.Header.Get("Authorization")}
+		}
+		return reply{status: 500, body: errorBody("server_error", "", "key "+r.Header.Get("Authorization"))}
+	})
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _ := newTestClient(t, ts, WithLogger(logger))
+	viaDoer, err := New(WithAdminKey(testKey), WithAPIBaseURL(ts.URL+"/v1"), WithDoer(failingDoer{}), WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var shown []string
+	for _, err := range []error{
+		func() error { _, err := c.GetCertificate(t.Context(), "cert_json", nil); return err }(),
+		func() error { _, err := c.GetCertificate(t.Context(), "cert_text", nil); return err }(),
+		func() error { _, err := c.DeleteCertificate(t.Context(), "cert_500"); return err }(),
+		func() error { _, err := viaDoer.DeleteCertificate(t.Context(), "cert_x"); return err }(),
+	} {
+		if err == nil {
+			t.Fatal("call succeeded; want an error")
+		}
+		shown = append(shown, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
+	}
+	logger.Info("client", "client", c)
+	shown = append(shown, logs.String(), fmt.Sprintf("%v %+v %#v", c, c, c), fmt.Sprintf("%+v", *c))
+	if !strings.Contains(logs.String(), "certcontract: retrying") {
+		t.Errorf("no retry was logged: %s", logs.String())
+	}
+	for _, s := range shown {
+		if strings.Contains(s, "SECRET") {
+			t.Errorf("admin key shown in %q", s)
+		}
+	}
+}

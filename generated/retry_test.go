@@ -1,0 +1,408 @@
+package generated
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+type call func(ctx context.Context, c *AdminClient) error
+
+var (
+	listOrg = func(ctx context.Context, c *AdminClient) error {
+		_, err := c.ListOrganizationCertificates(ctx, nil)
+		return err
+	}
+	upload = func(ctx context.Context, c *AdminClient) error {
+		_, err := c.UploadCertificate(ctx, UploadCertificateRequest{Certificate: "-----BEGIN CERTIFICATE-----"})
+		return err
+	}
+	activateOrg = func(ctx context.Context, c *AdminClient) error {
+		_, err := c.ActivateOrganizationCertificates(ctx, ToggleCertificatesRequest{CertificateIds: []string{"cert_1"}})
+		return err
+	}
+	deactivateProject = func(ctx context.Context, c *AdminClient) error {
+		_, err := c.DeactivateProjectCertificates(ctx, "proj_1", ToggleCertificatesRequest{CertificateIds: []string{"cert_1"}})
+		return err
+	}
+	modify = func(ctx context.Context, c *AdminClient) error {
+		_, err := c.ModifyCertificate(ctx, "cert_1", ModifyCertificateRequest{})
+		return err
+	}
+	deleteCert = func(ctx context.Context, c *AdminClient) error {
+		_, err := c.DeleteCertificate(ctx, "cert_1")
+		return err
+	}
+)
+
+// okFor answers 200 with a body the operation at path decodes.
+func okFor(r *http.Request) reply {
+	switch {
+	case r.Method == http.MethodGet:
+		return reply{status: 200, body: pageBody}
+	case strings.HasSuffix(r.URL.Path, "activate"):
+		return reply{status: 200, body: `{"object":"organization.project.certificate.deactivation","data":[]}`}
+	case r.Method == http.MethodDelete:
+		return reply{status: 200, body: `{"object":"certificate.deleted","id":"cert_1"}`}
+	}
+	return reply{status: 200, body: `{"object":"certificate","id":"cert_1","name":null,"created_at":1,"certificate_details":{}}`}
+}
+
+func fail(status int, header map[string]string) func(n int, r *http.Request) reply {
+	return func(n int, _ *http.Request) reply {
+		return reply{status: status, header: header, body: errorBody("x", "", fmt.Sprintf("attempt %d", n))}
+	}
+}
+
+// thenOK answers with first for the first k requests, then succeeds.
+func thenOK(k int, first func(n int, r *http.Request) reply) func(n int, r *http.Request) reply {
+	return func(n int, r *http.Request) reply {
+		if n <= k {
+			return first(n, r)
+		}
+		return okFor(r)
+	}
+}
+
+func TestRetries(t *testing.T) {
+	date := func() string { return time.Now().Add(10 * time.Second).UTC().Format(http.TimeFormat) }
+	tests := []struct {
+		name         string
+		call         call
+		opts         []Option
+		script       func(n int, r *http.Request) reply
+		wantRequests int32
+		// wantWaits are the waits asked for; a backoff wait may be up to
+		// slack shorter because of jitter.
+		wantWaits   []time.Duration
+		slack       float64
+		wantStatus  int    // 0: the call succeeds
+		wantMessage string // of the APIError
+	}{
+		{name: "429 with Retry-After seconds is waited out", call: listOrg,
+			script: thenOK(1, fail(429, map[string]string{"Retry-After": "3"})), wantRequests: 2, wantWaits: []time.Duration{3 * time.Second}},
+		{name: "429 with retry-after-ms", call: listOrg,
+			script: thenOK(1, fail(429, map[string]string{"Retry-After-Ms": "1500", "Retry-After": "9"})), wantRequests: 2, wantWaits: []time.Duration{1500 * time.Millisecond}},
+		{name: "429 with Retry-After as an HTTP date", call: listOrg,
+			script:       thenOK(1, func(n int, _ *http.Request) reply { return reply{status: 429, header: map[string]string{"Retry-After": date()}, body: "{}"} }),
+			wantRequests: 2, wantWaits: []time.Duration{10 * time.Second}, slack: 0.15},
+		{name: "503 then success", call: listOrg,
+			script: thenOK(1, fail(503, map[string]string{"Retry-After": "1"})), wantRequests: 2, wantWaits: []time.Duration{time.Second}},
+		{name: "endless 500 gives up after 2 retries with the last error", call: listOrg,
+			script: fail(500, nil), wantRequests: 3, wantWaits: []time.Duration{500 * time.Millisecond, time.Second}, slack: 0.25,
+			wantStatus: 500, wantMessage: "attempt 3"},
+		{name: "configured retries and backoff, capped", call: listOrg, opts: []Option{WithMaxRetries(4), WithBackoff(time.Second, 3*time.Second)},
+			script: fail(502, nil), wantRequests: 5, wantWaits: []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second}, slack: 0.25,
+			wantStatus: 502, wantMessage: "attempt 5"},
+		{name: "retries off", call: listOrg, opts: []Option{WithMaxRetries(0)},
+			script: fail(503, nil), wantRequests: 1, wantStatus: 503},
+		{name: "408 is retried", call: listOrg,
+			script: thenOK(1, fail(408, nil)), wantRequests: 2, wantWaits: []time.Duration{500 * time.Millisecond}, slack: 0.25},
+		{name: "409 is not retried", call: listOrg,
+			script: fail(409, nil), wantRequests: 1, wantStatus: 409},
+		{name: "400 is not retried", call: listOrg,
+			script: fail(400, nil), wantRequests: 1, wantStatus: 400},
+		{name: "Retry-After beyond the cap is not waited", call: listOrg,
+			script: fail(429, map[string]string{"Retry-After": "120"}), wantRequests: 1, wantStatus: 429},
+		{name: "Retry-After within a raised cap is waited", call: listOrg, opts: []Option{WithMaxRetryAfter(5 * time.Minute)},
+			script: thenOK(1, fail(429, map[string]string{"Retry-After": "120"})), wantRequests: 2, wantWaits: []time.Duration{2 * time.Minute}},
+		{name: "upload is not retried on 500", call: upload,
+			script: fail(500, nil), wantRequests: 1, wantStatus: 500},
+		{name: "upload is not retried on 503", call: upload,
+			script: fail(503, map[string]string{"Retry-After": "1"}), wantRequests: 1, wantStatus: 503},
+		{name: "upload is retried on 429", call: upload,
+			script: thenOK(1, fail(429, map[string]string{"Retry-After": "2"})), wantRequests: 2, wantWaits: []time.Duration{2 * time.Second}},
+		{name: "upload is retried on 500 when the caller opts in", call: upload, opts: []Option{WithUploadRetries()},
+			script: fail(500, nil), wantRequests: 3, wantWaits: []time.Duration{500 * time.Millisecond, time.Second}, slack: 0.25, wantStatus: 500},
+		{name: "organization activate is retried on 500", call: activateOrg,
+			script: thenOK(2, fail(500, nil)), wantRequests: 3, wantWaits: []time.Duration{500 * time.Millisecond, time.Second}, slack: 0.25},
+		{name: "project deactivate is retried on 503", call: deactivateProject,
+			script: thenOK(1, fail(503, map[string]string{"Retry-After": "1"})), wantRequests: 2, wantWaits: []time.Duration{time.Second}},
+		{name: "rename is retried on 500", call: modify,
+			script: thenOK(1, fail(500, nil)), wantRequests: 2, wantWaits: []time.Duration{500 * time.Millisecond}, slack: 0.25},
+		{name: "delete is retried on 500", call: deleteCert,
+			script: thenOK(1, fail(500, nil)), wantRequests: 2, wantWaits: []time.Duration{500 * time.Millisecond}, slack: 0.25},
+		{name: "404 with an HTML body is not retried and keeps the page's text", call: listOrg,
+			script: func(int, *http.Request) reply {
+				return reply{status: 404, header: map[string]string{"Content-Type": "text/html"}, body: "<html>\n  <h1>Not Found</h1>\n</html>"}
+			},
+			wantRequests: 1, wantStatus: 404, wantMessage: "<html> <h1>Not Found</h1> </html>"},
+		{name: "502 with a text body is retried, then reported", call: listOrg,
+			script: func(int, *http.Request) reply {
+				return reply{status: 502, header: map[string]string{"Content-Type": "text/plain"}, body: "upstream connect error"}
+			},
+			wantRequests: 3, wantWaits: []time.Duration{500 * time.Millisecond, time.Second}, slack: 0.25, wantStatus: 502, wantMessage: "upstream connect error"},
+		{name: "500 with a JSON content type but a broken body", call: listOrg, opts: []Option{WithMaxRetries(0)},
+			script: func(int, *http.Request) reply { return reply{status: 500, body: `{"error": {"mess`} },
+			wantRequests: 1, wantStatus: 500, wantMessage: `{"error": {"mess`},
+		{name: "401 with an empty body", call: listOrg,
+			script: func(int, *http.Request) reply { return reply{status: 401} },
+			wantRequests: 1, wantStatus: 401, wantMessage: "empty response body"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, count := scriptServer(t, tt.script)
+			c, w := newTestClient(t, ts, tt.opts...)
+			err := tt.call(t.Context(), c)
+			if got := count.Load(); got != tt.wantRequests {
+				t.Errorf("requests = %d; want %d", got, tt.wantRequests)
+			}
+			got := w.get()
+			if len(got) != len(tt.wantWaits) {
+				t.Fatalf("waits = %v; want %v", got, tt.wantWaits)
+			}
+			for i, want := range tt.wantWaits {
+				if lo := time.Duration(float64(want) * (1 - tt.slack)); got[i] < lo || got[i] > want {
+					t.Errorf("wait %d = %v; want %v (at most %v shorter)", i, got[i], want, want-lo)
+				}
+			}
+			if tt.wantStatus == 0 {
+				if err != nil {
+					t.Fatalf("error = %v; want none", err)
+				}
+				return
+			}
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("error = %v; want an *APIError", err)
+			}
+			if apiErr.Status != tt.wantStatus || !strings.Contains(apiErr.Message, tt.wantMessage) {
+				t.Errorf("APIError = %+v; want status %d, message containing %q", apiErr, tt.wantStatus, tt.wantMessage)
+			}
+		})
+	}
+}
+
+func TestRetriedBodyIsSentAgain(t *testing.T) {
+	var mu sync.Mutex
+	var bodies []string
+	ts, _ := scriptServer(t, func(n int, r *http.Request) reply {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		mu.Unlock()
+		if n < 3 {
+			return fail(503, nil)(n, r)
+		}
+		return okFor(r)
+	})
+	c, _ := newTestClient(t, ts)
+	if err := activateOrg(t.Context(), c); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"certificate_ids":["cert_1"]}`
+	if len(bodies) != 3 || bodies[0] != want || bodies[1] != want || bodies[2] != want {
+		t.Errorf("bodies = %q; want %q three times", bodies, want)
+	}
+}
+
+// A body without GetBody is gone after the first attempt; sending the
+// request again would send an empty or partial body.
+func TestBodyThatCannotBeReplayedIsNotRetried(t *testing.T) {
+	ts, count := scriptServer(t, fail(503, nil))
+	d := &retryDoer{next: http.DefaultClient, policy: defaultRetryPolicy, sleep: func(context.Context, time.Duration) error { return nil }}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, ts.URL+"/v1/x", io.NopCloser(strings.NewReader("{}")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsp, err := d.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = rsp.Body.Close()
+	if rsp.StatusCode != 503 || count.Load() != 1 {
+		t.Errorf("status %d after %d requests; want 503 after 1", rsp.StatusCode, count.Load())
+	}
+}
+
+// deadDoer sends the first fail attempts to a port nobody listens on, so they
+// fail to connect for real, then lets requests through.
+type deadDoer struct {
+	dead     string
+	fail     int32
+	attempts atomic.Int32
+}
+
+func (d *deadDoer) Do(req *http.Request) (*http.Response, error) {
+	if d.attempts.Add(1) <= d.fail {
+		req = req.Clone(req.Context())
+		req.URL.Host = d.dead
+	}
+	return http.DefaultClient.Do(req)
+}
+
+func deadAddress(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return addr
+}
+
+func TestConnectionErrors(t *testing.T) {
+	tests := []struct {
+		name         string
+		call         call
+		refused      int32 // attempts that cannot connect
+		hangUp       bool  // the server reads the request, then closes the connection
+		wantAttempts int32
+		wantRequests int32 // that reached the server
+		wantErr      bool
+	}{
+		{name: "list is retried after connection refused", call: listOrg, refused: 2, wantAttempts: 3, wantRequests: 1},
+		{name: "upload is retried after connection refused: it never left", call: upload, refused: 1, wantAttempts: 2, wantRequests: 1},
+		{name: "connection refused every time gives up", call: listOrg, refused: 3, wantAttempts: 3, wantRequests: 0, wantErr: true},
+		{name: "list is retried after the server hangs up", call: listOrg, hangUp: true, wantAttempts: 3, wantRequests: 3, wantErr: true},
+		{name: "upload is not retried after the server hangs up: it may be stored", call: upload, hangUp: true, wantAttempts: 1, wantRequests: 1, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, count := scriptServer(t, func(n int, r *http.Request) reply { return okFor(r) })
+			if tt.hangUp {
+				ts.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					count.Add(1)
+					_, _ = io.ReadAll(r.Body)
+					conn, _, err := w.(http.Hijacker).Hijack()
+					if err == nil {
+						_ = conn.Close()
+					}
+				})
+			}
+			d := &deadDoer{dead: deadAddress(t), fail: tt.refused}
+			c, _ := newTestClient(t, ts, WithDoer(d))
+			err := tt.call(t.Context(), c)
+			if (err != nil) != tt.wantErr {
+				t.Errorf("error = %v; want error: %v", err, tt.wantErr)
+			}
+			if d.attempts.Load() != tt.wantAttempts || count.Load() != tt.wantRequests {
+				t.Errorf("attempts = %d, requests = %d; want %d and %d", d.attempts.Load(), count.Load(), tt.wantAttempts, tt.wantRequests)
+			}
+		})
+	}
+}
+
+// slowServer answers its first slow requests only after the client has gone.
+func slowServer(t *testing.T, slow int) (*AdminClient, *atomic.Int32, func(...Option) *AdminClient) {
+	ts, count := scriptServer(t, func(n int, r *http.Request) reply {
+		if n <= slow {
+			// Reading the body first lets the server notice the client
+			// hanging up.
+			_, _ = io.ReadAll(r.Body)
+			select {
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+		}
+		return okFor(r)
+	})
+	mk := func(opts ...Option) *AdminClient { c, _ := newTestClient(t, ts, opts...); return c }
+	return mk(), count, mk
+}
+
+func TestTimeouts(t *testing.T) {
+	t.Run("a response slower than the caller's deadline ends the call without retrying", func(t *testing.T) {
+		c, count, _ := slowServer(t, 100)
+		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+		defer cancel()
+		err := listOrg(ctx, c)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("error = %v; want context.DeadlineExceeded", err)
+		}
+		if count.Load() != 1 {
+			t.Errorf("requests = %d; want 1", count.Load())
+		}
+	})
+	t.Run("an attempt past its timeout is retried", func(t *testing.T) {
+		_, count, mk := slowServer(t, 1)
+		c := mk(WithAttemptTimeout(100 * time.Millisecond))
+		if err := listOrg(t.Context(), c); err != nil {
+			t.Fatal(err)
+		}
+		if count.Load() != 2 {
+			t.Errorf("requests = %d; want 2", count.Load())
+		}
+	})
+	t.Run("an upload past its attempt timeout is not retried", func(t *testing.T) {
+		_, count, mk := slowServer(t, 1)
+		c := mk(WithAttemptTimeout(100 * time.Millisecond))
+		if err := upload(t.Context(), c); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("error = %v; want context.DeadlineExceeded", err)
+		}
+		if count.Load() != 1 {
+			t.Errorf("requests = %d; want 1", count.Load())
+		}
+	})
+	t.Run("a wait that would outlive the caller's deadline is not started", func(t *testing.T) {
+		ts, count := scriptServer(t, fail(429, map[string]string{"Retry-After": "30"}))
+		c, w := newTestClient(t, ts)
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		if err := listOrg(ctx, c); !IsRateLimited(err) {
+			t.Errorf("error = %v; want the 429", err)
+		}
+		if count.Load() != 1 || len(w.get()) != 0 {
+			t.Errorf("requests = %d, waits = %v; want 1 and none", count.Load(), w.get())
+		}
+	})
+	t.Run("cancelling during the wait stops at once", func(t *testing.T) {
+		ts, count := scriptServer(t, fail(503, nil))
+		ctx, cancel := context.WithCancel(t.Context())
+		c, err := New(WithAPIBaseURL(ts.URL+"/v1"), WithAdminKey(testKey), func(s *settings) error {
+			s.sleep = func(ctx context.Context, d time.Duration) error {
+				cancel()
+				return sleepContext(ctx, time.Hour)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = listOrg(ctx, c)
+		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "status 503") {
+			t.Errorf("error = %v; want context.Canceled mentioning the 503", err)
+		}
+		if count.Load() != 1 {
+			t.Errorf("requests = %d; want 1", count.Load())
+		}
+	})
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 8, 21, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		header map[string]string
+		want   time.Duration
+	}{
+		{name: "none", want: 0},
+		{name: "seconds", header: map[string]string{"Retry-After": "2"}, want: 2 * time.Second},
+		{name: "fractional seconds", header: map[string]string{"Retry-After": "0.5"}, want: 500 * time.Millisecond},
+		{name: "milliseconds win over seconds", header: map[string]string{"Retry-After-Ms": "250", "Retry-After": "2"}, want: 250 * time.Millisecond},
+		{name: "HTTP date", header: map[string]string{"Retry-After": now.Add(90 * time.Second).Format(http.TimeFormat)}, want: 90 * time.Second},
+		{name: "HTTP date in the past", header: map[string]string{"Retry-After": now.Add(-time.Minute).Format(http.TimeFormat)}, want: 0},
+		{name: "zero", header: map[string]string{"Retry-After": "0"}, want: 0},
+		{name: "negative", header: map[string]string{"Retry-After": "-3"}, want: 0},
+		{name: "garbage", header: map[string]string{"Retry-After": "soon", "Retry-After-Ms": "later"}, want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			for k, v := range tt.header {
+				h.Set(k, v)
+			}
+			if got := retryAfter(h, now); got != tt.want {
+				t.Errorf("retryAfter = %v; want %v", got, tt.want)
+			}
+		})
+	}
+}
