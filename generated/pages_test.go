@@ -1,0 +1,190 @@
+package generated
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+)
+
+// listServer pages through cert_1..cert_<total> in ascending order. When
+// emptyLast is set, a page that ends exactly at the last certificate still
+// says has_more, so the walk has to fetch an empty last page, as an API that
+// does not look ahead would make it do.
+type listServer struct {
+	total     int
+	emptyLast bool
+	failAt    int  // answer 404 to this request (from 1); 0: never
+	noCursor  bool // say has_more without last_id
+
+	mu      sync.Mutex
+	queries []string
+}
+
+func (s *listServer) handle(n int, r *http.Request) reply {
+	s.mu.Lock()
+	s.queries = append(s.queries, r.URL.RawQuery)
+	s.mu.Unlock()
+	if n == s.failAt {
+		return reply{status: 404, body: errorBody("not_found", "project_id", "No such project")}
+	}
+	q := r.URL.Query()
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	if limit == 0 {
+		limit = 20
+	}
+	start := 0
+	if after := q.Get("after"); after != "" {
+		fmt.Sscanf(after, "cert_%d", &start)
+	}
+	object := "organization.certificate"
+	if r.URL.Path != "/organization/certificates" {
+		object = "organization.project.certificate"
+	}
+	page := map[string]any{"object": "list", "data": []any{}, "first_id": nil, "last_id": nil}
+	var data []any
+	for i := start + 1; i <= s.total && len(data) < limit; i++ {
+		data = append(data, map[string]any{"object": object, "id": fmt.Sprintf("cert_%d", i), "name": nil, "active": i%2 == 0, "created_at": i, "certificate_details": map[string]any{}})
+	}
+	end := start + len(data)
+	if len(data) > 0 {
+		page["data"], page["first_id"], page["last_id"] = data, fmt.Sprintf("cert_%d", start+1), fmt.Sprintf("cert_%d", end)
+	}
+	page["has_more"] = end < s.total || (s.emptyLast && len(data) > 0)
+	if s.noCursor {
+		page["last_id"] = nil
+	}
+	body, _ := json.Marshal(page)
+	return reply{status: 200, body: string(body)}
+}
+
+func ids[T any](seq func(func(T, error) bool), id func(T) string) ([]string, error) {
+	var got []string
+	for item, err := range seq {
+		if err != nil {
+			return got, err
+		}
+		got = append(got, id(item))
+	}
+	return got, nil
+}
+
+func TestAllOrganizationCertificates(t *testing.T) {
+	limit, asc := 2, ListOrganizationCertificatesParamsOrder("asc")
+	tests := []struct {
+		name        string
+		server      *listServer
+		wantIDs     []string
+		wantQueries []string
+		wantErr     bool
+	}{
+		{name: "pages end with has_more false", server: &listServer{total: 5},
+			wantIDs:     []string{"cert_1", "cert_2", "cert_3", "cert_4", "cert_5"},
+			wantQueries: []string{"limit=2&order=asc", "limit=2&after=cert_2&order=asc", "limit=2&after=cert_4&order=asc"}},
+		{name: "an empty last page ends the walk", server: &listServer{total: 4, emptyLast: true},
+			wantIDs:     []string{"cert_1", "cert_2", "cert_3", "cert_4"},
+			wantQueries: []string{"limit=2&order=asc", "limit=2&after=cert_2&order=asc", "limit=2&after=cert_4&order=asc"}},
+		{name: "no certificates at all", server: &listServer{total: 0},
+			wantQueries: []string{"limit=2&order=asc"}},
+		{name: "an error on the second page ends the walk with it", server: &listServer{total: 5, failAt: 2},
+			wantIDs:     []string{"cert_1", "cert_2"},
+			wantQueries: []string{"limit=2&order=asc", "limit=2&after=cert_2&order=asc"}, wantErr: true},
+		{name: "has_more without last_id is an error, not an endless loop", server: &listServer{total: 5, noCursor: true},
+			wantIDs:     []string{"cert_1", "cert_2"},
+			wantQueries: []string{"limit=2&order=asc"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, count := scriptServer(t, tt.server.handle)
+			c, _ := newTestClient(t, ts)
+			got, err := ids(c.AllOrganizationCertificates(t.Context(), &ListOrganizationCertificatesParams{Limit: &limit, Order: &asc}),
+				func(c OrganizationCertificate) string { return c.Id })
+			if (err != nil) != tt.wantErr {
+				t.Errorf("error = %v; want error: %v", err, tt.wantErr)
+			}
+			if !slices.Equal(got, tt.wantIDs) {
+				t.Errorf("ids = %v; want %v", got, tt.wantIDs)
+			}
+			if int(count.Load()) != len(tt.wantQueries) || !slices.Equal(tt.server.queries, tt.wantQueries) {
+				t.Errorf("%d requests with queries %q; want %q", count.Load(), tt.server.queries, tt.wantQueries)
+			}
+		})
+	}
+}
+
+func TestAllProjectCertificates(t *testing.T) {
+	server := listServer{total: 3}
+	ts, count := scriptServer(t, func(n int, r *http.Request) reply {
+		if r.URL.Path != "/organization/projects/proj_1/certificates" {
+			return reply{status: 404, body: errorBody("not_found", "", r.URL.Path)}
+		}
+		return server.handle(n, r)
+	})
+	c, _ := newTestClient(t, ts)
+	limit, after := 1, "cert_1"
+	got, err := ids(c.AllProjectCertificates(t.Context(), "proj_1", &ListProjectCertificatesParams{Limit: &limit, After: &after}),
+		func(c OrganizationProjectCertificate) string { return c.Id + "/" + string(c.Object) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"cert_2/organization.project.certificate", "cert_3/organization.project.certificate"}
+	if !slices.Equal(got, want) || count.Load() != 2 {
+		t.Errorf("ids = %v after %d requests; want %v after 2", got, count.Load(), want)
+	}
+}
+
+func TestAllStopsEarly(t *testing.T) {
+	limit := 2
+	params := &ListOrganizationCertificatesParams{Limit: &limit}
+	t.Run("break", func(t *testing.T) {
+		server := listServer{total: 10}
+		ts, count := scriptServer(t, server.handle)
+		c, _ := newTestClient(t, ts)
+		for cert, err := range c.AllOrganizationCertificates(t.Context(), params) {
+			if err != nil || cert.Id == "cert_2" {
+				break
+			}
+		}
+		if count.Load() != 1 {
+			t.Errorf("requests = %d; want 1", count.Load())
+		}
+	})
+	t.Run("context cancelled inside the loop", func(t *testing.T) {
+		server := listServer{total: 10}
+		ts, count := scriptServer(t, server.handle)
+		c, _ := newTestClient(t, ts)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		var seen []string
+		var last error
+		for cert, err := range c.AllOrganizationCertificates(ctx, params) {
+			if err != nil {
+				last = err
+				continue
+			}
+			seen = append(seen, cert.Id)
+			cancel()
+		}
+		if !errors.Is(last, context.Canceled) || len(seen) != 1 || count.Load() != 1 {
+			t.Errorf("seen %v, error %v after %d requests; want one certificate, context.Canceled, 1 request", seen, last, count.Load())
+		}
+	})
+	t.Run("context already done", func(t *testing.T) {
+		server := listServer{total: 10}
+		ts, count := scriptServer(t, server.handle)
+		c, _ := newTestClient(t, ts)
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		if _, err := ids(c.AllOrganizationCertificates(ctx, params), func(c OrganizationCertificate) string { return c.Id }); !errors.Is(err, context.Canceled) {
+			t.Errorf("error = %v; want context.Canceled", err)
+		}
+		if count.Load() != 0 {
+			t.Errorf("requests = %d; want 0", count.Load())
+		}
+	})
+}
