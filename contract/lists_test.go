@@ -1,0 +1,261 @@
+package contract_test
+
+import (
+	"context"
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/certcontract/certcontract/generated"
+)
+
+// Both lists page the same way, so the paging specs run against each through
+// one small abstraction.
+
+type query struct {
+	limit *int
+	after *string
+	order string // "" for the default
+}
+
+type page struct {
+	ids       []string
+	createdAt []int64
+	hasMore   bool
+	firstID   *string
+	lastID    *string
+	res       result
+}
+
+type listFunc func(ctx context.Context, o *org, q query) page
+
+func orgList(ctx context.Context, o *org, q query) page {
+	GinkgoHelper()
+	params := &generated.ListOrganizationCertificatesParams{Limit: q.limit, After: q.after}
+	if q.order != "" {
+		order := generated.ListOrganizationCertificatesParamsOrder(q.order)
+		params.Order = &order
+	}
+	res := must(o.ListOrganizationCertificatesWithResponse(ctx, params))
+	p := page{res: res}
+	if res.JSON200 != nil {
+		Expect(res.JSON200.Object).To(BeEquivalentTo("list"))
+		p.hasMore, p.firstID, p.lastID = res.JSON200.HasMore, res.JSON200.FirstId, res.JSON200.LastId
+		for _, c := range res.JSON200.Data {
+			p.ids = append(p.ids, c.Id)
+			p.createdAt = append(p.createdAt, c.CreatedAt)
+		}
+	}
+	return p
+}
+
+func projectList(ctx context.Context, o *org, q query) page {
+	GinkgoHelper()
+	params := &generated.ListProjectCertificatesParams{Limit: q.limit, After: q.after}
+	if q.order != "" {
+		order := generated.ListProjectCertificatesParamsOrder(q.order)
+		params.Order = &order
+	}
+	res := must(o.ListProjectCertificatesWithResponse(ctx, o.project(), params))
+	p := page{res: res}
+	if res.JSON200 != nil {
+		Expect(res.JSON200.Object).To(BeEquivalentTo("list"))
+		p.hasMore, p.firstID, p.lastID = res.JSON200.HasMore, res.JSON200.FirstId, res.JSON200.LastId
+		for _, c := range res.JSON200.Data {
+			p.ids = append(p.ids, c.Id)
+			p.createdAt = append(p.createdAt, c.CreatedAt)
+		}
+	}
+	return p
+}
+
+// expectConsistent checks what every non-empty page must say about itself.
+func (p page) expectConsistent() {
+	GinkgoHelper()
+	if len(p.ids) == 0 {
+		Expect(p.firstID).To(BeNil(), "first_id of an empty page")
+		Expect(p.lastID).To(BeNil(), "last_id of an empty page")
+		Expect(p.hasMore).To(BeFalse(), "has_more of an empty page")
+		return
+	}
+	Expect(p.firstID).To(HaveValue(Equal(p.ids[0])), "first_id")
+	Expect(p.lastID).To(HaveValue(Equal(p.ids[len(p.ids)-1])), "last_id")
+}
+
+// walk follows the cursor from the start to the end, checking every page.
+func walk(ctx context.Context, o *org, list listFunc, order string, limit int) []string {
+	GinkgoHelper()
+	var all []string
+	q := query{limit: &limit, order: order}
+	for range 1000 {
+		p := list(ctx, o, q)
+		expectStatus(p.res, http.StatusOK)
+		Expect(len(p.ids)).To(BeNumerically("<=", limit), "a page holds at most limit=%d items", limit)
+		p.expectConsistent()
+		all = append(all, p.ids...)
+		if !p.hasMore {
+			return all
+		}
+		Expect(p.ids).NotTo(BeEmpty(), "a page with has_more must not be empty")
+		q.after = p.lastID
+	}
+	Fail("the list did not end after 1000 pages")
+	return nil
+}
+
+// mine keeps, in list order, the ids that are in want.
+func mine(all []string, want []string) []string {
+	var out []string
+	for _, id := range all {
+		for _, w := range want {
+			if id == w {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+func reversed(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[len(s)-1-i] = v
+	}
+	return out
+}
+
+var lists = []TableEntry{
+	Entry("organization list", listFunc(orgList)),
+	Entry("project list", listFunc(projectList)),
+}
+
+var _ = Describe("Listing certificates", func() {
+	var o *org
+	BeforeEach(func() { o = newOrg() })
+
+	DescribeTable("a full cursor walk sees each certificate exactly once, in order",
+		func(ctx SpecContext, list listFunc) {
+			uploaded := ids(o.uploadN(ctx, "walk", 5))
+			for _, order := range []string{"desc", "asc"} {
+				all := walk(ctx, o, list, order, 2)
+				Expect(all).To(HaveLen(len(uniq(all))), "%s walk repeats an id: %v", order, all)
+				want := uploaded
+				if order == "desc" {
+					want = reversed(uploaded)
+				}
+				Expect(mine(all, uploaded)).To(Equal(want), "%s walk misses or misorders the uploaded certificates", order)
+			}
+		},
+		lists,
+	)
+
+	DescribeTable("orders by created_at, newest first by default",
+		func(ctx SpecContext, list listFunc) {
+			uploaded := ids(o.uploadN(ctx, "order", 3))
+			hundred := 100
+			for _, tc := range []struct {
+				order string
+				want  []string
+				cmp   string
+			}{
+				{"", reversed(uploaded), ">="},
+				{"desc", reversed(uploaded), ">="},
+				{"asc", uploaded, "<="},
+			} {
+				p := list(ctx, o, query{limit: &hundred, order: tc.order})
+				expectStatus(p.res, http.StatusOK)
+				Expect(mine(p.ids, uploaded)).To(Equal(tc.want), "order=%q", tc.order)
+				for i := 1; i < len(p.createdAt); i++ {
+					Expect(p.createdAt[i-1]).To(BeNumerically(tc.cmp, p.createdAt[i]), "created_at out of order=%q", tc.order)
+				}
+			}
+		},
+		lists,
+	)
+
+	DescribeTable("limit 1 gives one certificate and says more follow",
+		func(ctx SpecContext, list listFunc) {
+			o.uploadN(ctx, "limit-1", 2)
+			one := 1
+			p := list(ctx, o, query{limit: &one})
+			expectStatus(p.res, http.StatusOK)
+			Expect(p.ids).To(HaveLen(1))
+			Expect(p.hasMore).To(BeTrue())
+			p.expectConsistent()
+		},
+		lists,
+	)
+
+	DescribeTable("limit 100 gives the whole organization on one page",
+		func(ctx SpecContext, list listFunc) {
+			uploaded := ids(o.uploadN(ctx, "limit-100", 2))
+			hundred := 100
+			p := list(ctx, o, query{limit: &hundred})
+			expectStatus(p.res, http.StatusOK)
+			// An organization holds at most 50 certificates.
+			Expect(p.hasMore).To(BeFalse())
+			Expect(p.ids).To(ContainElements(uploaded))
+			p.expectConsistent()
+		},
+		lists,
+	)
+
+	DescribeTable("refuses a limit outside 1..100",
+		func(ctx SpecContext, list listFunc, limit int) {
+			p := list(invalid(ctx), o, query{limit: &limit})
+			expectError(p.res, badRequest("limit"))
+		},
+		Entry("organization list, limit 0", listFunc(orgList), 0),
+		Entry("organization list, limit 101", listFunc(orgList), 101),
+		Entry("project list, limit 0", listFunc(projectList), 0),
+		Entry("project list, limit 101", listFunc(projectList), 101),
+	)
+
+	DescribeTable("refuses a cursor that is no certificate of the organization",
+		func(ctx SpecContext, list listFunc) {
+			after := unknownCertificate()
+			p := list(ctx, o, query{after: &after})
+			expectError(p.res, badRequest("after"))
+		},
+		lists,
+	)
+
+	Describe("on an organization of its own", Label(labelExclusive), Serial, func() {
+		DescribeTable("gives 20 certificates per page by default",
+			func(ctx SpecContext, list listFunc) {
+				have := len(o.walkOrg(ctx, generated.ListOrganizationCertificatesParamsOrderDesc, 100))
+				if have < 21 {
+					o.uploadN(ctx, "default-limit", 21-have)
+				}
+				p := list(ctx, o, query{})
+				expectStatus(p.res, http.StatusOK)
+				Expect(p.ids).To(HaveLen(20))
+				Expect(p.hasMore).To(BeTrue())
+				p.expectConsistent()
+			},
+			lists,
+		)
+
+		DescribeTable("an empty organization gives an empty page with null cursors",
+			func(ctx SpecContext, list listFunc) {
+				if len(o.walkOrg(ctx, generated.ListOrganizationCertificatesParamsOrderDesc, 100)) > 0 {
+					Skip("the organization holds certificates this run did not create")
+				}
+				p := list(ctx, o, query{})
+				expectStatus(p.res, http.StatusOK)
+				Expect(p.ids).To(BeEmpty())
+				p.expectConsistent()
+			},
+			lists,
+		)
+	})
+})
+
+func uniq(s []string) map[string]bool {
+	m := make(map[string]bool, len(s))
+	for _, v := range s {
+		m[v] = true
+	}
+	return m
+}
