@@ -52,6 +52,9 @@ type Report struct {
 	Stale []Entry `json:"stale_entries"`
 	// Reasons maps each allow-list entry name that matched to its reason.
 	Reasons map[string]string `json:"reasons"`
+
+	// order holds the allow-list's entry names, the order reports use.
+	order []string
 }
 
 // OK tells whether every difference is expected and every allow-list entry
@@ -142,6 +145,7 @@ func Compare(upstream, fragment *openapi3.T, allow *AllowList, upstreamName, fra
 		report.Findings = append(report.Findings, f)
 	}
 	for _, e := range allow.Entries {
+		report.order = append(report.order, e.Name)
 		if !used[e.Name] {
 			report.Stale = append(report.Stale, e)
 		}

@@ -89,18 +89,23 @@ func byOperation(fs []Finding) (keys []string, groups map[string][]Finding) {
 	return keys, groups
 }
 
-// expectedByEntry counts the expected findings per allow-list entry, in
-// allow-list order of first appearance.
-func expectedByEntry(fs []Finding) (names []string, count map[string]int, ops map[string]map[string]bool) {
+// expectedByEntry counts the expected findings and the operations they are
+// on per allow-list entry, and names the entries that matched in allow-list
+// order.
+func (r *Report) expectedByEntry(fs []Finding) (names []string, count map[string]int, ops map[string]map[string]bool) {
 	count, ops = map[string]int{}, map[string]map[string]bool{}
 	for _, f := range fs {
-		if _, ok := count[f.Entry]; !ok {
-			names = append(names, f.Entry)
+		if ops[f.Entry] == nil {
 			ops[f.Entry] = map[string]bool{}
 		}
 		count[f.Entry]++
 		if f.Operation != "" {
 			ops[f.Entry][f.Operation] = true
+		}
+	}
+	for _, n := range r.order {
+		if count[n] > 0 {
+			names = append(names, n)
 		}
 	}
 	return names, count, ops
@@ -127,7 +132,7 @@ func (r *Report) writeText(w io.Writer) error {
 	}
 	fs := r.In(GroupExpected)
 	fmt.Fprintf(&b, "\n3. %s (%d)\n", groupTitles[2].title, len(fs))
-	names, count, ops := expectedByEntry(fs)
+	names, count, ops := r.expectedByEntry(fs)
 	for _, n := range names {
 		fmt.Fprintf(&b, "   %s: %s\n", n, spread(count[n], len(ops[n])))
 		fmt.Fprintf(&b, "%s\n", wrap("why: "+r.Reasons[n], 78, "     "))
@@ -168,7 +173,7 @@ func (r *Report) writeMarkdown(w io.Writer) error {
 	}
 	fs := r.In(GroupExpected)
 	fmt.Fprintf(&b, "\n### 3. %s (%d)\n\n", groupTitles[2].title, len(fs))
-	names, count, ops := expectedByEntry(fs)
+	names, count, ops := r.expectedByEntry(fs)
 	if len(names) == 0 {
 		b.WriteString("none\n")
 	} else {
