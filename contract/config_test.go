@@ -13,11 +13,11 @@ import (
 
 // The environment the suite reads. Nothing else configures it.
 const (
-	envBaseURL     = "CONTRACT_BASE_URL"          // the API to check; unset: an in-process emulator
-	envAdminKey    = "OPENAI_ADMIN_KEY"           // admin key for CONTRACT_BASE_URL
-	envProjectID   = "CONTRACT_PROJECT_ID"        // a project of that organization, for the project operations
-	envExclusive   = "CONTRACT_EXCLUSIVE"         // 1: also run specs that need the organization to themselves
-	envFaultHeader = "CONTRACT_FAULT_HEADER"      // 1: CONTRACT_BASE_URL honours X-Emulator-Fault (a standalone emulator)
+	envBaseURL     = "CONTRACT_BASE_URL"           // the API to check; unset: an in-process emulator
+	envAdminKey    = "OPENAI_ADMIN_KEY"            // admin key for CONTRACT_BASE_URL
+	envProjectID   = "CONTRACT_PROJECT_ID"         // a project of that organization, for the project operations
+	envExclusive   = "CONTRACT_EXCLUSIVE"          // 1: also run specs that need the organization to themselves
+	envFaultHeader = "CONTRACT_FAULT_HEADER"       // 1: CONTRACT_BASE_URL honours X-Emulator-Fault (a standalone emulator)
 	envMutations   = "CONTRACT_EMULATOR_MUTATIONS" // comma list: deliberately wrong in-process emulator
 )
 
