@@ -39,7 +39,8 @@ type Finding struct {
 	Text        string `json:"text"`
 	Entry       string `json:"allowed_by,omitempty"`
 
-	args []string
+	// Args are the check's arguments, which allow-list entries match.
+	Args []string `json:"args"`
 }
 
 // Report is the outcome of one comparison.
@@ -124,15 +125,15 @@ func Compare(upstream, fragment *openapi3.T, allow *AllowList, upstreamName, fra
 		if c.GetOperation() != "" {
 			f.Operation = c.GetOperation() + " " + c.GetPath()
 		}
-		f.args = make([]string, len(c.GetArgs()))
+		f.Args = make([]string, len(c.GetArgs()))
 		for i, a := range c.GetArgs() {
-			f.args[i] = fmt.Sprint(a)
+			f.Args[i] = fmt.Sprint(a)
 		}
 		found = append(found, f)
 	}
 	for _, f := range found {
 		for i := range allow.Entries {
-			if e := &allow.Entries[i]; e.matches(f.Check, f.Operation, f.args) {
+			if e := &allow.Entries[i]; e.matches(f.Check, f.Operation, f.Args) {
 				f.Group, f.Entry = GroupExpected, e.Name
 				used[e.Name] = true
 				report.Reasons[e.Name] = e.Reason

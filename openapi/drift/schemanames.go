@@ -32,7 +32,7 @@ func schemaNameChanges(base, revision *openapi3.T) []Finding {
 				continue
 			}
 			finding := func(check, text string, args ...string) Finding {
-				return Finding{Severity: "breaking", Check: check, Operation: method + " " + path, OperationID: baseOp.OperationID, Text: text, args: args}
+				return Finding{Severity: "breaking", Check: check, Operation: method + " " + path, OperationID: baseOp.OperationID, Text: text, Args: args}
 			}
 			if baseOp.RequestBody != nil && baseOp.RequestBody.Value != nil && revOp.RequestBody != nil && revOp.RequestBody.Value != nil {
 				for _, mt := range contentChanges(baseOp.RequestBody.Value.Content, revOp.RequestBody.Value.Content) {
