@@ -54,6 +54,20 @@ func TestCompare(t *testing.T) {
 			wantText:  "`after`",
 		},
 		{
+			name: "a new operation upstream is missing here",
+			upstream: edit(t, upstreamDoc, "  /others:\n", `  /things:
+    post:
+      operationId: createThing
+      tags: [Certificates]
+      responses:
+        "200": {description: ok}
+  /others:
+`),
+			allow:     limitAllowList,
+			wantGroup: GroupMissing,
+			wantText:  "endpoint added",
+		},
+		{
 			name:      "a body under another schema name is a changed Go type",
 			upstream:  edit(t, upstreamDoc, `schema: {$ref: "#/components/schemas/Thing"}`, `schema: {$ref: "#/components/schemas/Item"}`, "    Thing:\n", "    Item:\n", `thing: {$ref: "#/components/schemas/Thing"}`, `thing: {$ref: "#/components/schemas/Item"}`),
 			allow:     limitAllowList,
