@@ -65,7 +65,11 @@ func (r *Report) summary() string {
 		parts = append(parts, fmt.Sprintf("%d new upstream", missing))
 	}
 	if len(r.Stale) > 0 {
-		parts = append(parts, fmt.Sprintf("%d allow-list entries that no longer match", len(r.Stale)))
+		stale := fmt.Sprintf("%d allow-list entries that no longer match", len(r.Stale))
+		if len(r.Stale) == 1 {
+			stale = "1 allow-list entry that no longer matches"
+		}
+		parts = append(parts, stale)
 	}
 	return fmt.Sprintf("FAIL: %d unexpected (%s); %d expected.", changed+missing+len(r.Stale), strings.Join(parts, ", "), expected)
 }
