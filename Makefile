@@ -6,6 +6,7 @@ REPORTS   ?= reports
 ACTIONLINT_VERSION := v1.7.12
 # The main module and the nested ones that keep heavy dependencies away from it.
 MODULES   := . contract/bench openapi/drift
+DRIFT     := $(GO) -C openapi/drift
 
 .DEFAULT_GOAL := help
 
@@ -40,5 +41,20 @@ lint: ## go vet, staticcheck and actionlint over the workflows.
 unit: ## Unit tests of the main module with the race detector.
 	$(GO) test -race ./...
 
+.PHONY: spec-check
+spec-check: ## Compare the fragment with a full upstream document: UPSTREAM=<file> [FORMAT=text|markdown|json].
+	@test -n "$(UPSTREAM)" || { echo "usage: make spec-check UPSTREAM=<upstream openapi.yaml> [FORMAT=text|markdown|json]" >&2; exit 2; }
+	$(DRIFT) run ./cmd/spec-check -upstream "$(abspath $(UPSTREAM))" -format "$(or $(FORMAT),text)"
+
+.PHONY: api-diff
+api-diff: ## Go API changes of generated/ since BASE=<rev> [HEAD_REV=<rev>] [FORMAT=markdown] [FAIL=1].
+	@test -n "$(BASE)" || { echo "usage: make api-diff BASE=<git revision> [HEAD_REV=<rev>] [FORMAT=text|markdown] [FAIL=1]" >&2; exit 2; }
+	$(DRIFT) run ./cmd/api-diff -base "$(BASE)" $(if $(HEAD_REV),-head "$(HEAD_REV)") $(if $(FAIL),-fail-on-incompatible) -format "$(or $(FORMAT),text)"
+
+.PHONY: drift-test
+drift-test: ## Tests of the nested module openapi/drift (spec-check, api-diff).
+	$(DRIFT) vet ./...
+	$(DRIFT) test ./...
+
 .PHONY: test
-test: generate-check lint unit ## Everything: generation check, lint and every test.
+test: generate-check tidy-check lint unit drift-test ## Everything: generation check, lint and every test.
