@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
 	"github.com/certcontract/certcontract/contract/emulator"
 )
 
@@ -104,3 +107,39 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	return cfg, errors.Join(errs...)
 }
+
+var _ = Describe("Configuration", func() {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	live := []string{envBaseURL, "https://api.openai.com/v1", envAdminKey, "sk-admin-x", envProjectID, "proj_x"}
+
+	DescribeTable("is refused, saying what to set",
+		func(getenv func(string) string, want string) {
+			_, err := loadConfig(getenv)
+			Expect(err).To(MatchError(ContainSubstring(want)))
+		},
+		Entry("a base URL without a key", env(envBaseURL, "https://api.openai.com/v1", envProjectID, "proj_x"), "set "+envAdminKey),
+		Entry("a base URL without a project", env(envBaseURL, "https://api.openai.com/v1", envAdminKey, "sk-admin-x"), "set "+envProjectID),
+		Entry("a base URL that is not one", env(append(slices.Clone(live[2:]), envBaseURL, "api.openai.com")...), "such as https://api.openai.com/v1"),
+		Entry("a key without a base URL", env(envAdminKey, "sk-admin-x"), "set "+envBaseURL),
+		Entry("mutations for a remote API", env(append(slices.Clone(live), envMutations, "ignore-limit")...), "unset it or unset "+envBaseURL),
+		Entry("an unknown mutation", env(envMutations, "ignore-limits"), `unknown mutation "ignore-limits"`),
+		Entry("a flag that is not a boolean", env(envExclusive, "yes please"), "set it to 1 or 0"),
+	)
+
+	DescribeTable("is accepted",
+		func(getenv func(string) string, want config) {
+			Expect(loadConfig(getenv)).To(Equal(want))
+		},
+		Entry("nothing: the in-process emulator with its fault header", env(), config{faultHeader: true}),
+		Entry("mutations for the in-process emulator", env(envMutations, "ignore-limit, wrong-object"),
+			config{faultHeader: true, mutations: []emulator.Mutation{emulator.MutationIgnoreLimit, emulator.MutationWrongObject}}),
+		Entry("a live API", env(append(slices.Clone(live), envExclusive, "1")...),
+			config{baseURL: "https://api.openai.com/v1", adminKey: "sk-admin-x", projectID: "proj_x", exclusive: true}),
+	)
+})
