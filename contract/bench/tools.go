@@ -1,0 +1,7 @@
+//go:build tools
+
+package bench
+
+// benchstat, pinned here so the figures in the README come from one known
+// version: go run golang.org/x/perf/cmd/benchstat.
+import _ "golang.org/x/perf/cmd/benchstat"
