@@ -208,12 +208,14 @@ func New(opts ...Option) (*AdminClient, error) {
 		ua = s.product + " " + ua
 	}
 	key := s.key
+	redact := func(s string) string { return strings.ReplaceAll(s, key, "[redacted]") }
 	doer := &retryDoer{
 		next:    s.doer,
 		policy:  s.retry,
 		timeout: s.timeout,
 		sleep:   s.sleep,
 		logger:  s.logger,
+		redact:  redact,
 	}
 	api, err := NewClientWithResponses(s.baseURL,
 		WithHTTPClient(doer),
@@ -227,7 +229,7 @@ func New(opts ...Option) (*AdminClient, error) {
 	}
 	return &AdminClient{
 		api:    api,
-		redact: func(s string) string { return strings.ReplaceAll(s, key, "[redacted]") },
+		redact: redact,
 	}, nil
 }
 
@@ -336,9 +338,9 @@ func (c *AdminClient) ModifyCertificate(ctx context.Context, certificateID strin
 }
 
 // DeleteCertificate deletes a certificate that is inactive everywhere. It is
-// retried like every DELETE; when an attempt that did delete is retried, the
-// retry answers 404, so callers that must tell the two apart should treat
-// [IsNotFound] after a retry as success.
+// retried like every DELETE: the certificate ends up gone either way. If an
+// attempt deleted it but its answer was lost, the retry answers 404, so a
+// caller that just asked for the deletion may treat [IsNotFound] as done.
 func (c *AdminClient) DeleteCertificate(ctx context.Context, certificateID string) (*DeleteCertificateResponse, error) {
 	rsp, err := c.api.DeleteCertificate(ctx, certificateID)
 	return decode(c, rsp, err, ParseDeleteCertificateResult, (*DeleteCertificateResult).GetJSON200)

@@ -189,7 +189,8 @@ func TestAdminKeyNeverShown(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, _ := newTestClient(t, ts, WithLogger(logger))
-	viaDoer, err := New(WithAdminKey(testKey), WithAPIBaseURL(ts.URL+"/v1"), WithDoer(failingDoer{}), WithMaxRetries(0))
+	w := &waits{}
+	viaDoer, err := New(WithAdminKey(testKey), WithAPIBaseURL(ts.URL+"/v1"), WithDoer(failingDoer{}), WithLogger(logger), w.option())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,8 +209,8 @@ func TestAdminKeyNeverShown(t *testing.T) {
 	}
 	logger.Info("client", "client", c)
 	shown = append(shown, logs.String(), fmt.Sprintf("%v %+v %#v", c, c, c), fmt.Sprintf("%+v", *c))
-	if !strings.Contains(logs.String(), "certcontract: retrying") {
-		t.Errorf("no retry was logged: %s", logs.String())
+	if n := strings.Count(logs.String(), "certcontract: retrying"); n != 4 {
+		t.Errorf("%d retries logged; want 4 (2 after a 500, 2 after a doer error): %s", n, logs.String())
 	}
 	for _, s := range shown {
 		if strings.Contains(s, "SECRET") {

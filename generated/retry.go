@@ -65,6 +65,9 @@ type retryDoer struct {
 	timeout time.Duration
 	sleep   func(context.Context, time.Duration) error
 	logger  *slog.Logger
+	// redact keeps the admin key out of logged errors: a caller's doer may
+	// quote the request it failed to send.
+	redact func(string) string
 }
 
 func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
@@ -97,15 +100,20 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 			// Waiting would outlive the caller; report what happened now.
 			return rsp, err
 		}
-		outcome := d.outcome(rsp, err)
-		if rsp != nil {
-			_, _ = io.CopyN(io.Discard, rsp.Body, maxErrorBody)
-			_ = rsp.Body.Close()
-		}
 		if d.logger != nil {
+			var outcome slog.Attr
+			if err != nil {
+				outcome = slog.String("error", d.redact(err.Error()))
+			} else {
+				outcome = slog.Int("status", rsp.StatusCode)
+			}
 			d.logger.LogAttrs(ctx, slog.LevelWarn, "certcontract: retrying",
 				slog.String("method", req.Method), slog.String("path", req.URL.Path),
 				slog.Int("attempt", attempt+1), outcome, slog.Duration("wait", wait))
+		}
+		if rsp != nil {
+			_, _ = io.CopyN(io.Discard, rsp.Body, maxErrorBody)
+			_ = rsp.Body.Close()
 		}
 		if serr := d.sleep(ctx, wait); serr != nil {
 			if err != nil {
@@ -190,13 +198,6 @@ func neverSent(err error) bool {
 	}
 	var dns *net.DNSError
 	return errors.As(err, &dns)
-}
-
-func (d *retryDoer) outcome(rsp *http.Response, err error) slog.Attr {
-	if err != nil {
-		return slog.String("error", err.Error())
-	}
-	return slog.Int("status", rsp.StatusCode)
 }
 
 // retryAfter reads how long the server asked to wait: retry-after-ms

@@ -92,7 +92,9 @@ func TestRetries(t *testing.T) {
 		{name: "429 with retry-after-ms", call: listOrg,
 			script: thenOK(1, fail(429, map[string]string{"Retry-After-Ms": "1500", "Retry-After": "9"})), wantRequests: 2, wantWaits: []time.Duration{1500 * time.Millisecond}},
 		{name: "429 with Retry-After as an HTTP date", call: listOrg,
-			script:       thenOK(1, func(n int, _ *http.Request) reply { return reply{status: 429, header: map[string]string{"Retry-After": date()}, body: "{}"} }),
+			script: thenOK(1, func(n int, _ *http.Request) reply {
+				return reply{status: 429, header: map[string]string{"Retry-After": date()}, body: "{}"}
+			}),
 			wantRequests: 2, wantWaits: []time.Duration{10 * time.Second}, slack: 0.15},
 		{name: "503 then success", call: listOrg,
 			script: thenOK(1, fail(503, map[string]string{"Retry-After": "1"})), wantRequests: 2, wantWaits: []time.Duration{time.Second}},
@@ -141,10 +143,10 @@ func TestRetries(t *testing.T) {
 			},
 			wantRequests: 3, wantWaits: []time.Duration{500 * time.Millisecond, time.Second}, slack: 0.25, wantStatus: 502, wantMessage: "upstream connect error"},
 		{name: "500 with a JSON content type but a broken body", call: listOrg, opts: []Option{WithMaxRetries(0)},
-			script: func(int, *http.Request) reply { return reply{status: 500, body: `{"error": {"mess`} },
+			script:       func(int, *http.Request) reply { return reply{status: 500, body: `{"error": {"mess`} },
 			wantRequests: 1, wantStatus: 500, wantMessage: `{"error": {"mess`},
 		{name: "401 with an empty body", call: listOrg,
-			script: func(int, *http.Request) reply { return reply{status: 401} },
+			script:       func(int, *http.Request) reply { return reply{status: 401} },
 			wantRequests: 1, wantStatus: 401, wantMessage: "empty response body"},
 	}
 	for _, tt := range tests {
