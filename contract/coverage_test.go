@@ -121,7 +121,7 @@ func faultOnly(status int) bool { return status == 429 || status >= 500 }
 
 func buildCoverage(r Report) coverage {
 	GinkgoHelper()
-	doc, err := spec.GetSwagger()
+	doc, err := spec.GetSpec()
 	Expect(err).NotTo(HaveOccurred())
 
 	specsOf := map[pair][]string{}

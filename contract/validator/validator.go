@@ -76,7 +76,7 @@ func New(baseURL string, opts ...Option) (*Transport, error) {
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return nil, fmt.Errorf("validator: base URL %q is not an absolute URL", baseURL)
 	}
-	doc, err := spec.GetSwagger()
+	doc, err := spec.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("validator: load fragment: %w", err)
 	}

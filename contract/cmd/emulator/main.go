@@ -1,0 +1,221 @@
+// Command emulator serves the stateful Certificates API emulator on a local
+// address, for integration tests of any client:
+//
+//	go run ./contract/cmd/emulator -addr 127.0.0.1:8080
+//
+// then point the client at http://127.0.0.1:8080/v1 with any key of the form
+// sk-admin-<something> (each key is its own organization). Every flag can
+// also be set from the environment: -fault-rate is EMULATOR_FAULT_RATE, and
+// so on; a flag on the command line wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/certcontract/certcontract/contract/emulator"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "emulator:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// options are the command's settings after flags and environment.
+type options struct {
+	addr        string
+	allowRemote bool
+	quiet       bool
+	cfg         emulator.Config
+}
+
+// run serves until ctx ends or SIGINT/SIGTERM arrives, then shuts down
+// gracefully. ready, if not nil, gets the bound address once requests are
+// being accepted.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready func(net.Addr)) error {
+	opts, err := parseOptions(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	if !opts.quiet {
+		opts.cfg.Logger = logger
+	}
+	emu, err := emulator.New(opts.cfg)
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	ln, err := net.Listen("tcp", opts.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           emu,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	logger.Info("listening", "base_url", "http://"+ln.Addr().String()+emulator.BasePath,
+		"projects", strings.Join(projectsOf(opts.cfg), ","), "faults", opts.cfg.Faults.Rate > 0 || opts.cfg.Faults.Header || opts.cfg.Faults.Latency > 0,
+		"mutations", len(opts.cfg.Mutations))
+	if ready != nil {
+		ready(ln.Addr())
+	}
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func projectsOf(cfg emulator.Config) []string {
+	if len(cfg.Projects) > 0 {
+		return cfg.Projects
+	}
+	return emulator.DefaultProjects
+}
+
+func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
+	var (
+		opts                      options
+		keys, projects, mutations string
+		faultStatuses             string
+		fs                        = flag.NewFlagSet("emulator", flag.ContinueOnError)
+		faults                    = &opts.cfg.Faults
+	)
+	fs.SetOutput(stderr)
+	fs.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on; a loopback address unless -allow-remote")
+	fs.BoolVar(&opts.allowRemote, "allow-remote", false, "allow listening on an address other than loopback")
+	fs.BoolVar(&opts.quiet, "quiet", false, "no log line per request")
+	fs.StringVar(&keys, "keys", "", "comma-separated admin keys to accept, each its own organization (default: any sk-admin-... key)")
+	fs.StringVar(&projects, "projects", "", "comma-separated project ids every organization has (default: "+strings.Join(emulator.DefaultProjects, ",")+")")
+	fs.Float64Var(&faults.Rate, "fault-rate", 0, "share of requests (0..1) answered with a fault")
+	fs.StringVar(&faultStatuses, "fault-statuses", "", "comma-separated fault statuses from 429,500,503 (default all three)")
+	fs.DurationVar(&faults.Latency, "fault-latency", 0, "latency added to every request")
+	fs.IntVar(&faults.RetryAfter, "fault-retry-after", 1, "Retry-After seconds on 429 and 503")
+	fs.BoolVar(&faults.Header, "fault-header", false, "honour the request header "+emulator.FaultHeader+": 429|500|503")
+	fs.Uint64Var(&faults.Seed, "fault-seed", 0, "seed of the fault dice (default: from the clock)")
+	fs.StringVar(&mutations, "mutations", "", "comma-separated deliberately wrong behaviours, to prove a test suite catches them: "+joinMutations(emulator.KnownMutations()))
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: emulator [flags]\n\nServes the Certificates API under /v1. Every flag may be set from the environment\nas EMULATOR_<FLAG>, e.g. EMULATOR_FAULT_RATE=0.1; the command line wins.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return opts, err
+	}
+	if fs.NArg() > 0 {
+		return opts, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if err := applyEnv(fs, getenv); err != nil {
+		return opts, err
+	}
+
+	opts.cfg.Keys = splitList(keys)
+	opts.cfg.Projects = splitList(projects)
+	for _, m := range splitList(mutations) {
+		opts.cfg.Mutations = append(opts.cfg.Mutations, emulator.Mutation(m))
+	}
+	for _, s := range splitList(faultStatuses) {
+		st, err := strconv.Atoi(s)
+		if err != nil {
+			return opts, fmt.Errorf("-fault-statuses: %q is not a status", s)
+		}
+		faults.Statuses = append(faults.Statuses, st)
+	}
+	if !opts.allowRemote {
+		if err := requireLoopback(opts.addr); err != nil {
+			return opts, err
+		}
+	}
+	return opts, nil
+}
+
+// applyEnv sets every flag not given on the command line from its variable.
+func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] {
+			return
+		}
+		name := envName(f.Name)
+		if v := getenv(name); v != "" {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+func envName(flagName string) string {
+	return "EMULATOR_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// requireLoopback refuses an address reachable from other machines: the
+// emulator accepts made-up keys and is meant for local tests only.
+func requireLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-addr %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-addr %q is not a loopback address; pass -allow-remote to listen there anyway", addr)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for part := range strings.SplitSeq(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+func joinMutations(ms []emulator.Mutation) string {
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = string(m)
+	}
+	return strings.Join(names, ", ")
+}
