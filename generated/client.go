@@ -31,6 +31,25 @@ const DefaultAttemptTimeout = 60 * time.Second
 // into an [*APIError]. It wraps the generated [ClientWithResponses], so
 // requests are built and responses decoded exactly as the fragment says.
 // It is safe for concurrent use.
+//
+// Retries. An attempt that cannot connect, outlives [WithAttemptTimeout], or
+// is answered 408, 429 or 5xx is tried again, twice by default, after an
+// exponential backoff with jitter (0.5 s doubling, at most 8 s) or after the
+// wait the server asks for in retry-after-ms or Retry-After (seconds or an
+// HTTP date), if that is within [WithMaxRetryAfter]. No wait outlives the
+// context: a wait that would end after its deadline is not started, and a
+// context done during a wait ends the call at once. A request whose body
+// cannot be read a second time is never sent twice.
+//
+// Lists, get, rename, delete, and the four activate and deactivate
+// operations are retried: repeating them changes nothing more. An upload is
+// retried only when it provably never reached the server (no connection could
+// be opened) or was refused with 429, unless [WithUploadRetries] is given.
+//
+// A 409 is not retried. The official SDKs retry it because other OpenAI
+// endpoints answer 409 for a transient lock timeout, but no certificate
+// operation documents a 409; one arriving here is outside the contract, and
+// retrying would hide it rather than report it.
 type AdminClient struct {
 	api *ClientWithResponses
 	// redact removes the admin key from text that leaves the client. The key

@@ -14,15 +14,8 @@ import (
 	"time"
 )
 
-// retryPolicy says when and how long to wait before trying again. The
-// defaults follow the official SDKs: 2 retries, backoff from 0.5 s doubling
-// to at most 8 s, a server-given wait honoured up to 60 s.
-//
-// Retried: connection errors, attempt timeouts, 408, 429 and 5xx. Not
-// retried: 409. The official SDKs retry it because other OpenAI endpoints use
-// 409 for a transient lock timeout, but the fragment declares no 409 for any
-// certificate operation and the emulator never sends one; a 409 here would be
-// outside the contract, and retrying would hide that instead of reporting it.
+// retryPolicy holds the numbers of the retry rules described on
+// [AdminClient]; the defaults follow the official SDKs.
 type retryPolicy struct {
 	maxRetries    int
 	initial, max  time.Duration
