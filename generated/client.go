@@ -71,7 +71,9 @@ type settings struct {
 	product   string
 	plainHTTP bool
 	logger    *slog.Logger
-	sleep     func(context.Context, time.Duration) error
+	// sleep waits between attempts; tests record the waits instead, so that
+	// retry tests take milliseconds.
+	sleep func(context.Context, time.Duration) error
 }
 
 // WithAPIBaseURL sets the base URL every operation path is appended to, such
