@@ -38,8 +38,10 @@ func padded(s string, pad int) string {
 	return s + strings.Repeat("x", pad-len(s))
 }
 
+// uploadBody names the certificate for the run, so a sweep finds it should
+// the API store it after all.
 func uploadBody(f fixture, pad int) string {
-	return `{"certificate":` + jsonString(padded(f.pem, pad)) + `}`
+	return `{"certificate":` + jsonString(padded(f.pem, pad)) + `,"name":` + jsonString(certName("body")) + `}`
 }
 
 func toggleBody(f fixture, pad int) string {

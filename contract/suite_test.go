@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -67,15 +68,21 @@ var _ = SynchronizedBeforeSuite(func() []byte {
 		DeferCleanup(srv.Close)
 		baseURL = srv.URL + "/v1"
 	}
-	next := http.DefaultTransport.(*http.Transport).Clone()
-	next.MaxIdleConnsPerHost = 16
+	pool := http.DefaultTransport.(*http.Transport).Clone()
+	pool.MaxIdleConnsPerHost = 16
+	var next http.RoundTripper = pool
+	if cfg.remote() {
+		next = retryTransport{next: pool, attempts: 4, maxWait: 10 * time.Second}
+	}
 	validating, err = validator.New(baseURL,
 		validator.WithNext(next),
 		validator.WithObserver(collector.observe),
 		validator.WithSecrets(cfg.adminKey),
 	)
 	Expect(err).NotTo(HaveOccurred())
-	target = newAPI(baseURL, &http.Client{Transport: validating})
+	// The timeout bounds a hung exchange with a remote API; specs end sooner
+	// when interrupted, through their SpecContext.
+	target = newAPI(baseURL, &http.Client{Transport: validating, Timeout: time.Minute})
 })
 
 // Every spec: skip what this target cannot run, and start the spec's own
