@@ -32,7 +32,7 @@ type requestValidator struct {
 }
 
 func newRequestValidator() (*requestValidator, error) {
-	doc, err := spec.GetSwagger()
+	doc, err := spec.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("emulator: loading the fragment: %w", err)
 	}
