@@ -145,7 +145,8 @@ func WithBackoff(initial, max time.Duration) Option {
 // WithMaxRetryAfter caps how long the client waits when the server says how
 // long to wait (Retry-After or retry-after-ms; default 60 s). A server asking
 // for longer is taken at its word: the client does not retry early, it
-// returns the [*APIError], whose RetryAfter says when to come back.
+// returns the [*APIError], whose RetryAfter says when to come back. Zero
+// means never waiting for a server-named delay.
 func WithMaxRetryAfter(d time.Duration) Option {
 	return func(s *settings) error {
 		if d < 0 {
