@@ -209,6 +209,17 @@ func (o *org) uploadN(ctx context.Context, label string, n int) []generated.Cert
 	return certs
 }
 
+// withContent asks get for the PEM as uploaded.
+var withContent = &generated.GetCertificateParams{Include: &[]generated.GetCertificateParamsInclude{generated.GetCertificateParamsIncludeContent}}
+
+func reversed(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[len(s)-1-i] = v
+	}
+	return out
+}
+
 func ids(certs []generated.Certificate) []string {
 	out := make([]string, len(certs))
 	for i, c := range certs {

@@ -9,8 +9,6 @@ import (
 	"github.com/certcontract/certcontract/generated"
 )
 
-var withContent = &generated.GetCertificateParams{Include: &[]generated.GetCertificateParamsInclude{generated.GetCertificateParamsIncludeContent}}
-
 var _ = Describe("Getting a certificate", func() {
 	var o *org
 	BeforeEach(func() { o = newOrg() })

@@ -117,14 +117,6 @@ func mine(all []string, want []string) []string {
 	return out
 }
 
-func reversed(s []string) []string {
-	out := make([]string, len(s))
-	for i, v := range s {
-		out[len(s)-1-i] = v
-	}
-	return out
-}
-
 var lists = []TableEntry{
 	Entry("organization list", listFunc(orgList)),
 	Entry("project list", listFunc(projectList)),
