@@ -38,17 +38,17 @@ const (
 
 // Per parallel process.
 var (
-	cfg        *config
-	target     *api
-	runID      string // shared by all processes; every certificate name carries it
-	collector  = &observations{}
-	validating *validator.Transport
+	cfg       *config
+	target    *api
+	runID     string // shared by all processes; every certificate name carries it
+	collector = &observations{}
 )
 
 var _ = SynchronizedBeforeSuite(func() []byte {
 	// Fails here, once, before any spec, when the configuration is wrong.
-	_, err := loadConfig(os.Getenv)
-	Expect(err).NotTo(HaveOccurred(), "the contract suite is not configured")
+	if _, err := loadConfig(os.Getenv); err != nil {
+		Fail("the contract suite is not configured:\n" + err.Error())
+	}
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	return []byte("cc" + hex.EncodeToString(b))
@@ -74,7 +74,7 @@ var _ = SynchronizedBeforeSuite(func() []byte {
 	if cfg.remote() {
 		next = retryTransport{next: pool, attempts: 4, maxWait: 10 * time.Second}
 	}
-	validating, err = validator.New(baseURL,
+	validating, err := validator.New(baseURL,
 		validator.WithNext(next),
 		validator.WithObserver(collector.observe),
 		validator.WithSecrets(cfg.adminKey),
