@@ -262,19 +262,24 @@ func bearerToken(req *http.Request) string {
 	return strings.TrimSpace(token)
 }
 
-// schemaFinding keeps a schema error to one line: where, why and the value
-// found. kin-openapi's default also prints the whole schema, which buries the
-// point in a spec failure.
+// schemaFinding keeps a schema error to one line: where, why and the scalar
+// value found. kin-openapi's default also prints the whole schema, which buries
+// the point in a spec failure.
 func schemaFinding(err *openapi3.SchemaError) string {
 	reason := err.Reason
 	if reason == "" {
 		reason = fmt.Sprintf("does not match %q", err.SchemaField)
 	}
+	where := "/" + strings.Join(err.JSONPointer(), "/")
 	value, _ := json.Marshal(err.Value)
+	if len(value) == 0 || value[0] == '{' || value[0] == '[' {
+		// Objects and arrays are in the body excerpt already.
+		return fmt.Sprintf("at %q: %s", where, reason)
+	}
 	if len(value) > 120 {
 		value = append(value[:120], "..."...)
 	}
-	return fmt.Sprintf("at %q: %s (value %s)", "/"+strings.Join(err.JSONPointer(), "/"), reason, value)
+	return fmt.Sprintf("at %q: %s (value %s)", where, reason, value)
 }
 
 var errNoBearer = errors.New("no bearer token in the Authorization header")
