@@ -1,0 +1,292 @@
+package emulator_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/generated/spec"
+)
+
+// testKey is an admin key of the form the emulator accepts by default.
+const testKey = "sk-admin-test"
+
+// newEmulator starts cfg's emulator on a loopback httptest server and returns
+// a client for it that checks every response against the fragment.
+func newEmulator(t testing.TB, cfg emulator.Config) *apiClient {
+	t.Helper()
+	emu, err := emulator.New(cfg)
+	if err != nil {
+		t.Fatalf("emulator.New: %v", err)
+	}
+	ts := httptest.NewServer(emu)
+	t.Cleanup(ts.Close)
+	return &apiClient{base: ts.URL + emulator.BasePath, key: testKey, http: ts.Client()}
+}
+
+type apiClient struct {
+	base string
+	key  string
+	http *http.Client
+}
+
+// as returns a client of the same emulator with another key.
+func (c *apiClient) as(key string) *apiClient {
+	cc := *c
+	cc.key = key
+	return &cc
+}
+
+// response is one answer, already checked against the fragment.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do sends a JSON body (nil: none; a string or []byte: sent as is).
+func (c *apiClient) do(t testing.TB, method, path string, body any) response {
+	t.Helper()
+	return c.send(t, method, path, body, func(*http.Request) {})
+}
+
+func (c *apiClient) send(t testing.TB, method, path string, body any, edit func(*http.Request)) response {
+	t.Helper()
+	var reader io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		reader = strings.NewReader(b)
+	case []byte:
+		reader = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			t.Fatalf("marshal body: %v", err)
+		}
+		reader = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, c.base+path, reader)
+	if err != nil {
+		t.Fatalf("new request: %v", err)
+	}
+	if c.key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.key)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	edit(req)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading body: %v", method, path, err)
+	}
+	checkAgainstFragment(t, req, resp, data)
+	return response{status: resp.StatusCode, header: resp.Header, body: data}
+}
+
+// decode unmarshals the body into v, failing the test on a status other than want.
+func (r response) decode(t testing.TB, want int, v any) {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("status %d, want %d; body %s", r.status, want, r.body)
+	}
+	if v != nil {
+		if err := json.Unmarshal(r.body, v); err != nil {
+			t.Fatalf("decode %s: %v", r.body, err)
+		}
+	}
+}
+
+// apiErr is the error body's content; param and code are "" when null.
+type apiErr struct {
+	status int
+	typ    string
+	param  string
+	code   string
+}
+
+func (r response) apiError(t testing.TB) apiErr {
+	t.Helper()
+	var body emulator.ErrorResponse
+	if err := json.Unmarshal(r.body, &body); err != nil {
+		t.Fatalf("status %d with a body that is no error body: %s", r.status, r.body)
+	}
+	e := apiErr{status: r.status, typ: body.Error.Type}
+	if body.Error.Param != nil {
+		e.param = *body.Error.Param
+	}
+	if body.Error.Code != nil {
+		e.code = *body.Error.Code
+	}
+	return e
+}
+
+// wantError fails the test unless r is the given error.
+func (r response) wantError(t testing.TB, want apiErr) {
+	t.Helper()
+	if want.typ == "" {
+		want.typ = "invalid_request_error"
+	}
+	if got := r.apiError(t); got != want {
+		t.Fatalf("error %+v, want %+v; body %s", got, want, r.body)
+	}
+}
+
+var fragment = sync.OnceValues(func() (routers.Router, error) {
+	doc, err := spec.GetSpec()
+	if err != nil {
+		return nil, err
+	}
+	doc.Servers = nil
+	return legacy.NewRouter(doc)
+})
+
+// checkAgainstFragment fails the test when a response has a status, header or
+// body the fragment does not declare for the operation, so every test also
+// proves the emulator answers only in the documented shapes.
+func checkAgainstFragment(t testing.TB, req *http.Request, resp *http.Response, body []byte) {
+	t.Helper()
+	router, err := fragment()
+	if err != nil {
+		t.Fatalf("loading the fragment: %v", err)
+	}
+	routed := req.Clone(context.Background())
+	routed.URL.Path = strings.TrimPrefix(req.URL.Path, emulator.BasePath)
+	route, pathParams, err := router.FindRoute(routed)
+	if err != nil {
+		// An undeclared route: only the error body can be checked.
+		var e emulator.ErrorResponse
+		if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusUnauthorized || json.Unmarshal(body, &e) != nil || e.Error.Type == "" {
+			t.Fatalf("%s %s: undeclared route answered %d %s", req.Method, req.URL.Path, resp.StatusCode, body)
+		}
+		return
+	}
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route},
+		Status:                 resp.StatusCode,
+		Header:                 resp.Header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
+		t.Fatalf("%s %s: response %d breaks the fragment: %v\n%s", req.Method, req.URL.Path, resp.StatusCode, err, body)
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		if ra := resp.Header.Get("Retry-After"); ra == "" || ra == "0" {
+			t.Fatalf("%s %s: %d without a Retry-After of at least 1 (%q)", req.Method, req.URL.Path, resp.StatusCode, ra)
+		}
+	}
+}
+
+// certOptions shape a generated test certificate.
+type certOptions struct {
+	notBefore time.Time
+	notAfter  time.Time
+	// padding adds an extension of that many bytes, to reach a PEM size.
+	padding int
+}
+
+// newCertPEM returns a fresh self-signed CA certificate in PEM, valid for a
+// year unless opts say otherwise. No key material ever leaves the test.
+func newCertPEM(t testing.TB, opts certOptions) string {
+	t.Helper()
+	certDER, _ := newCertDER(t, opts)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: certDER}))
+}
+
+func newCertDER(t testing.TB, opts certOptions) ([]byte, *ecdsa.PrivateKey) {
+	t.Helper()
+	if opts.notBefore.IsZero() {
+		opts.notBefore = time.Now().Add(-time.Hour).Truncate(time.Second)
+	}
+	if opts.notAfter.IsZero() {
+		opts.notAfter = time.Now().Add(365 * 24 * time.Hour).Truncate(time.Second)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatalf("generate key: %v", err)
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
+	if err != nil {
+		t.Fatalf("serial: %v", err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "certcontract test CA"},
+		NotBefore:             opts.notBefore,
+		NotAfter:              opts.notAfter,
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}
+	if opts.padding > 0 {
+		tmpl.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 32473, 1}, Value: make([]byte, opts.padding)}}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatalf("create certificate: %v", err)
+	}
+	return der, key
+}
+
+// upload stores a fresh certificate and returns it.
+func (c *apiClient) upload(t testing.TB, name string) emulator.Certificate {
+	t.Helper()
+	body := map[string]any{"certificate": newCertPEM(t, certOptions{})}
+	if name != "" {
+		body["name"] = name
+	}
+	var cert emulator.Certificate
+	c.do(t, http.MethodPost, "/organization/certificates", body).decode(t, http.StatusOK, &cert)
+	return cert
+}
+
+// listAll walks a list page by page with the given limit and order and
+// returns the items as the pages gave them.
+func (c *apiClient) listAll(t testing.TB, path string, limit int, order string) []emulator.OrganizationCertificate {
+	t.Helper()
+	var all []emulator.OrganizationCertificate
+	after := ""
+	for range emulator.MaxCertificates + 2 {
+		q := "?limit=" + strconv.Itoa(limit) + "&order=" + order
+		if after != "" {
+			q += "&after=" + after
+		}
+		var page emulator.ListCertificatesResponse
+		c.do(t, http.MethodGet, path+q, nil).decode(t, http.StatusOK, &page)
+		all = append(all, page.Data...)
+		if !page.HasMore {
+			return all
+		}
+		after = *page.LastId
+	}
+	t.Fatalf("list %s never ended", path)
+	return nil
+}
