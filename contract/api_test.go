@@ -118,10 +118,14 @@ func certName(label string) string { return "contract-" + runID + "-" + label }
 // and only its response is validated.
 func invalid(ctx context.Context) context.Context { return validator.ExpectInvalidRequest(ctx) }
 
+// faultHeader is the emulator's way to force a fault on one request (with
+// Faults.Header on, or -fault-header on the command).
+const faultHeader = "X-Emulator-Fault"
+
 // withFault asks the emulator to answer this request with a fault.
 func withFault(status int) generated.RequestEditorFn {
 	return func(_ context.Context, req *http.Request) error {
-		req.Header.Set(emulator.FaultHeader, strconv.Itoa(status))
+		req.Header.Set(faultHeader, strconv.Itoa(status))
 		return nil
 	}
 }
