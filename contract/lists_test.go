@@ -195,15 +195,18 @@ var _ = Describe("Listing certificates", func() {
 		lists,
 	)
 
-	DescribeTable("refuses a limit outside 1..100",
-		func(ctx SpecContext, list listFunc, limit int) {
-			p := list(invalid(ctx), o, query{limit: &limit})
-			expectError(p.res, badRequest("limit"))
+	zero, hundredOne := 0, 101
+	DescribeTable("refuses a limit outside 1..100 and an unknown order",
+		func(ctx SpecContext, list listFunc, q query, param string) {
+			p := list(invalid(ctx), o, q)
+			expectError(p.res, badRequest(param))
 		},
-		Entry("organization list, limit 0", listFunc(orgList), 0),
-		Entry("organization list, limit 101", listFunc(orgList), 101),
-		Entry("project list, limit 0", listFunc(projectList), 0),
-		Entry("project list, limit 101", listFunc(projectList), 101),
+		Entry("organization list, limit 0", listFunc(orgList), query{limit: &zero}, "limit"),
+		Entry("organization list, limit 101", listFunc(orgList), query{limit: &hundredOne}, "limit"),
+		Entry("organization list, order=sideways", listFunc(orgList), query{order: "sideways"}, "order"),
+		Entry("project list, limit 0", listFunc(projectList), query{limit: &zero}, "limit"),
+		Entry("project list, limit 101", listFunc(projectList), query{limit: &hundredOne}, "limit"),
+		Entry("project list, order=sideways", listFunc(projectList), query{order: "sideways"}, "order"),
 	)
 
 	DescribeTable("refuses a cursor that is no certificate of the organization",
