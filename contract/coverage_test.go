@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
@@ -119,11 +120,9 @@ type coverage struct {
 // cannot provoke on a real API.
 func faultOnly(status int) bool { return status == 429 || status >= 500 }
 
-func buildCoverage(r Report) coverage {
-	GinkgoHelper()
-	doc, err := spec.GetSpec()
-	Expect(err).NotTo(HaveOccurred())
-
+// observedIn gathers, per pair, the specs that observed it, from every
+// process's spec reports.
+func observedIn(r Report) map[pair][]string {
 	specsOf := map[pair][]string{}
 	for _, sr := range r.SpecReports {
 		for _, e := range sr.ReportEntries {
@@ -135,17 +134,15 @@ func buildCoverage(r Report) coverage {
 			}
 		}
 	}
+	return specsOf
+}
 
-	suiteCfg, _ := GinkgoConfiguration()
-	cov := coverage{
-		Target:               "in-process emulator",
-		FaultStatusesChecked: cfg.faultHeader,
-		Filtered: len(suiteCfg.FocusStrings) > 0 || len(suiteCfg.SkipStrings) > 0 || suiteCfg.LabelFilter != "" ||
-			len(suiteCfg.FocusFiles) > 0 || len(suiteCfg.SkipFiles) > 0,
-	}
-	if cfg.remote() {
-		cov.Target = cfg.baseURL
-	}
+// buildCoverage lays the observations over every (operation, status) the
+// document declares. faultsForced says whether 429 and 5xx could be forced on
+// this target; when not, they are reported but not required.
+func buildCoverage(doc *openapi3.T, specsOf map[pair][]string, faultsForced bool) coverage {
+	GinkgoHelper()
+	cov := coverage{FaultStatusesChecked: faultsForced}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			row := operationRow{Operation: op.OperationID, Method: method, Path: path}
@@ -157,7 +154,7 @@ func buildCoverage(r Report) coverage {
 				switch {
 				case len(cell.Specs) > 0:
 					cell.State = stateCovered
-				case faultOnly(status) && !cfg.faultHeader:
+				case faultOnly(status) && !faultsForced:
 					cell.State = stateNotOnThis
 				default:
 					cell.State = stateMissing
@@ -232,7 +229,17 @@ func (c coverage) markdown() string {
 // suite when a documented pair was never observed, unless only part of the
 // suite ran on purpose (a focus or label filter) or the run was interrupted.
 func gate(r Report) {
-	cov := buildCoverage(r)
+	GinkgoHelper()
+	doc, err := spec.GetSpec()
+	Expect(err).NotTo(HaveOccurred())
+	cov := buildCoverage(doc, observedIn(r), cfg.faultHeader)
+	cov.Target = "in-process emulator"
+	if cfg.remote() {
+		cov.Target = cfg.baseURL
+	}
+	suiteCfg, _ := GinkgoConfiguration()
+	cov.Filtered = len(suiteCfg.FocusStrings) > 0 || len(suiteCfg.SkipStrings) > 0 || suiteCfg.LabelFilter != "" ||
+		len(suiteCfg.FocusFiles) > 0 || len(suiteCfg.SkipFiles) > 0
 	md := cov.markdown()
 	fmt.Println(md)
 
@@ -253,3 +260,57 @@ func gate(r Report) {
 	}
 	Expect(cov.Missing).To(BeEmpty(), "documented (operation, status) pairs no spec provoked; add a spec for each, or stop documenting it")
 }
+
+var _ = Describe("The coverage gate", func() {
+	var (
+		doc      *openapi3.T
+		observed map[pair][]string
+	)
+	BeforeEach(func() {
+		var err error
+		doc, err = spec.GetSpec()
+		Expect(err).NotTo(HaveOccurred())
+		observed = map[pair][]string{}
+		for _, item := range doc.Paths.Map() {
+			for _, op := range item.Operations() {
+				for code := range op.Responses.Map() {
+					status, err := strconv.Atoi(code)
+					Expect(err).NotTo(HaveOccurred())
+					observed[pair{op.OperationID, status}] = []string{"a spec"}
+				}
+			}
+		}
+	})
+
+	It("passes when every documented pair was observed", func() {
+		Expect(buildCoverage(doc, observed, true).Missing).To(BeEmpty())
+	})
+
+	It("reads what to require from the fragment, so a new status or operation needs a spec", func() {
+		conflict := openapi3.NewResponse().WithDescription("conflict")
+		doc.Paths.Value("/organization/certificates").Get.Responses.Set("409", &openapi3.ResponseRef{Value: conflict})
+		rotate := &openapi3.Operation{OperationID: "RotateCertificate", Responses: openapi3.NewResponses()}
+		rotate.Responses.Set("200", &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription("rotated")})
+		doc.Paths.Set("/organization/certificates/{certificate_id}/rotate", &openapi3.PathItem{Post: rotate})
+
+		Expect(buildCoverage(doc, observed, true).Missing).To(ConsistOf(
+			pair{"ListOrganizationCertificates", 409},
+			pair{"RotateCertificate", 200},
+		))
+	})
+
+	It("reports fault statuses without requiring them where faults cannot be forced", func() {
+		var faults []pair
+		for p := range observed {
+			if faultOnly(p.Status) {
+				faults = append(faults, p)
+				delete(observed, p)
+			}
+		}
+		Expect(faults).NotTo(BeEmpty())
+		Expect(buildCoverage(doc, observed, true).Missing).To(ConsistOf(faults))
+		cov := buildCoverage(doc, observed, false)
+		Expect(cov.Missing).To(BeEmpty())
+		Expect(cov.markdown()).To(ContainSubstring("n/a"))
+	})
+})
