@@ -97,11 +97,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 			errs = append(errs, fmt.Errorf("%s only applies to the in-process emulator: unset it or unset %s", envMutations, envBaseURL))
 		}
 	} else {
-		for _, name := range []string{envAdminKey, envProjectID} {
-			if getenv(name) != "" {
-				errs = append(errs, fmt.Errorf("%s is set but %s is not: set %s (such as https://api.openai.com/v1) to check that API, or unset %s to check the in-process emulator", name, envBaseURL, envBaseURL, name))
-			}
+		// OPENAI_ADMIN_KEY alone is no request to go live: the official SDKs
+		// read it too, so it is often set. A project id is only for a target.
+		if cfg.projectID != "" {
+			errs = append(errs, fmt.Errorf("%s is set but %s is not: set %s (such as https://api.openai.com/v1) to check that API, or unset %s to check the in-process emulator", envProjectID, envBaseURL, envBaseURL, envProjectID))
 		}
+		cfg.adminKey, cfg.projectID = "", ""
 		// The in-process emulator always honours the fault header.
 		cfg.faultHeader = true
 	}
@@ -126,7 +127,7 @@ var _ = Describe("Configuration", func() {
 		Entry("a base URL without a key", env(envBaseURL, "https://api.openai.com/v1", envProjectID, "proj_x"), "set "+envAdminKey),
 		Entry("a base URL without a project", env(envBaseURL, "https://api.openai.com/v1", envAdminKey, "sk-admin-x"), "set "+envProjectID),
 		Entry("a base URL that is not one", env(append(slices.Clone(live[2:]), envBaseURL, "api.openai.com")...), "such as https://api.openai.com/v1"),
-		Entry("a key without a base URL", env(envAdminKey, "sk-admin-x"), "set "+envBaseURL),
+		Entry("a project without a base URL", env(envProjectID, "proj_x"), "set "+envBaseURL),
 		Entry("mutations for a remote API", env(append(slices.Clone(live), envMutations, "ignore-limit")...), "unset it or unset "+envBaseURL),
 		Entry("an unknown mutation", env(envMutations, "ignore-limits"), `unknown mutation "ignore-limits"`),
 		Entry("a flag that is not a boolean", env(envExclusive, "yes please"), "set it to 1 or 0"),
@@ -137,6 +138,7 @@ var _ = Describe("Configuration", func() {
 			Expect(loadConfig(getenv)).To(Equal(want))
 		},
 		Entry("nothing: the in-process emulator with its fault header", env(), config{faultHeader: true}),
+		Entry("an admin key alone: still the emulator", env(envAdminKey, "sk-admin-x"), config{faultHeader: true}),
 		Entry("mutations for the in-process emulator", env(envMutations, "ignore-limit, wrong-object"),
 			config{faultHeader: true, mutations: []emulator.Mutation{emulator.MutationIgnoreLimit, emulator.MutationWrongObject}}),
 		Entry("a live API", env(append(slices.Clone(live), envExclusive, "1")...),
