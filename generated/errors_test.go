@@ -66,7 +66,7 @@ func TestNewAPIError(t *testing.T) {
 	}
 }
 
-func TestStatusHelpers(t *testing.T) {
+func TestStatusPredicates(t *testing.T) {
 	wrapped := func(status int) error { return fmt.Errorf("renaming: %w", &APIError{Status: status}) }
 	tests := []struct {
 		name string
