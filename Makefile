@@ -41,6 +41,15 @@ lint: ## go vet, staticcheck and actionlint over the workflows.
 unit: ## Unit tests of the main module with the race detector.
 	$(GO) test -race ./...
 
+.PHONY: contract
+contract: ## Contract suite on the in-process emulator, or on CONTRACT_BASE_URL; JUnit and coverage in $(REPORTS)/.
+	@rm -f $(REPORTS)/junit.xml $(REPORTS)/coverage.json $(REPORTS)/coverage.md
+	$(GINKGO) -p --randomize-all --junit-report=junit.xml --output-dir=$(REPORTS) ./contract
+
+.PHONY: teeth
+teeth: ## Prove the contract suite catches each deliberately wrong emulator behaviour.
+	$(GO) test -count=1 -v -run TestEveryMutationIsCaught ./contract/teeth
+
 .PHONY: spec-check
 spec-check: ## Compare the fragment with a full upstream document: UPSTREAM=<file> [FORMAT=text|markdown|json].
 	@test -n "$(UPSTREAM)" || { echo "usage: make spec-check UPSTREAM=<upstream openapi.yaml> [FORMAT=text|markdown|json]" >&2; exit 2; }
@@ -57,4 +66,4 @@ drift-test: ## Tests of the nested module openapi/drift (spec-check, api-diff).
 	$(DRIFT) test ./...
 
 .PHONY: test
-test: generate-check tidy-check lint unit drift-test ## Everything: generation check, lint and every test.
+test: generate-check tidy-check lint unit contract drift-test ## Everything: generation check, lint and every test.

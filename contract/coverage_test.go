@@ -289,13 +289,13 @@ var _ = Describe("The coverage gate", func() {
 	It("reads what to require from the fragment, so a new status or operation needs a spec", func() {
 		conflict := openapi3.NewResponse().WithDescription("conflict")
 		doc.Paths.Value("/organization/certificates").Get.Responses.Set("409", &openapi3.ResponseRef{Value: conflict})
-		rotate := &openapi3.Operation{OperationID: "RotateCertificate", Responses: openapi3.NewResponses()}
+		rotate := &openapi3.Operation{OperationID: "rotateCertificate", Responses: openapi3.NewResponses()}
 		rotate.Responses.Set("200", &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription("rotated")})
 		doc.Paths.Set("/organization/certificates/{certificate_id}/rotate", &openapi3.PathItem{Post: rotate})
 
 		Expect(buildCoverage(doc, observed, true).Missing).To(ConsistOf(
-			pair{"ListOrganizationCertificates", 409},
-			pair{"RotateCertificate", 200},
+			pair{"listOrganizationCertificates", 409},
+			pair{"rotateCertificate", 200},
 		))
 	})
 

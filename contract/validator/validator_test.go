@@ -260,7 +260,7 @@ func TestObserverSeesValidatedExchangesOnly(t *testing.T) {
 	if _, err := do(t, trBad, context.Background(), "GET", bad+"/organization/certificates", "", "", true); err == nil {
 		t.Fatal("want a validation error for 418")
 	}
-	want := []validator.Observation{{OperationID: "ListOrganizationCertificates", Status: 200}}
+	want := []validator.Observation{{OperationID: "listOrganizationCertificates", Status: 200}}
 	if len(got) != 1 || got[0] != want[0] {
 		t.Errorf("observations = %v, want %v", got, want)
 	}
