@@ -11,6 +11,7 @@ import (
 	"encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"math/big"
 	"net/http"
@@ -73,6 +74,16 @@ func (c *apiClient) do(t testing.TB, method, path string, body any) response {
 
 func (c *apiClient) send(t testing.TB, method, path string, body any, edit func(*http.Request)) response {
 	t.Helper()
+	r, err := c.exchange(method, path, body, edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// exchange is send for goroutines other than the test's own: it reports
+// failures as errors instead of stopping the test.
+func (c *apiClient) exchange(method, path string, body any, edit func(*http.Request)) (response, error) {
 	var reader io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -83,13 +94,13 @@ func (c *apiClient) send(t testing.TB, method, path string, body any, edit func(
 	default:
 		data, err := json.Marshal(b)
 		if err != nil {
-			t.Fatalf("marshal body: %v", err)
+			return response{}, fmt.Errorf("marshal body: %w", err)
 		}
 		reader = bytes.NewReader(data)
 	}
 	req, err := http.NewRequest(method, c.base+path, reader)
 	if err != nil {
-		t.Fatalf("new request: %v", err)
+		return response{}, fmt.Errorf("new request: %w", err)
 	}
 	if c.key != "" {
 		req.Header.Set("Authorization", "Bearer "+c.key)
@@ -100,15 +111,17 @@ func (c *apiClient) send(t testing.TB, method, path string, body any, edit func(
 	edit(req)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		return response{}, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("%s %s: reading body: %v", method, path, err)
+		return response{}, fmt.Errorf("%s %s: reading body: %w", method, path, err)
 	}
-	checkAgainstFragment(t, req, resp, data)
-	return response{status: resp.StatusCode, header: resp.Header, body: data}
+	if err := checkAgainstFragment(req, resp, data); err != nil {
+		return response{}, err
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: data}, nil
 }
 
 // decode unmarshals the body into v, failing the test on a status other than want.
@@ -171,11 +184,10 @@ var fragment = sync.OnceValues(func() (routers.Router, error) {
 // checkAgainstFragment fails the test when a response has a status, header or
 // body the fragment does not declare for the operation, so every test also
 // proves the emulator answers only in the documented shapes.
-func checkAgainstFragment(t testing.TB, req *http.Request, resp *http.Response, body []byte) {
-	t.Helper()
+func checkAgainstFragment(req *http.Request, resp *http.Response, body []byte) error {
 	router, err := fragment()
 	if err != nil {
-		t.Fatalf("loading the fragment: %v", err)
+		return fmt.Errorf("loading the fragment: %w", err)
 	}
 	routed := req.Clone(context.Background())
 	routed.URL.Path = strings.TrimPrefix(req.URL.Path, emulator.BasePath)
@@ -184,9 +196,9 @@ func checkAgainstFragment(t testing.TB, req *http.Request, resp *http.Response, 
 		// An undeclared route: only the error body can be checked.
 		var e emulator.ErrorResponse
 		if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusUnauthorized || json.Unmarshal(body, &e) != nil || e.Error.Type == "" {
-			t.Fatalf("%s %s: undeclared route answered %d %s", req.Method, req.URL.Path, resp.StatusCode, body)
+			return fmt.Errorf("%s %s: undeclared route answered %d %s", req.Method, req.URL.Path, resp.StatusCode, body)
 		}
-		return
+		return nil
 	}
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route},
@@ -196,13 +208,14 @@ func checkAgainstFragment(t testing.TB, req *http.Request, resp *http.Response, 
 		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
 	}
 	if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
-		t.Fatalf("%s %s: response %d breaks the fragment: %v\n%s", req.Method, req.URL.Path, resp.StatusCode, err, body)
+		return fmt.Errorf("%s %s: response %d breaks the fragment: %w\n%s", req.Method, req.URL.Path, resp.StatusCode, err, body)
 	}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		if ra := resp.Header.Get("Retry-After"); ra == "" || ra == "0" {
-			t.Fatalf("%s %s: %d without a Retry-After of at least 1 (%q)", req.Method, req.URL.Path, resp.StatusCode, ra)
+			return fmt.Errorf("%s %s: %d without a Retry-After of at least 1 (%q)", req.Method, req.URL.Path, resp.StatusCode, ra)
 		}
 	}
+	return nil
 }
 
 // certOptions shape a generated test certificate.

@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -36,6 +37,10 @@ type certificate struct {
 
 	active   bool            // for the organization
 	activeIn map[string]bool // project id -> active for that project
+
+	// listItems are the certificate's list items, encoded once per change
+	// rather than per list request: [project scope][active].
+	listItems [2][2][]byte
 }
 
 // certView is a copy of a certificate taken under the lock, with its state in
@@ -48,6 +53,7 @@ type certView struct {
 	expiresAt int64
 	content   string
 	active    bool
+	listItem  []byte // the encoded list item for the scope
 }
 
 func newOrganization(hash string, projects []string) *organization {
@@ -85,8 +91,29 @@ func (c *certificate) setActive(sc scope, active bool) {
 }
 
 func (c *certificate) view(sc scope) certView {
+	active := c.activeFor(sc)
 	return certView{id: c.id, name: c.name, createdAt: c.createdAt, validAt: c.validAt,
-		expiresAt: c.expiresAt, content: c.content, active: c.activeFor(sc)}
+		expiresAt: c.expiresAt, content: c.content, active: active,
+		listItem: c.listItems[b2i(sc.project != "")][b2i(active)]}
+}
+
+// encodeListItems refreshes listItems; it runs whenever the id or the name
+// changes, under the organization's write lock.
+func (c *certificate) encodeListItems() {
+	for _, active := range []bool{false, true} {
+		v := c.view(scope{})
+		v.active = active
+		// Items hold only strings, integers and booleans: marshalling cannot fail.
+		c.listItems[0][b2i(active)], _ = json.Marshal(v.organizationItem())
+		c.listItems[1][b2i(active)], _ = json.Marshal(v.projectItem())
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // add stores a parsed certificate, or refuses it when the organization is full.
@@ -102,6 +129,7 @@ func (org *organization) add(c *certificate, activeAtOnce bool) (certView, *apiE
 	}
 	org.seq++
 	c.seq = org.seq
+	c.encodeListItems()
 	if activeAtOnce {
 		c.active = true
 	}
@@ -146,6 +174,7 @@ func (org *organization) rename(id string, name *string) (certView, *apiError) {
 	}
 	if name != nil {
 		c.name = name
+		c.encodeListItems()
 	}
 	return c.view(scope{}), nil
 }

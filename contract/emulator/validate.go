@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -125,7 +126,8 @@ func readJSONBody(r *http.Request) ([]byte, *apiError) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, badRequest("", "", "A JSON request body is required.")
 	}
-	if !json.Valid(body) {
+	// RFC 8259 JSON is UTF-8; encoding/json alone would replace bad bytes.
+	if !utf8.Valid(body) || !json.Valid(body) {
 		return nil, badRequest("", "", "We could not parse the JSON body of your request. Send valid JSON.")
 	}
 	return body, nil

@@ -1,0 +1,71 @@
+package emulator_test
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/certcontract/certcontract/contract/emulator"
+)
+
+// syncBuffer is a log sink the server's goroutines may share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestOneLogLinePerRequestWithoutTheKey(t *testing.T) {
+	var logs syncBuffer
+	emu, err := emulator.New(emulator.Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(emu)
+	defer ts.Close()
+	c := &apiClient{base: ts.URL + emulator.BasePath, key: "sk-admin-secret-value", http: ts.Client()}
+
+	c.do(t, http.MethodGet, "/organization/certificates", nil).decode(t, http.StatusOK, nil)
+	c.do(t, http.MethodGet, "/organization/certificates?limit=0", nil).wantError(t, apiErr{status: 400, param: "limit"})
+	c.as("sk-admin-other-secret").do(t, http.MethodGet, "/organization/certificates/cert_x", nil).wantError(t, apiErr{status: 404, param: "certificate_id", code: "not_found"})
+	c.as("").do(t, http.MethodDelete, "/organization/certificates/cert_x", nil).wantError(t, apiErr{status: 401, code: "invalid_api_key"})
+
+	out := logs.String()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("%d log lines for 4 requests:\n%s", len(lines), out)
+	}
+	for _, secret := range []string{"secret", "sk-admin"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("the log shows %q:\n%s", secret, out)
+		}
+	}
+	for i, want := range []string{`"status":200`, `"status":400`, `"status":404`, `"status":401`} {
+		if !strings.Contains(lines[i], want) || !strings.Contains(lines[i], `"path":"/v1/organization/certificates`) {
+			t.Errorf("line %d lacks %s or the path: %s", i, want, lines[i])
+		}
+	}
+	org := func(line string) string {
+		_, after, _ := strings.Cut(line, `"org":"`)
+		v, _, _ := strings.Cut(after, `"`)
+		return v
+	}
+	if org(lines[0]) == "" || org(lines[0]) != org(lines[1]) || org(lines[0]) == org(lines[2]) || org(lines[3]) != "-" {
+		t.Errorf("org hashes do not tell organizations apart: %q %q %q %q", org(lines[0]), org(lines[1]), org(lines[2]), org(lines[3]))
+	}
+}

@@ -1,0 +1,85 @@
+package emulator_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/certcontract/certcontract/contract/emulator"
+)
+
+// Each mutation must really break its rule, or a suite that passes against
+// it proves nothing. Every case shows the wrong behaviour through HTTP.
+func TestMutationsBreakTheirRule(t *testing.T) {
+	tests := []struct {
+		mutation emulator.Mutation
+		broken   func(t *testing.T, c *apiClient) bool
+	}{
+		{emulator.MutationIgnoreLimit, func(t *testing.T, c *apiClient) bool {
+			c.upload(t, "")
+			c.upload(t, "")
+			var page emulator.ListCertificatesResponse
+			c.do(t, http.MethodGet, "/organization/certificates?limit=1", nil).decode(t, http.StatusOK, &page)
+			return len(page.Data) == 2
+		}},
+		{emulator.MutationWrongObject, func(t *testing.T, c *apiClient) bool {
+			cert := c.upload(t, "")
+			var got emulator.Certificate
+			c.do(t, http.MethodGet, "/organization/certificates/"+cert.Id, nil).decode(t, http.StatusOK, &got)
+			return cert.Object == "organization.certificate" && got.Object == "organization.certificate"
+		}},
+		{emulator.MutationDeleteActive, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			c.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
+			return c.do(t, http.MethodDelete, "/organization/certificates/"+id, nil).status == http.StatusOK
+		}},
+		{emulator.MutationNonAtomicToggle, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			c.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": []string{id, "cert_unknown"}}).
+				wantError(t, apiErr{status: http.StatusNotFound, param: "certificate_ids", code: "not_found"})
+			return c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
+		}},
+		{emulator.MutationRepeatAcrossPages, func(t *testing.T, c *apiClient) bool {
+			first := c.upload(t, "").Id
+			c.upload(t, "")
+			var page emulator.ListCertificatesResponse
+			c.do(t, http.MethodGet, "/organization/certificates?order=asc&after="+first, nil).decode(t, http.StatusOK, &page)
+			return len(page.Data) == 2 && page.Data[0].Id == first
+		}},
+		{emulator.MutationFoundUnknownID, func(t *testing.T, c *apiClient) bool {
+			return c.do(t, http.MethodGet, "/organization/certificates/cert_made_up", nil).status == http.StatusOK
+		}},
+		{emulator.MutationActiveAfterUpload, func(t *testing.T, c *apiClient) bool {
+			c.upload(t, "")
+			return c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
+		}},
+	}
+	covered := map[emulator.Mutation]bool{}
+	for _, tt := range tests {
+		covered[tt.mutation] = true
+		t.Run(string(tt.mutation), func(t *testing.T) {
+			if tt.broken(t, newEmulator(t, emulator.Config{})) {
+				t.Fatal("the rule is broken without the mutation")
+			}
+			if !tt.broken(t, newEmulator(t, emulator.Config{Mutations: []emulator.Mutation{tt.mutation}})) {
+				t.Fatal("the mutation does not break its rule")
+			}
+		})
+	}
+	for _, m := range emulator.KnownMutations() {
+		if !covered[m] {
+			t.Errorf("mutation %s has no case here", m)
+		}
+	}
+}
+
+func TestMutationsMarshalAsTheirNames(t *testing.T) {
+	data, err := json.Marshal(emulator.KnownMutations())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload"]`
+	if string(data) != want {
+		t.Fatalf("%s, want %s", data, want)
+	}
+}
