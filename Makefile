@@ -7,6 +7,7 @@ ACTIONLINT_VERSION := v1.7.12
 # The main module and the nested ones that keep heavy dependencies away from it.
 MODULES   := . contract/bench openapi/drift
 DRIFT     := $(GO) -C openapi/drift
+BENCH     := $(GO) -C contract/bench
 
 .DEFAULT_GOAL := help
 
@@ -50,6 +51,16 @@ contract: ## Contract suite on the in-process emulator, or on CONTRACT_BASE_URL;
 teeth: ## Prove the contract suite catches each deliberately wrong emulator behaviour.
 	$(GO) test -count=1 -v -run TestEveryMutationIsCaught ./contract/teeth
 
+.PHONY: bench
+bench: ## One page of 20 certificates through net/http, our client and openai-go; benchstat table.
+	$(BENCH) test -run '^$$' -bench . -benchmem -count 10 . > contract/bench/bench.out
+	$(BENCH) run golang.org/x/perf/cmd/benchstat -col /impl bench.out
+
+.PHONY: bench-test
+bench-test: ## Vet and test the nested module contract/bench (all three clients decode the same page).
+	$(BENCH) vet ./...
+	$(BENCH) test ./...
+
 .PHONY: spec-check
 spec-check: ## Compare the fragment with a full upstream document: UPSTREAM=<file> [FORMAT=text|markdown|json].
 	@test -n "$(UPSTREAM)" || { echo "usage: make spec-check UPSTREAM=<upstream openapi.yaml> [FORMAT=text|markdown|json]" >&2; exit 2; }
@@ -66,4 +77,4 @@ drift-test: ## Tests of the nested module openapi/drift (spec-check, api-diff).
 	$(DRIFT) test ./...
 
 .PHONY: test
-test: generate-check tidy-check lint unit contract drift-test ## Everything: generation check, lint and every test.
+test: generate-check tidy-check lint unit contract drift-test bench-test ## Everything: generation check, lint and every test.
