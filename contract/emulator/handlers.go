@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
+	"sync"
 	"time"
 )
 
@@ -18,12 +18,7 @@ var _ ServerInterface = handlers{}
 const defaultLimit = 20
 
 func (h handlers) ListOrganizationCertificates(w http.ResponseWriter, r *http.Request, params ListOrganizationCertificatesParams) {
-	p, apiErr := organizationOf(r).list(scope{}, h.listOptions(params.After, params.Limit, (*string)(params.Order)))
-	if apiErr != nil {
-		apiErr.write(w)
-		return
-	}
-	writeBody(w, http.StatusOK, p.encode())
+	h.list(w, organizationOf(r), scope{}, h.listOptions(params.After, params.Limit, (*string)(params.Order)))
 }
 
 func (h handlers) ListProjectCertificates(w http.ResponseWriter, r *http.Request, projectID ProjectID, params ListProjectCertificatesParams) {
@@ -32,52 +27,24 @@ func (h handlers) ListProjectCertificates(w http.ResponseWriter, r *http.Request
 		apiErr.write(w)
 		return
 	}
-	p, apiErr := org.list(scope{projectID}, h.listOptions(params.After, params.Limit, (*string)(params.Order)))
+	h.list(w, org, scope{projectID}, h.listOptions(params.After, params.Limit, (*string)(params.Order)))
+}
+
+func (h handlers) list(w http.ResponseWriter, org *organization, sc scope, opt listOptions) {
+	buf := listBuffers.Get().(*[]byte)
+	defer listBuffers.Put(buf)
+	page, apiErr := org.appendList((*buf)[:0], sc, opt)
 	if apiErr != nil {
 		apiErr.write(w)
 		return
 	}
-	writeBody(w, http.StatusOK, p.encode())
+	writeBody(w, http.StatusOK, page)
+	*buf = page[:0]
 }
 
-// encode writes a ListCertificatesResponse or ListProjectCertificatesResponse
-// (the two differ only in their items) from the items encoded at upload or
-// rename: lists are the hot path, and reflection over every item per request
-// would cost more than all the rest of a request.
-func (p page) encode() []byte {
-	size := 192 // the envelope and two ids
-	for _, v := range p.items {
-		size += len(v.listItem) + 1
-	}
-	buf := make([]byte, 0, size)
-	buf = append(buf, `{"data":[`...)
-	for i, v := range p.items {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, v.listItem...)
-	}
-	buf = append(buf, `],"first_id":`...)
-	if len(p.items) == 0 {
-		buf = append(buf, `null,"has_more":`...)
-		buf = strconv.AppendBool(buf, p.hasMore)
-		return append(buf, `,"last_id":null,"object":"list"}`...)
-	}
-	buf = appendJSONString(buf, p.items[0].id)
-	buf = append(buf, `,"has_more":`...)
-	buf = strconv.AppendBool(buf, p.hasMore)
-	buf = append(buf, `,"last_id":`...)
-	buf = appendJSONString(buf, p.items[len(p.items)-1].id)
-	return append(buf, `,"object":"list"}`...)
-}
-
-// appendJSONString appends a stored id as a JSON string. Stored ids are the
-// emulator's own, cert_ and hex digits, so they need no escaping.
-func appendJSONString(buf []byte, id string) []byte {
-	buf = append(buf, '"')
-	buf = append(buf, id...)
-	return append(buf, '"')
-}
+// listBuffers recycle list bodies: once Write returns, net/http holds no
+// reference to them.
+var listBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
 
 func (h handlers) listOptions(after *string, limit *int, order *string) listOptions {
 	opt := listOptions{

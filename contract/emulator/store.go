@@ -53,7 +53,6 @@ type certView struct {
 	expiresAt int64
 	content   string
 	active    bool
-	listItem  []byte // the encoded list item for the scope
 }
 
 func newOrganization(hash string, projects []string) *organization {
@@ -91,10 +90,13 @@ func (c *certificate) setActive(sc scope, active bool) {
 }
 
 func (c *certificate) view(sc scope) certView {
-	active := c.activeFor(sc)
 	return certView{id: c.id, name: c.name, createdAt: c.createdAt, validAt: c.validAt,
-		expiresAt: c.expiresAt, content: c.content, active: active,
-		listItem: c.listItems[b2i(sc.project != "")][b2i(active)]}
+		expiresAt: c.expiresAt, content: c.content, active: c.activeFor(sc)}
+}
+
+// listItem is the certificate's encoded list item in a scope.
+func (c *certificate) listItem(sc scope) []byte {
+	return c.listItems[b2i(sc.project != "")][b2i(c.activeFor(sc))]
 }
 
 // encodeListItems refreshes listItems; it runs whenever the id or the name
@@ -195,58 +197,6 @@ func (org *organization) remove(id string, allowActive bool) *apiError {
 	org.certs = slices.DeleteFunc(org.certs, func(x *certificate) bool { return x == c })
 	delete(org.byID, id)
 	return nil
-}
-
-// page is one page of a list and whether more follow.
-type page struct {
-	items   []certView
-	hasMore bool
-}
-
-// listOptions are a list request's parameters with defaults applied, plus the
-// mutations that bend them.
-type listOptions struct {
-	after             string
-	limit             int
-	desc              bool
-	ignoreLimit       bool
-	repeatAfterCursor bool
-}
-
-func (org *organization) list(sc scope, opt listOptions) (page, *apiError) {
-	org.mu.RLock()
-	defer org.mu.RUnlock()
-	n := len(org.certs)
-	at := func(i int) *certificate { // i-th in the requested order
-		if opt.desc {
-			return org.certs[n-1-i]
-		}
-		return org.certs[i]
-	}
-	start := 0
-	if opt.after != "" {
-		cursor := org.byID[opt.after]
-		if cursor == nil {
-			return page{}, badRequest("after", "",
-				fmt.Sprintf("No certificate with id %s in this organization to continue after.", opt.after))
-		}
-		for start < n && at(start) != cursor {
-			start++
-		}
-		if !opt.repeatAfterCursor {
-			start++
-		}
-	}
-	limit := opt.limit
-	if opt.ignoreLimit {
-		limit = n
-	}
-	end := min(start+limit, n)
-	p := page{items: make([]certView, 0, end-start), hasMore: end < n}
-	for i := start; i < end; i++ {
-		p.items = append(p.items, at(i).view(sc))
-	}
-	return p, nil
 }
 
 // toggle sets the state of a batch in one scope, all or nothing: an unknown id
