@@ -53,7 +53,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	sink := newLogSink(stderr)
+	defer sink.Close()
+	logger := slog.New(slog.NewTextHandler(sink, nil))
 	if !opts.quiet {
 		opts.cfg.Logger = logger
 	}
