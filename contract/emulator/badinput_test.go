@@ -98,8 +98,8 @@ func TestMalformedBodies(t *testing.T) {
 	}
 }
 
-// Odd but harmless inputs get a 4xx, never a 500, and the emulator keeps
-// serving.
+// Odd inputs get an answer in the fragment's shapes, an error body whenever
+// refused, never a 500, and the emulator keeps serving.
 func TestOddInputsNeverFail(t *testing.T) {
 	c := newEmulator(t, emulator.Config{})
 	id := c.upload(t, "").Id
@@ -116,6 +116,11 @@ func TestOddInputsNeverFail(t *testing.T) {
 		{http.MethodGet, "/organization/certificates?after=", nil},
 		{http.MethodGet, "/organization/certificates?%zz", nil},
 		{http.MethodGet, "/organization/projects//certificates", nil},
+		{http.MethodGet, "/organization/certificates/", nil},
+		{http.MethodGet, "/organization/certificates/" + id + "/", nil},
+		{http.MethodGet, "/organization/projects/proj_default/certificates/", nil},
+		{http.MethodGet, "/organization/certificates/%2F", nil},
+		{http.MethodPost, "/organization/certificates/", map[string]any{"name": "n"}},
 		{http.MethodPatch, "/organization/certificates/" + id, map[string]any{"name": "n"}},
 		{http.MethodPut, "/organization/certificates", nil},
 		{http.MethodGet, "", nil},
@@ -131,6 +136,11 @@ func TestOddInputsNeverFail(t *testing.T) {
 			r := c.do(t, tt.method, tt.path, tt.body)
 			if r.status >= 500 {
 				t.Fatalf("%d %s", r.status, r.body)
+			}
+			if r.status >= 400 {
+				if e := r.apiError(t); e.typ != "invalid_request_error" {
+					t.Fatalf("%d %s", r.status, r.body)
+				}
 			}
 		})
 	}

@@ -90,8 +90,13 @@ func New(cfg Config) (*Server, error) {
 	if s.validator, err = newRequestValidator(); err != nil {
 		return nil, err
 	}
+	// Whatever passes the fragment's router but not net/http's still gets
+	// the API's 404 body, never net/http's plain text.
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { invalidURL(r).write(w) })
 	s.routes = HandlerWithOptions(handlers{s}, StdHTTPServerOptions{
 		BaseURL:          BasePath,
+		BaseRouter:       mux,
 		ErrorHandlerFunc: writeParamError,
 	})
 	return s, nil

@@ -192,7 +192,8 @@ func checkAgainstFragment(req *http.Request, resp *http.Response, body []byte) e
 	routed := req.Clone(context.Background())
 	routed.URL.Path = strings.TrimPrefix(req.URL.Path, emulator.BasePath)
 	route, pathParams, err := router.FindRoute(routed)
-	if err != nil {
+	// The router ignores a trailing slash, which the API does not.
+	if err != nil || strings.HasSuffix(routed.URL.Path, "/") {
 		// An undeclared route: only the error body can be checked.
 		var e emulator.ErrorResponse
 		if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusUnauthorized || json.Unmarshal(body, &e) != nil || e.Error.Type == "" {

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,7 +58,8 @@ func newRequestValidator() (*requestValidator, error) {
 // body ready to be read again by the handler.
 func (v *requestValidator) check(r *http.Request) (*http.Request, *apiError) {
 	rest, ok := strings.CutPrefix(r.URL.Path, BasePath)
-	if !ok || rest == "" {
+	// The fragment's router ignores a trailing slash; the API does not.
+	if !ok || rest == "" || strings.HasSuffix(rest, "/") {
 		return r, invalidURL(r)
 	}
 	routed := *r
@@ -86,7 +86,7 @@ func (v *requestValidator) check(r *http.Request) (*http.Request, *apiError) {
 		Route:      route,
 		Options:    v.options,
 	}
-	if err := openapi3filter.ValidateRequest(context.WithoutCancel(r.Context()), input); err != nil {
+	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
 		return r, validationError(err)
 	}
 	if body != nil {
