@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -66,7 +67,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	if len(cfg.Projects) > 0 {
-		s.projects = cfg.Projects
+		s.projects = slices.Clone(cfg.Projects)
 		for _, p := range cfg.Projects {
 			if p == "" {
 				errs = append(errs, errors.New("emulator: an empty project id"))

@@ -1,13 +1,17 @@
 // Command load measures list throughput and latency of the emulator and of
 // Prism side by side on loopback, in one run, and checks the emulator's
-// targets: at least 15,000 requests/s, p99 under 10 ms, at least 15 times
-// Prism's throughput.
+// targets: at least 15,000 list requests/s with p99 under 10 ms, and at least
+// 15 times Prism's throughput.
 //
-// It builds and starts the emulator command, seeds one organization with 20
-// certificates, starts `prism mock` on the same fragment, then alternates
-// bounded measurements of both (same connections, same duration) and reports
-// the medians. Every measurement stops after -duration or -max-requests,
-// whichever comes first; both servers are stopped at the end.
+// It builds the emulator command and starts it twice (as users start it,
+// logging each request, and with -quiet), seeds each with 20 certificates,
+// starts `prism mock` on the same fragment twice (as users start it, and with
+// -v silent), all logs going to /dev/null. It then measures, alternating
+// servers, the full default page of 20 and a page of one item (the size of
+// Prism's generated page, so the ratio compares like with like), and
+// reports the medians. Every measurement stops after -duration or
+// -max-requests, whichever comes first, the whole run after a fixed budget,
+// and every server is stopped at the end.
 //
 //	cd contract/emulator/load && npm ci && go run .
 package main
@@ -166,18 +170,19 @@ func run(s settings) (bool, error) {
 		med[t.String()] = median(results[t.String()])
 		fmt.Printf("  %-27s %s\n", t, med[t.String()])
 	}
+	// The targets compare the servers as users start them; the figures with
+	// request logs off are printed for comparison.
+	full, one, prism := med["emulator ?limit=20"], med["emulator ?limit=1"], med["prism ?limit=1"]
 	fmt.Println("targets:")
-	ok := true
-	for _, name := range []string{"emulator ?limit=20", "emulator ?limit=1"} {
-		e := med[name]
-		ok = report(fmt.Sprintf("%s >= %d req/s", name, targetRPS), e.rps >= targetRPS, fmt.Sprintf("%.0f", e.rps)) && ok
-		ok = report(fmt.Sprintf("%s p99 < %v", name, targetP99), e.p99 < targetP99, e.p99.Round(time.Microsecond).String()) && ok
-	}
+	ok := report(fmt.Sprintf("emulator, page of 20: >= %d req/s", targetRPS), full.rps >= targetRPS, fmt.Sprintf("%.0f", full.rps))
+	ok = report(fmt.Sprintf("emulator, page of 20: p99 < %v", targetP99), full.p99 < targetP99, full.p99.Round(time.Microsecond).String()) && ok
+	ok = report(fmt.Sprintf("emulator, page of 1: >= %d req/s", targetRPS), one.rps >= targetRPS, fmt.Sprintf("%.0f", one.rps)) && ok
+	ok = report(fmt.Sprintf("emulator, page of 1: p99 < %v", targetP99), one.p99 < targetP99, one.p99.Round(time.Microsecond).String()) && ok
 	if s.prism != "" {
-		for _, pair := range [][2]string{{"emulator ?limit=1", "prism ?limit=1"}, {"emulator -quiet ?limit=1", "prism -v silent ?limit=1"}} {
-			ratio := med[pair[0]].rps / med[pair[1]].rps
-			ok = report(fmt.Sprintf("%s >= %dx %s", pair[0], targetRatio, pair[1]), ratio >= targetRatio, fmt.Sprintf("%.1fx", ratio)) && ok
-		}
+		ratio := one.rps / prism.rps
+		ok = report(fmt.Sprintf("emulator >= %dx prism, page of 1", targetRatio), ratio >= targetRatio, fmt.Sprintf("%.1fx", ratio)) && ok
+		quiet := med["emulator -quiet ?limit=1"].rps / med["prism -v silent ?limit=1"].rps
+		fmt.Printf("  (info)  emulator -quiet / prism -v silent, page of 1: %.1fx\n", quiet)
 	}
 	return ok, nil
 }
