@@ -1,7 +1,29 @@
-// Package emulator is a stateful, in-memory Certificates API for tests: it
+// Package emulator is a stateful, in-memory Certificates API for tests. It
 // keeps each organization's certificates, enforces the documented rules and
-// validates every request against openapi/certificates.yaml before a handler
-// runs. Its routing and types are generated from that same fragment.
+// checks every request against openapi/certificates.yaml before a handler
+// runs; its routing and types are generated from that same fragment.
+//
+//	emu, err := emulator.New(emulator.Config{})
+//	ts := httptest.NewServer(emu) // base URL: ts.URL + "/v1"
+//
+// Each request goes through these steps, and the first that refuses answers:
+//
+//  1. The admin key (401, code invalid_api_key), before anything else, as the
+//     live API does: a bad key learns nothing about routes or parameters.
+//     Each key is its own organization, isolated from every other.
+//  2. Injected faults (429 and 503 with Retry-After, or 500), when configured.
+//  3. The route (404), media type (415), body size (413, over 64 KiB), JSON
+//     syntax (400), the fragment's schema (400, param naming the parameter or
+//     top-level body field) and unknown body fields (400, param naming the
+//     field: a typo such as "nmae" is refused rather than silently ignored).
+//  4. The business rules, all or nothing: a refused request changes nothing.
+//
+// Decisions where the sources leave room: `include[]=content` and
+// `include=content` both add the PEM to a get; modify accepts only `name`
+// (other fields are refused as unknown, so content and dates cannot appear to
+// change); a PEM with any text around its single CERTIFICATE block is refused;
+// the certificate need not be a CA, as the published requirements do not say
+// so; an empty `after` is no cursor.
 package emulator
 
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config ../../openapi/server.cfg.yaml ../../openapi/certificates.yaml
