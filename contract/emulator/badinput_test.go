@@ -156,3 +156,17 @@ func TestBodyOnGetIsIgnored(t *testing.T) {
 		r.ContentLength = -1
 	}).decode(t, http.StatusOK, nil)
 }
+
+// The fragment's router takes a trailing slash that net/http's mux does not
+// route, and such a request was answered with net/http's plain-text 404.
+func TestRegressionTrailingSlashGotPlainText404(t *testing.T) {
+	c := newEmulator(t, emulator.Config{})
+	id := c.upload(t, "").Id
+	for _, path := range []string{"/organization/certificates/", "/organization/certificates/" + id + "/", "/organization/projects/proj_alpha/certificates/"} {
+		r := c.do(t, http.MethodGet, path, nil)
+		r.wantError(t, apiErr{status: http.StatusNotFound})
+		if ct := r.header.Get("Content-Type"); ct != "application/json" {
+			t.Fatalf("%s: Content-Type %q", path, ct)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -41,7 +42,7 @@ type faultInjector struct {
 }
 
 func newFaultInjector(f Faults, clockSeed int64) (*faultInjector, error) {
-	if f.Rate < 0 || f.Rate > 1 || f.Rate != f.Rate {
+	if f.Rate < 0 || f.Rate > 1 || math.IsNaN(f.Rate) {
 		return nil, fmt.Errorf("emulator: fault rate %v is outside 0..1", f.Rate)
 	}
 	if f.Latency < 0 {

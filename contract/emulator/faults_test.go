@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -138,6 +139,7 @@ func TestConfigIsChecked(t *testing.T) {
 	}{
 		{"rate above 1", emulator.Config{Faults: emulator.Faults{Rate: 1.5}}},
 		{"negative rate", emulator.Config{Faults: emulator.Faults{Rate: -0.1}}},
+		{"rate not a number", emulator.Config{Faults: emulator.Faults{Rate: math.NaN()}}},
 		{"status not a fault", emulator.Config{Faults: emulator.Faults{Rate: 0.1, Statuses: []int{404}}}},
 		{"negative latency", emulator.Config{Faults: emulator.Faults{Latency: -time.Second}}},
 		{"negative Retry-After", emulator.Config{Faults: emulator.Faults{RetryAfter: -1}}},
