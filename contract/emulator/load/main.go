@@ -40,6 +40,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -146,7 +147,8 @@ func run(s settings) (bool, error) {
 		targets = append(targets, target{prism, "?limit=1"}, target{prismSilent, "?limit=1"})
 	}
 
-	fmt.Printf("GET a list page; %d connections, %v per measurement, %d runs, alternating\n", s.conns, s.duration, s.runs)
+	fmt.Printf("GET a list page; %d connections, %v per measurement, %d runs, alternating; %d CPUs%s\n",
+		s.conns, s.duration, s.runs, runtime.NumCPU(), loadAverage())
 	for _, t := range targets {
 		if _, err := measure(ctx, t, s.conns, s.warmup, s.maxRequests); err != nil {
 			return false, fmt.Errorf("%s warm-up: %w", t, err)
@@ -185,6 +187,20 @@ func run(s settings) (bool, error) {
 		fmt.Printf("  (info)  emulator -quiet / prism -v silent, page of 1: %.1fx\n", quiet)
 	}
 	return ok, nil
+}
+
+// loadAverage tells how busy the machine was, where Linux says: figures
+// from a shared machine are only comparable within one run.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	fields := strings.Fields(string(data))
+	if len(fields) < 3 {
+		return ""
+	}
+	return ", load average " + strings.Join(fields[:3], " ")
 }
 
 // target is one request to one server.
