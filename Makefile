@@ -51,6 +51,18 @@ contract: ## Contract suite on the in-process emulator, or on CONTRACT_BASE_URL;
 teeth: ## Prove the contract suite catches each deliberately wrong emulator behaviour.
 	$(GO) test -count=1 -v -run TestEveryMutationIsCaught ./contract/teeth
 
+.PHONY: emulator
+emulator: ## Serve the emulator on 127.0.0.1:8080 until Ctrl-C; ARGS="-fault-rate 0.1 ..." for flags.
+	$(GO) run ./contract/cmd/emulator $(ARGS)
+
+.PHONY: emulator-bench
+emulator-bench: ## Benchmark the emulator's request path: one list page of 20.
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./contract/emulator
+
+.PHONY: load
+load: ## Emulator vs Prism on loopback, bounded (about 2 minutes; needs npm); LOAD_ARGS=-check fails on a missed target.
+	cd contract/emulator/load && npm ci --no-audit --no-fund --loglevel=error && $(GO) run . $(LOAD_ARGS)
+
 .PHONY: bench
 bench: ## One page of 20 certificates through net/http, our client and openai-go; benchstat table.
 	$(BENCH) test -run '^$$' -bench . -benchmem -count 10 . > contract/bench/bench.out
