@@ -45,7 +45,7 @@ unit: ## Unit tests of the main module with the race detector.
 .PHONY: contract
 contract: ## Contract suite on the in-process emulator, or on CONTRACT_BASE_URL; JUnit and coverage in $(REPORTS)/.
 	@rm -f $(REPORTS)/junit.xml $(REPORTS)/coverage.json $(REPORTS)/coverage.md
-	$(GINKGO) -p --randomize-all --junit-report=junit.xml --output-dir=$(REPORTS) ./contract
+	$(GINKGO) -p --randomize-all $(if $(CI),--no-color) --junit-report=junit.xml --output-dir=$(REPORTS) ./contract
 
 .PHONY: teeth
 teeth: ## Prove the contract suite catches each deliberately wrong emulator behaviour.

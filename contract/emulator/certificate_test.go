@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/testcert"
 )
 
 func TestGetCertificate(t *testing.T) {
 	c := newEmulator(t, emulator.Config{})
-	pemText := newCertPEM(t, certOptions{})
+	pemText := newCertPEM(t, testcert.Options{})
 	var up emulator.Certificate
 	c.do(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": pemText, "name": "n"}).decode(t, http.StatusOK, &up)
 	// Active or not, get answers the same way.
@@ -82,7 +83,7 @@ func TestUnknownCertificateIsNotFound(t *testing.T) {
 
 func TestModifyChangesOnlyTheName(t *testing.T) {
 	c := newEmulator(t, emulator.Config{})
-	pemText := newCertPEM(t, certOptions{})
+	pemText := newCertPEM(t, testcert.Options{})
 	var up emulator.Certificate
 	c.do(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": pemText, "name": "before"}).decode(t, http.StatusOK, &up)
 
@@ -104,7 +105,7 @@ func TestModifyChangesOnlyTheName(t *testing.T) {
 
 	// Fields other than name are refused rather than ignored, so a client
 	// that believes it changed the content learns that it did not.
-	other := newCertPEM(t, certOptions{})
+	other := newCertPEM(t, testcert.Options{})
 	for _, field := range []string{"certificate", "content", "created_at", "active", "id"} {
 		t.Run("refuses "+field, func(t *testing.T) {
 			c.do(t, http.MethodPost, "/organization/certificates/"+up.Id, map[string]any{"name": "x", field: other}).

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/testcert"
 )
 
 // race runs work on n goroutines at once and reports their errors on the test
@@ -36,7 +37,7 @@ func race(t *testing.T, n int, work func(g int) error) {
 
 func TestConcurrentUploadsStopAtTheLimit(t *testing.T) {
 	c := newEmulator(t, emulator.Config{})
-	body, _ := json.Marshal(map[string]any{"certificate": newCertPEM(t, certOptions{})})
+	body, _ := json.Marshal(map[string]any{"certificate": newCertPEM(t, testcert.Options{})})
 	const goroutines, perGoroutine = 16, 6 // 96 attempts for 50 places
 	var mu sync.Mutex
 	accepted, refused := map[string]bool{}, 0

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/testcert"
 )
 
 func TestNoFaultsByDefault(t *testing.T) {
@@ -54,7 +55,7 @@ func TestFaultRateAndStatuses(t *testing.T) {
 // stored nothing.
 func TestFaultChangesNothing(t *testing.T) {
 	emu := newEmulator(t, emulator.Config{Faults: emulator.Faults{Header: true}})
-	emu.send(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": newCertPEM(t, certOptions{})}, func(r *http.Request) {
+	emu.send(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": newCertPEM(t, testcert.Options{})}, func(r *http.Request) {
 		r.Header.Set(emulator.FaultHeader, "503")
 	}).wantError(t, apiErr{status: 503, typ: "server_error"})
 	if n := len(emu.listAll(t, "/organization/certificates", 100, "asc")); n != 0 {

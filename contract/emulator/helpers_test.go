@@ -3,30 +3,22 @@ package emulator_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/asn1"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/generated/spec"
 )
 
@@ -219,61 +211,21 @@ func checkAgainstFragment(req *http.Request, resp *http.Response, body []byte) e
 	return nil
 }
 
-// certOptions shape a generated test certificate.
-type certOptions struct {
-	notBefore time.Time
-	notAfter  time.Time
-	// padding adds an extension of that many bytes, to reach a PEM size.
-	padding int
-}
-
-// newCertPEM returns a fresh self-signed CA certificate in PEM, valid for a
-// year unless opts say otherwise. No key material ever leaves the test.
-func newCertPEM(t testing.TB, opts certOptions) string {
+// newCertPEM returns a fresh self-signed CA certificate in PEM, valid for 90
+// days unless opts say otherwise. No key material ever leaves the test.
+func newCertPEM(t testing.TB, opts testcert.Options) string {
 	t.Helper()
-	certDER, _ := newCertDER(t, opts)
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: certDER}))
-}
-
-func newCertDER(t testing.TB, opts certOptions) ([]byte, *ecdsa.PrivateKey) {
-	t.Helper()
-	if opts.notBefore.IsZero() {
-		opts.notBefore = time.Now().Add(-time.Hour).Truncate(time.Second)
-	}
-	if opts.notAfter.IsZero() {
-		opts.notAfter = time.Now().Add(365 * 24 * time.Hour).Truncate(time.Second)
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	c, err := testcert.New(opts)
 	if err != nil {
-		t.Fatalf("generate key: %v", err)
+		t.Fatal(err)
 	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
-	if err != nil {
-		t.Fatalf("serial: %v", err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "certcontract test CA"},
-		NotBefore:             opts.notBefore,
-		NotAfter:              opts.notAfter,
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	if opts.padding > 0 {
-		tmpl.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 32473, 1}, Value: make([]byte, opts.padding)}}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatalf("create certificate: %v", err)
-	}
-	return der, key
+	return c.PEM
 }
 
 // upload stores a fresh certificate and returns it.
 func (c *apiClient) upload(t testing.TB, name string) emulator.Certificate {
 	t.Helper()
-	body := map[string]any{"certificate": newCertPEM(t, certOptions{})}
+	body := map[string]any{"certificate": newCertPEM(t, testcert.Options{})}
 	if name != "" {
 		body["name"] = name
 	}

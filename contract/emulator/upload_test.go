@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"net/http"
@@ -10,13 +9,14 @@ import (
 	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/testcert"
 )
 
 func TestUploadAnswersTheStoredCertificate(t *testing.T) {
 	c := newEmulator(t, emulator.Config{})
 	notBefore := time.Now().Add(-48 * time.Hour).Truncate(time.Second)
 	notAfter := time.Now().Add(90 * 24 * time.Hour).Truncate(time.Second)
-	pemText := newCertPEM(t, certOptions{notBefore: notBefore, notAfter: notAfter})
+	pemText := newCertPEM(t, testcert.Options{NotBefore: notBefore, NotAfter: notAfter})
 
 	before := time.Now().Unix()
 	r := c.do(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": pemText, "name": "My Example Certificate"})
@@ -71,15 +71,13 @@ func TestNothingIsActiveAfterUpload(t *testing.T) {
 
 func TestUploadRefusesBadCertificates(t *testing.T) {
 	c := newEmulator(t, emulator.Config{})
-	valid := newCertPEM(t, certOptions{})
-	der, key := newCertDER(t, certOptions{})
-	keyDER, err := x509.MarshalECPrivateKey(key)
+	valid := newCertPEM(t, testcert.Options{})
+	withKey, err := testcert.New(testcert.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
-	certPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-	oversized := newCertPEM(t, certOptions{padding: 12500})
+	certPEM, keyPEM := withKey.PEM, withKey.KeyPEM
+	oversized := newCertPEM(t, testcert.Options{Padding: 12500})
 	if len(oversized) < 16<<10 || len(oversized) > 20<<10 {
 		t.Fatalf("oversized PEM is %d bytes, want 16 to 20 KiB", len(oversized))
 	}
@@ -98,8 +96,8 @@ func TestUploadRefusesBadCertificates(t *testing.T) {
 		{"chain of two certificates", certPEM + valid},
 		{"text before the block", "subject=CN=test\n" + valid},
 		{"text after the block", valid + "trailing"},
-		{"expired", newCertPEM(t, certOptions{notBefore: time.Now().Add(-48 * time.Hour), notAfter: time.Now().Add(-time.Hour)})},
-		{"expires within one day", newCertPEM(t, certOptions{notAfter: time.Now().Add(23 * time.Hour)})},
+		{"expired", newCertPEM(t, testcert.Options{NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-time.Hour)})},
+		{"expires within one day", newCertPEM(t, testcert.Options{NotAfter: time.Now().Add(23 * time.Hour)})},
 		{"16 KiB or more", oversized},
 	}
 	for _, tt := range tests {
@@ -117,7 +115,7 @@ func TestUploadRefusesBadCertificates(t *testing.T) {
 // whitespace around the block. The content comes back byte for byte.
 func TestUploadAcceptsCertificatesAtTheEdges(t *testing.T) {
 	c := newEmulator(t, emulator.Config{})
-	pemText := "\n" + newCertPEM(t, certOptions{notAfter: time.Now().Add(25 * time.Hour), padding: 11500}) + "\n\n"
+	pemText := "\n" + newCertPEM(t, testcert.Options{NotAfter: time.Now().Add(25 * time.Hour), Padding: 11500}) + "\n\n"
 	if len(pemText) >= 16<<10 || len(pemText) < 15<<10 {
 		t.Fatalf("PEM is %d bytes, want just under 16 KiB", len(pemText))
 	}
@@ -132,7 +130,7 @@ func TestUploadAcceptsCertificatesAtTheEdges(t *testing.T) {
 
 func TestUploadBodyRules(t *testing.T) {
 	c := newEmulator(t, emulator.Config{})
-	valid := newCertPEM(t, certOptions{})
+	valid := newCertPEM(t, testcert.Options{})
 	tests := []struct {
 		name      string
 		body      any
@@ -157,7 +155,7 @@ func TestUploadBodyRules(t *testing.T) {
 
 func TestFiftyFirstCertificateIsRefused(t *testing.T) {
 	c := newEmulator(t, emulator.Config{})
-	pemText := newCertPEM(t, certOptions{})
+	pemText := newCertPEM(t, testcert.Options{})
 	body, _ := json.Marshal(map[string]any{"certificate": pemText})
 	for range emulator.MaxCertificates {
 		c.do(t, http.MethodPost, "/organization/certificates", body).decode(t, http.StatusOK, nil)

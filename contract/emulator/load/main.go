@@ -20,17 +20,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
-	"math/big"
 	"net"
 	"net/http"
 	"net/url"
@@ -45,6 +38,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/certcontract/certcontract/contract/testcert"
 )
 
 // Targets from the emulator's issue.
@@ -327,11 +322,11 @@ func freePort() (int, error) {
 // seed uploads 20 certificates, so a list page is a full default page.
 func seed(url string) error {
 	for i := range 20 {
-		certPEM, err := newCertPEM()
+		cert, err := testcert.New(testcert.Options{})
 		if err != nil {
 			return err
 		}
-		body, _ := json.Marshal(map[string]string{"certificate": certPEM, "name": "load " + strconv.Itoa(i)})
+		body, _ := json.Marshal(map[string]string{"certificate": cert.PEM, "name": "load " + strconv.Itoa(i)})
 		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+loadKey)
 		req.Header.Set("Content-Type", "application/json")
@@ -345,27 +340,6 @@ func seed(url string) error {
 		}
 	}
 	return nil
-}
-
-func newCertPEM() (string, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return "", err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "certcontract load CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(30 * 24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return "", err
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})), nil
 }
 
 // result is one measurement.
