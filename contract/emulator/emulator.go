@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -107,6 +109,10 @@ func New(cfg Config) (*Server, error) {
 // against the fragment, and only then the operation itself. Each step can
 // answer on its own, and none but the last changes any state.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Like the live API, every answer names itself, so an error a client
+	// reports can be matched with this server's log line.
+	requestID := "req_" + strconv.FormatUint(rand.Uint64(), 16)
+	w.Header().Set("X-Request-Id", requestID)
 	if s.logger == nil {
 		s.serve(w, r)
 		return
@@ -124,6 +130,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		slog.Int("status", rec.status),
 		slog.Duration("duration", time.Since(start)),
 		slog.String("org", orgHash),
+		slog.String("request_id", requestID),
 	)
 }
 

@@ -69,3 +69,52 @@ func TestOneLogLinePerRequestWithoutTheKey(t *testing.T) {
 		t.Errorf("org hashes do not tell organizations apart: %q %q %q %q", org(lines[0]), org(lines[1]), org(lines[2]), org(lines[3]))
 	}
 }
+
+// A client's error report carries x-request-id (the generated client's
+// APIError.RequestID); the emulator must send one on every answer, errors
+// included, and log it, so the two can be matched.
+func TestEveryAnswerCarriesARequestID(t *testing.T) {
+	var logs syncBuffer
+	emu, err := emulator.New(emulator.Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(emu)
+	defer ts.Close()
+
+	tests := []struct {
+		name string
+		key  string
+		path string
+		want int
+	}{
+		{name: "success", key: testKey, path: "/organization/certificates", want: http.StatusOK},
+		{name: "refused key", key: "", path: "/organization/certificates", want: http.StatusUnauthorized},
+		{name: "unknown id", key: testKey, path: "/organization/certificates/cert_none", want: http.StatusNotFound},
+	}
+	seen := map[string]bool{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, ts.URL+emulator.BasePath+tt.path, nil)
+			if tt.key != "" {
+				req.Header.Set("Authorization", "Bearer "+tt.key)
+			}
+			resp, err := ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.want)
+			}
+			id := resp.Header.Get("X-Request-Id")
+			if !strings.HasPrefix(id, "req_") || seen[id] {
+				t.Fatalf("X-Request-Id %q: want a fresh req_ id", id)
+			}
+			seen[id] = true
+			if !strings.Contains(logs.String(), `"request_id":"`+id+`"`) {
+				t.Errorf("no log line names %s:\n%s", id, logs.String())
+			}
+		})
+	}
+}
