@@ -4,6 +4,7 @@ GO        ?= go
 GINKGO    := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 REPORTS   ?= reports
 ACTIONLINT_VERSION := v1.7.12
+STATICCHECK_VERSION = $(shell $(GO) list -m -f '{{.Version}}' honnef.co/go/tools)
 # The main module and the nested ones that keep heavy dependencies away from it.
 MODULES   := . contract/bench openapi/drift
 DRIFT     := $(GO) -C openapi/drift
@@ -33,9 +34,14 @@ tidy-check: ## Fail when a go.mod or go.sum is not tidy.
 	@for m in $(MODULES); do (cd $$m && $(GO) mod tidy -diff) || exit 1; done
 
 .PHONY: lint
-lint: ## go vet, staticcheck and actionlint over the workflows.
+lint: ## go vet and staticcheck over every module, actionlint over the workflows.
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck ./...
+	@# The nested modules do not pin staticcheck; they run the main module's version.
+	$(DRIFT) vet ./...
+	$(DRIFT) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+	$(BENCH) vet ./...
+	$(BENCH) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 
 .PHONY: unit
@@ -69,8 +75,7 @@ bench: ## One page of 20 certificates through net/http, our client and openai-go
 	$(BENCH) run golang.org/x/perf/cmd/benchstat -col /impl bench.out
 
 .PHONY: bench-test
-bench-test: ## Vet and test the nested module contract/bench (all three clients decode the same page).
-	$(BENCH) vet ./...
+bench-test: ## Tests of the nested module contract/bench (all three clients decode the same page).
 	$(BENCH) test ./...
 
 .PHONY: spec-check
@@ -85,7 +90,6 @@ api-diff: ## Go API changes of generated/ since BASE=<rev> [HEAD_REV=<rev>] [FOR
 
 .PHONY: drift-test
 drift-test: ## Tests of the nested module openapi/drift (spec-check, api-diff).
-	$(DRIFT) vet ./...
 	$(DRIFT) test ./...
 
 .PHONY: test
