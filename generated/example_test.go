@@ -2,40 +2,133 @@ package generated_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
 
-	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/generated"
 )
 
-// startEmulator serves the project's stateful emulator on loopback, so the
-// examples run against a faithful Certificates API instead of
-// api.openai.com. Any key of the form sk-admin-... is an organization there.
-func startEmulator() *httptest.Server {
-	emu, err := emulator.New(emulator.Config{})
-	if err != nil {
-		log.Fatal(err)
-	}
-	return httptest.NewServer(emu)
+// fakeAPI is a few lines of the Certificates API, enough for the examples to
+// run against a local server under /v1 instead of api.openai.com. The
+// examples do not use contract/emulator: its kin-openapi dependency would then
+// reach the go.sum of every module that requires this one.
+type fakeAPI struct {
+	mu     sync.Mutex
+	certs  []generated.OrganizationCertificate
+	nextID int
 }
 
-// newCAPEM is a fresh self-signed CA certificate, the kind the API accepts.
-func newCAPEM() string {
-	c, err := testcert.New(testcert.Options{})
-	if err != nil {
-		log.Fatal(err)
+func startFakeAPI(names ...string) *httptest.Server {
+	api := &fakeAPI{}
+	for _, n := range names {
+		api.add(&n)
 	}
-	return c.PEM
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/organization/certificates", api.list)
+	mux.HandleFunc("POST /v1/organization/certificates", api.upload)
+	mux.HandleFunc("POST /v1/organization/certificates/activate", api.activate)
+	mux.HandleFunc("GET /v1/organization/certificates/{id}", api.get)
+	return httptest.NewServer(mux)
+}
+
+func (a *fakeAPI) add(name *string) generated.OrganizationCertificate {
+	a.nextID++
+	c := generated.OrganizationCertificate{Object: "organization.certificate", Id: fmt.Sprintf("cert_%03d", a.nextID), Name: name, CreatedAt: int64(a.nextID)}
+	a.certs = append(a.certs, c)
+	return c
+}
+
+func (a *fakeAPI) find(id string) int {
+	for i, c := range a.certs {
+		if c.Id == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func reply(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Request-Id", "req_example")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func notFound(w http.ResponseWriter, id string) {
+	reply(w, http.StatusNotFound, map[string]any{"error": map[string]any{
+		"message": "No certificate with id " + id, "type": "invalid_request_error", "param": "certificate_id", "code": "not_found"}})
+}
+
+func (a *fakeAPI) list(w http.ResponseWriter, r *http.Request) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+	if err != nil {
+		limit = 20
+	}
+	start := a.find(r.URL.Query().Get("after")) + 1
+	end := min(start+limit, len(a.certs))
+	page := generated.ListCertificatesResponse{Object: "list", Data: a.certs[start:end], HasMore: end < len(a.certs)}
+	if end > start {
+		page.FirstId, page.LastId = &a.certs[start].Id, &a.certs[end-1].Id
+	}
+	reply(w, http.StatusOK, page)
+}
+
+func (a *fakeAPI) upload(w http.ResponseWriter, r *http.Request) {
+	var req generated.UploadCertificateRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || !strings.HasPrefix(req.Certificate, "-----BEGIN CERTIFICATE-----") {
+		reply(w, http.StatusBadRequest, map[string]any{"error": map[string]any{"message": "Not a PEM certificate", "type": "invalid_request_error", "param": "certificate", "code": nil}})
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c := a.add(req.Name)
+	reply(w, http.StatusOK, generated.Certificate{Object: "certificate", Id: c.Id, Name: c.Name, CreatedAt: c.CreatedAt})
+}
+
+func (a *fakeAPI) activate(w http.ResponseWriter, r *http.Request) {
+	var req generated.ToggleCertificatesRequest
+	_ = json.NewDecoder(r.Body).Decode(&req)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	resp := generated.OrganizationCertificateActivationResponse{Object: "organization.certificate.activation"}
+	for _, id := range req.CertificateIds {
+		i := a.find(id)
+		if i < 0 {
+			notFound(w, id)
+			return
+		}
+		a.certs[i].Active = true
+		resp.Data = append(resp.Data, a.certs[i])
+	}
+	reply(w, http.StatusOK, resp)
+}
+
+func (a *fakeAPI) get(w http.ResponseWriter, r *http.Request) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	i := a.find(r.PathValue("id"))
+	if i < 0 {
+		notFound(w, r.PathValue("id"))
+		return
+	}
+	c := a.certs[i]
+	reply(w, http.StatusOK, generated.Certificate{Object: "certificate", Id: c.Id, Name: c.Name, CreatedAt: c.CreatedAt})
 }
 
 // Walk every certificate of the organization; the iterator asks for the next
 // page with after = last_id until has_more is false.
 func ExampleAdminClient_AllOrganizationCertificates() {
-	srv := startEmulator()
+	srv := startFakeAPI("root-2024", "root-2025", "root-2026")
 	defer srv.Close()
 
 	// In production: generated.New() with OPENAI_ADMIN_KEY set.
@@ -43,30 +136,23 @@ func ExampleAdminClient_AllOrganizationCertificates() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctx := context.Background()
-	for _, name := range []string{"root-2024", "root-2025", "root-2026"} {
-		if _, err := client.UploadCertificate(ctx, generated.UploadCertificateRequest{Certificate: newCAPEM(), Name: &name}); err != nil {
-			log.Fatal(err)
-		}
-	}
-
-	limit, order := 2, generated.ListOrganizationCertificatesParamsOrderAsc
-	for cert, err := range client.AllOrganizationCertificates(ctx, &generated.ListOrganizationCertificatesParams{Limit: &limit, Order: &order}) {
+	limit := 2
+	for cert, err := range client.AllOrganizationCertificates(context.Background(), &generated.ListOrganizationCertificatesParams{Limit: &limit}) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(*cert.Name, "active:", cert.Active)
+		fmt.Println(cert.Id, *cert.Name)
 	}
 	// Output:
-	// root-2024 active: false
-	// root-2025 active: false
-	// root-2026 active: false
+	// cert_001 root-2024
+	// cert_002 root-2025
+	// cert_003 root-2026
 }
 
 // Upload a CA certificate, then activate it for the organization: an
 // uploaded certificate is active nowhere until it is activated.
 func ExampleAdminClient_UploadCertificate() {
-	srv := startEmulator()
+	srv := startFakeAPI()
 	defer srv.Close()
 	client, err := generated.New(generated.WithAPIBaseURL(srv.URL+"/v1"), generated.WithAdminKey("sk-admin-example"))
 	if err != nil {
@@ -75,7 +161,11 @@ func ExampleAdminClient_UploadCertificate() {
 	ctx := context.Background()
 
 	name := "partner-ca"
-	cert, err := client.UploadCertificate(ctx, generated.UploadCertificateRequest{Certificate: newCAPEM(), Name: &name})
+	ca, err := testcert.New(testcert.Options{}) // or the PEM of your own CA
+	if err != nil {
+		log.Fatal(err)
+	}
+	cert, err := client.UploadCertificate(ctx, generated.UploadCertificateRequest{Certificate: ca.PEM, Name: &name})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -84,16 +174,16 @@ func ExampleAdminClient_UploadCertificate() {
 		log.Fatal(err)
 	}
 	for _, c := range activated.Data {
-		fmt.Println(*c.Name, "active:", c.Active)
+		fmt.Println(c.Id, *c.Name, "active:", c.Active)
 	}
 	// Output:
-	// partner-ca active: true
+	// cert_001 partner-ca active: true
 }
 
 // A certificate that does not exist is an *APIError with status 404;
 // IsNotFound says so without a type assertion, errors.As gives the details.
 func ExampleIsNotFound() {
-	srv := startEmulator()
+	srv := startFakeAPI()
 	defer srv.Close()
 	client, err := generated.New(generated.WithAPIBaseURL(srv.URL+"/v1"), generated.WithAdminKey("sk-admin-example"))
 	if err != nil {
@@ -104,10 +194,10 @@ func ExampleIsNotFound() {
 	if generated.IsNotFound(err) {
 		var apiErr *generated.APIError
 		errors.As(err, &apiErr)
-		fmt.Println("not found:", apiErr.Status, apiErr.Param, apiErr.Code)
-		fmt.Println("request id for support:", apiErr.RequestID != "")
+		fmt.Println("not found:", apiErr.Param, apiErr.Code, apiErr.RequestID)
+		fmt.Println(err)
 	}
 	// Output:
-	// not found: 404 certificate_id not_found
-	// request id for support: true
+	// not found: certificate_id not_found req_example
+	// certcontract: 404 Not Found: not_found: No certificate with id cert_gone (param certificate_id, request req_example)
 }
