@@ -96,3 +96,15 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) st
 	}
 	return string(out)
 }
+
+// A module that requires this one records, in its go.sum, what the tests of
+// the packages it imports need. Examples here once ran against
+// contract/emulator and so put kin-openapi into every consumer's go.sum.
+func TestConsumersDoNotInheritHeavyTestDependencies(t *testing.T) {
+	out := run(t, ".", nil, "go", "list", "-deps", "-test", ".")
+	for _, heavy := range []string{"github.com/getkin/kin-openapi", "github.com/onsi/ginkgo", "github.com/onsi/gomega"} {
+		if strings.Contains(out, heavy) {
+			t.Errorf("package generated or its tests depend on %s", heavy)
+		}
+	}
+}
