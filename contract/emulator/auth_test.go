@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/generated"
 )
 
 // endpoint is one operation with a request that would otherwise be valid.
@@ -96,7 +97,7 @@ func TestOrganizationsAreIsolated(t *testing.T) {
 	bob := alice.as("sk-admin-bob")
 	cert := alice.upload(t, "alice's")
 
-	var page emulator.ListCertificatesResponse
+	var page generated.ListCertificatesResponse
 	bob.do(t, http.MethodGet, "/organization/certificates", nil).decode(t, http.StatusOK, &page)
 	if len(page.Data) != 0 {
 		t.Fatalf("bob sees %d certificates of alice", len(page.Data))
@@ -108,7 +109,7 @@ func TestOrganizationsAreIsolated(t *testing.T) {
 		wantError(t, apiErr{status: 404, param: "certificate_ids", code: "not_found"})
 	bob.do(t, http.MethodDelete, "/organization/certificates/"+id, nil).wantError(t, apiErr{status: 404, param: "certificate_id", code: "not_found"})
 
-	var got emulator.Certificate
+	var got generated.Certificate
 	alice.do(t, http.MethodGet, "/organization/certificates/"+id, nil).decode(t, http.StatusOK, &got)
 	if got.Name == nil || *got.Name != "alice's" {
 		t.Fatalf("alice's certificate changed: %+v", got)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/generated"
 )
 
 // bodyEndpoints are the operations that take a body.
@@ -144,7 +145,7 @@ func TestOddInputsNeverFail(t *testing.T) {
 			}
 		})
 	}
-	var got emulator.Certificate
+	var got generated.Certificate
 	c.do(t, http.MethodGet, "/organization/certificates/"+id, nil).decode(t, http.StatusOK, &got)
 }
 

@@ -7,12 +7,13 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/testcert"
+	"github.com/certcontract/certcontract/generated"
 )
 
 func TestGetCertificate(t *testing.T) {
 	c := newEmulator(t, emulator.Config{})
 	pemText := newCertPEM(t, testcert.Options{})
-	var up emulator.Certificate
+	var up generated.Certificate
 	c.do(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": pemText, "name": "n"}).decode(t, http.StatusOK, &up)
 	// Active or not, get answers the same way.
 	c.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": []string{up.Id}}).decode(t, http.StatusOK, nil)
@@ -32,7 +33,7 @@ func TestGetCertificate(t *testing.T) {
 			r := c.do(t, http.MethodGet, "/organization/certificates/"+up.Id+tt.query, nil)
 			var raw map[string]any
 			r.decode(t, http.StatusOK, &raw)
-			var got emulator.Certificate
+			var got generated.Certificate
 			r.decode(t, http.StatusOK, &got)
 			if _, ok := raw["active"]; ok {
 				t.Errorf("get answered active: %s", r.body)
@@ -84,10 +85,10 @@ func TestUnknownCertificateIsNotFound(t *testing.T) {
 func TestModifyChangesOnlyTheName(t *testing.T) {
 	c := newEmulator(t, emulator.Config{})
 	pemText := newCertPEM(t, testcert.Options{})
-	var up emulator.Certificate
+	var up generated.Certificate
 	c.do(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": pemText, "name": "before"}).decode(t, http.StatusOK, &up)
 
-	var renamed emulator.Certificate
+	var renamed generated.Certificate
 	r := c.do(t, http.MethodPost, "/organization/certificates/"+up.Id, map[string]any{"name": "Renamed Certificate"})
 	r.decode(t, http.StatusOK, &renamed)
 	var raw map[string]any
@@ -97,7 +98,7 @@ func TestModifyChangesOnlyTheName(t *testing.T) {
 	}
 
 	// An empty body renames nothing and still answers the certificate.
-	var same emulator.Certificate
+	var same generated.Certificate
 	c.do(t, http.MethodPost, "/organization/certificates/"+up.Id, map[string]any{}).decode(t, http.StatusOK, &same)
 	if *same.Name != "Renamed Certificate" {
 		t.Fatalf("empty modify changed the name to %v", same.Name)
@@ -114,7 +115,7 @@ func TestModifyChangesOnlyTheName(t *testing.T) {
 	}
 	c.do(t, http.MethodPost, "/organization/certificates/"+up.Id, map[string]any{"name": 7}).wantError(t, apiErr{status: http.StatusBadRequest, param: "name"})
 
-	var got emulator.Certificate
+	var got generated.Certificate
 	c.do(t, http.MethodGet, "/organization/certificates/"+up.Id+"?include[]=content", nil).decode(t, http.StatusOK, &got)
 	if *got.Name != "Renamed Certificate" || *got.CertificateDetails.Content != pemText || got.CreatedAt != up.CreatedAt ||
 		*got.CertificateDetails.ValidAt != *up.CertificateDetails.ValidAt || *got.CertificateDetails.ExpiresAt != *up.CertificateDetails.ExpiresAt {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/testcert"
+	"github.com/certcontract/certcontract/generated"
 )
 
 // race runs work on n goroutines at once and reports their errors on the test
@@ -49,7 +50,7 @@ func TestConcurrentUploadsStopAtTheLimit(t *testing.T) {
 			}
 			switch r.status {
 			case http.StatusOK:
-				var cert emulator.Certificate
+				var cert generated.Certificate
 				if err := json.Unmarshal(r.body, &cert); err != nil {
 					return err
 				}
@@ -103,7 +104,7 @@ func TestConcurrentTogglesAreAtomic(t *testing.T) {
 			groupOf[id] = i
 		}
 	}
-	uniform := func(items []emulator.OrganizationCertificate) error {
+	uniform := func(items []generated.OrganizationCertificate) error {
 		state := map[int]bool{}
 		for _, it := range items {
 			g := groupOf[it.Id]
@@ -129,7 +130,7 @@ func TestConcurrentTogglesAreAtomic(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				var page emulator.ListCertificatesResponse
+				var page generated.ListCertificatesResponse
 				if err := json.Unmarshal(r.body, &page); err != nil || r.status != http.StatusOK {
 					return fmt.Errorf("list: %d %s", r.status, r.body)
 				}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/certcontract/certcontract/contract/emulator/internal/server"
 )
 
 // Config sets up an emulator. The zero value accepts any admin key, seeds the
@@ -97,7 +99,7 @@ func New(cfg Config) (*Server, error) {
 	// the API's 404 body, never net/http's plain text.
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { invalidURL(r).write(w) })
-	s.routes = HandlerWithOptions(handlers{s}, StdHTTPServerOptions{
+	s.routes = server.HandlerWithOptions(handlers{s}, server.StdHTTPServerOptions{
 		BaseURL:          BasePath,
 		BaseRouter:       mux,
 		ErrorHandlerFunc: writeParamError,

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+
+	"github.com/certcontract/certcontract/contract/emulator/internal/server"
+	"github.com/certcontract/certcontract/generated"
 )
 
 // Error types and codes as the live API spells them.
@@ -43,7 +46,7 @@ func notFound(param, message string) *apiError {
 func (e *apiError) Error() string { return e.message }
 
 func (e *apiError) write(w http.ResponseWriter) {
-	body := ErrorResponse{Error: Error{Message: e.message, Type: e.typ}}
+	body := generated.ErrorResponse{Error: generated.Error{Message: e.message, Type: e.typ}}
 	if e.param != "" {
 		body.Error.Param = &e.param
 	}
@@ -60,8 +63,8 @@ func (e *apiError) write(w http.ResponseWriter) {
 // runs first and refuses the same inputs, so this is a second line only.
 func writeParamError(w http.ResponseWriter, _ *http.Request, err error) {
 	var param string
-	var format *InvalidParamFormatError
-	var required *RequiredParamError
+	var format *server.InvalidParamFormatError
+	var required *server.RequiredParamError
 	switch {
 	case errors.As(err, &format):
 		param = format.ParamName

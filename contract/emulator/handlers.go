@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/certcontract/certcontract/contract/emulator/internal/server"
+	"github.com/certcontract/certcontract/generated"
 )
 
 // handlers implements the generated ServerInterface. By the time a method
@@ -13,15 +16,15 @@ import (
 // a handler only applies the business rules.
 type handlers struct{ s *Server }
 
-var _ ServerInterface = handlers{}
+var _ server.ServerInterface = handlers{}
 
 const defaultLimit = 20
 
-func (h handlers) ListOrganizationCertificates(w http.ResponseWriter, r *http.Request, params ListOrganizationCertificatesParams) {
+func (h handlers) ListOrganizationCertificates(w http.ResponseWriter, r *http.Request, params generated.ListOrganizationCertificatesParams) {
 	h.list(w, organizationOf(r), scope{}, h.listOptions(params.After, params.Limit, (*string)(params.Order)))
 }
 
-func (h handlers) ListProjectCertificates(w http.ResponseWriter, r *http.Request, projectID ProjectID, params ListProjectCertificatesParams) {
+func (h handlers) ListProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID, params generated.ListProjectCertificatesParams) {
 	org := organizationOf(r)
 	if apiErr := org.knownProject(projectID); apiErr != nil {
 		apiErr.write(w)
@@ -66,7 +69,7 @@ func (h handlers) listOptions(after *string, limit *int, order *string) listOpti
 }
 
 func (h handlers) UploadCertificate(w http.ResponseWriter, r *http.Request) {
-	var req UploadCertificateRequest
+	var req generated.UploadCertificateRequest
 	if !decodeBody(w, r, &req) {
 		return
 	}
@@ -85,7 +88,7 @@ func (h handlers) UploadCertificate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, h.single(v, false))
 }
 
-func (h handlers) GetCertificate(w http.ResponseWriter, r *http.Request, certificateID CertificateID, params GetCertificateParams) {
+func (h handlers) GetCertificate(w http.ResponseWriter, r *http.Request, certificateID generated.CertificateID, params generated.GetCertificateParams) {
 	withContent, apiErr := includeContent(r, params)
 	if apiErr != nil {
 		apiErr.write(w)
@@ -105,15 +108,15 @@ func (h handlers) GetCertificate(w http.ResponseWriter, r *http.Request, certifi
 
 // includeContent reads include[]=content, and also the unbracketed
 // include=content that a plain OpenAPI form serializer sends.
-func includeContent(r *http.Request, params GetCertificateParams) (bool, *apiError) {
+func includeContent(r *http.Request, params generated.GetCertificateParams) (bool, *apiError) {
 	with := false
 	if params.Include != nil {
 		for _, v := range *params.Include {
-			with = with || v == GetCertificateParamsIncludeContent
+			with = with || v == generated.GetCertificateParamsIncludeContent
 		}
 	}
 	for _, v := range r.URL.Query()["include"] {
-		if v != string(GetCertificateParamsIncludeContent) {
+		if v != string(generated.GetCertificateParamsIncludeContent) {
 			return false, badRequest("include", "", fmt.Sprintf("Invalid 'include': %q is not one of [content].", v))
 		}
 		with = true
@@ -121,8 +124,8 @@ func includeContent(r *http.Request, params GetCertificateParams) (bool, *apiErr
 	return with, nil
 }
 
-func (h handlers) ModifyCertificate(w http.ResponseWriter, r *http.Request, certificateID CertificateID) {
-	var req ModifyCertificateRequest
+func (h handlers) ModifyCertificate(w http.ResponseWriter, r *http.Request, certificateID generated.CertificateID) {
+	var req generated.ModifyCertificateRequest
 	if !decodeBody(w, r, &req) {
 		return
 	}
@@ -134,39 +137,39 @@ func (h handlers) ModifyCertificate(w http.ResponseWriter, r *http.Request, cert
 	writeJSON(w, http.StatusOK, h.single(v, false))
 }
 
-func (h handlers) DeleteCertificate(w http.ResponseWriter, r *http.Request, certificateID CertificateID) {
+func (h handlers) DeleteCertificate(w http.ResponseWriter, r *http.Request, certificateID generated.CertificateID) {
 	if apiErr := organizationOf(r).remove(certificateID, h.s.mutated(MutationDeleteActive)); apiErr != nil {
 		apiErr.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, DeleteCertificateResponse{Id: certificateID, Object: DeleteCertificateResponseObjectCertificateDeleted})
+	writeJSON(w, http.StatusOK, generated.DeleteCertificateResponse{Id: certificateID, Object: generated.DeleteCertificateResponseObjectCertificateDeleted})
 }
 
 func (h handlers) ActivateOrganizationCertificates(w http.ResponseWriter, r *http.Request) {
 	if views, ok := h.toggle(w, r, scope{}, true); ok {
-		writeJSON(w, http.StatusOK, OrganizationCertificateActivationResponse{
-			Object: OrganizationCertificateActivationResponseObjectOrganizationCertificateActivation, Data: organizationItems(views)})
+		writeJSON(w, http.StatusOK, generated.OrganizationCertificateActivationResponse{
+			Object: generated.OrganizationCertificateActivationResponseObjectOrganizationCertificateActivation, Data: organizationItems(views)})
 	}
 }
 
 func (h handlers) DeactivateOrganizationCertificates(w http.ResponseWriter, r *http.Request) {
 	if views, ok := h.toggle(w, r, scope{}, false); ok {
-		writeJSON(w, http.StatusOK, OrganizationCertificateDeactivationResponse{
-			Object: OrganizationCertificateDeactivationResponseObjectOrganizationCertificateDeactivation, Data: organizationItems(views)})
+		writeJSON(w, http.StatusOK, generated.OrganizationCertificateDeactivationResponse{
+			Object: generated.OrganizationCertificateDeactivationResponseObjectOrganizationCertificateDeactivation, Data: organizationItems(views)})
 	}
 }
 
-func (h handlers) ActivateProjectCertificates(w http.ResponseWriter, r *http.Request, projectID ProjectID) {
+func (h handlers) ActivateProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID) {
 	if views, ok := h.toggle(w, r, scope{projectID}, true); ok {
-		writeJSON(w, http.StatusOK, OrganizationProjectCertificateActivationResponse{
-			Object: OrganizationProjectCertificateActivationResponseObjectOrganizationProjectCertificateActivation, Data: projectItems(views)})
+		writeJSON(w, http.StatusOK, generated.OrganizationProjectCertificateActivationResponse{
+			Object: generated.OrganizationProjectCertificateActivationResponseObjectOrganizationProjectCertificateActivation, Data: projectItems(views)})
 	}
 }
 
-func (h handlers) DeactivateProjectCertificates(w http.ResponseWriter, r *http.Request, projectID ProjectID) {
+func (h handlers) DeactivateProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID) {
 	if views, ok := h.toggle(w, r, scope{projectID}, false); ok {
-		writeJSON(w, http.StatusOK, OrganizationProjectCertificateDeactivationResponse{
-			Object: OrganizationProjectCertificateDeactivationResponseObjectOrganizationProjectCertificateDeactivation, Data: projectItems(views)})
+		writeJSON(w, http.StatusOK, generated.OrganizationProjectCertificateDeactivationResponse{
+			Object: generated.OrganizationProjectCertificateDeactivationResponseObjectOrganizationProjectCertificateDeactivation, Data: projectItems(views)})
 	}
 }
 
@@ -179,7 +182,7 @@ func (h handlers) toggle(w http.ResponseWriter, r *http.Request, sc scope, activ
 			return nil, false
 		}
 	}
-	var req ToggleCertificatesRequest
+	var req generated.ToggleCertificatesRequest
 	if !decodeBody(w, r, &req) {
 		return nil, false
 	}
@@ -210,55 +213,55 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 }
 
 // single is the shape of upload, get and modify: object certificate, no active.
-func (h handlers) single(v certView, withContent bool) Certificate {
-	c := Certificate{
-		Object:             CertificateObjectCertificate,
+func (h handlers) single(v certView, withContent bool) generated.Certificate {
+	c := generated.Certificate{
+		Object:             generated.CertificateObjectCertificate,
 		Id:                 v.id,
 		Name:               v.name,
 		CreatedAt:          v.createdAt,
-		CertificateDetails: CertificateDetails{ValidAt: &v.validAt, ExpiresAt: &v.expiresAt},
+		CertificateDetails: generated.CertificateDetails{ValidAt: &v.validAt, ExpiresAt: &v.expiresAt},
 	}
 	if withContent {
 		c.CertificateDetails.Content = &v.content
 	}
 	if h.s.mutated(MutationWrongObject) {
-		c.Object = CertificateObjectOrganizationCertificate
+		c.Object = generated.CertificateObjectOrganizationCertificate
 	}
 	return c
 }
 
-func (v certView) organizationItem() OrganizationCertificate {
-	return OrganizationCertificate{
-		Object:             OrganizationCertificateObjectOrganizationCertificate,
+func (v certView) organizationItem() generated.OrganizationCertificate {
+	return generated.OrganizationCertificate{
+		Object:             generated.OrganizationCertificateObjectOrganizationCertificate,
 		Id:                 v.id,
 		Name:               v.name,
 		CreatedAt:          v.createdAt,
-		CertificateDetails: ScopedCertificateDetails{ValidAt: &v.validAt, ExpiresAt: &v.expiresAt},
+		CertificateDetails: generated.ScopedCertificateDetails{ValidAt: &v.validAt, ExpiresAt: &v.expiresAt},
 		Active:             v.active,
 	}
 }
 
-func (v certView) projectItem() OrganizationProjectCertificate {
-	return OrganizationProjectCertificate{
-		Object:             OrganizationProjectCertificateObjectOrganizationProjectCertificate,
+func (v certView) projectItem() generated.OrganizationProjectCertificate {
+	return generated.OrganizationProjectCertificate{
+		Object:             generated.OrganizationProjectCertificateObjectOrganizationProjectCertificate,
 		Id:                 v.id,
 		Name:               v.name,
 		CreatedAt:          v.createdAt,
-		CertificateDetails: ScopedCertificateDetails{ValidAt: &v.validAt, ExpiresAt: &v.expiresAt},
+		CertificateDetails: generated.ScopedCertificateDetails{ValidAt: &v.validAt, ExpiresAt: &v.expiresAt},
 		Active:             v.active,
 	}
 }
 
-func organizationItems(views []certView) []OrganizationCertificate {
-	items := make([]OrganizationCertificate, len(views))
+func organizationItems(views []certView) []generated.OrganizationCertificate {
+	items := make([]generated.OrganizationCertificate, len(views))
 	for i, v := range views {
 		items[i] = v.organizationItem()
 	}
 	return items
 }
 
-func projectItems(views []certView) []OrganizationProjectCertificate {
-	items := make([]OrganizationProjectCertificate, len(views))
+func projectItems(views []certView) []generated.OrganizationProjectCertificate {
+	items := make([]generated.OrganizationProjectCertificate, len(views))
 	for i, v := range views {
 		items[i] = v.projectItem()
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/testcert"
+	"github.com/certcontract/certcontract/generated"
 	"github.com/certcontract/certcontract/generated/spec"
 )
 
@@ -139,7 +140,7 @@ type apiErr struct {
 
 func (r response) apiError(t testing.TB) apiErr {
 	t.Helper()
-	var body emulator.ErrorResponse
+	var body generated.ErrorResponse
 	if err := json.Unmarshal(r.body, &body); err != nil {
 		t.Fatalf("status %d with a body that is no error body: %s", r.status, r.body)
 	}
@@ -187,7 +188,7 @@ func checkAgainstFragment(req *http.Request, resp *http.Response, body []byte) e
 	// The router ignores a trailing slash, which the API does not.
 	if err != nil || strings.HasSuffix(routed.URL.Path, "/") {
 		// An undeclared route: only the error body can be checked.
-		var e emulator.ErrorResponse
+		var e generated.ErrorResponse
 		if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusUnauthorized || json.Unmarshal(body, &e) != nil || e.Error.Type == "" {
 			return fmt.Errorf("%s %s: undeclared route answered %d %s", req.Method, req.URL.Path, resp.StatusCode, body)
 		}
@@ -223,29 +224,29 @@ func newCertPEM(t testing.TB, opts testcert.Options) string {
 }
 
 // upload stores a fresh certificate and returns it.
-func (c *apiClient) upload(t testing.TB, name string) emulator.Certificate {
+func (c *apiClient) upload(t testing.TB, name string) generated.Certificate {
 	t.Helper()
 	body := map[string]any{"certificate": newCertPEM(t, testcert.Options{})}
 	if name != "" {
 		body["name"] = name
 	}
-	var cert emulator.Certificate
+	var cert generated.Certificate
 	c.do(t, http.MethodPost, "/organization/certificates", body).decode(t, http.StatusOK, &cert)
 	return cert
 }
 
 // listAll walks a list page by page with the given limit and order and
 // returns the items as the pages gave them.
-func (c *apiClient) listAll(t testing.TB, path string, limit int, order string) []emulator.OrganizationCertificate {
+func (c *apiClient) listAll(t testing.TB, path string, limit int, order string) []generated.OrganizationCertificate {
 	t.Helper()
-	var all []emulator.OrganizationCertificate
+	var all []generated.OrganizationCertificate
 	after := ""
 	for range emulator.MaxCertificates + 2 {
 		q := "?limit=" + strconv.Itoa(limit) + "&order=" + order
 		if after != "" {
 			q += "&after=" + after
 		}
-		var page emulator.ListCertificatesResponse
+		var page generated.ListCertificatesResponse
 		c.do(t, http.MethodGet, path+q, nil).decode(t, http.StatusOK, &page)
 		all = append(all, page.Data...)
 		if !page.HasMore {

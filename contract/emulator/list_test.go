@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/generated"
 )
 
 func TestEmptyList(t *testing.T) {
@@ -59,7 +60,7 @@ func TestListPageFields(t *testing.T) {
 		ids = append(ids, c.upload(t, "").Id)
 	}
 	// Default: 20, newest first.
-	var page emulator.ListCertificatesResponse
+	var page generated.ListCertificatesResponse
 	c.do(t, http.MethodGet, "/organization/certificates", nil).decode(t, http.StatusOK, &page)
 	if len(page.Data) != 20 || !page.HasMore || *page.FirstId != ids[24] || *page.LastId != ids[5] {
 		t.Fatalf("default page: %d items, has_more %v, first %v, last %v", len(page.Data), page.HasMore, *page.FirstId, *page.LastId)
@@ -70,19 +71,19 @@ func TestListPageFields(t *testing.T) {
 		}
 	}
 	// The last page: exactly what is left, has_more false.
-	var last emulator.ListCertificatesResponse
+	var last generated.ListCertificatesResponse
 	c.do(t, http.MethodGet, "/organization/certificates?after="+*page.LastId, nil).decode(t, http.StatusOK, &last)
 	if len(last.Data) != 5 || last.HasMore || *last.FirstId != ids[4] || *last.LastId != ids[0] {
 		t.Fatalf("last page: %d items, has_more %v", len(last.Data), last.HasMore)
 	}
 	// A page that ends exactly at the end has has_more false.
-	var exact emulator.ListCertificatesResponse
+	var exact generated.ListCertificatesResponse
 	c.do(t, http.MethodGet, "/organization/certificates?order=asc&limit=5&after="+ids[19], nil).decode(t, http.StatusOK, &exact)
 	if len(exact.Data) != 5 || exact.HasMore {
 		t.Fatalf("exact page: %d items, has_more %v", len(exact.Data), exact.HasMore)
 	}
 	// After the last certificate: an empty page.
-	var empty emulator.ListCertificatesResponse
+	var empty generated.ListCertificatesResponse
 	c.do(t, http.MethodGet, "/organization/certificates?order=asc&after="+ids[24], nil).decode(t, http.StatusOK, &empty)
 	if len(empty.Data) != 0 || empty.HasMore || empty.FirstId != nil || empty.LastId != nil {
 		t.Fatalf("page after the last: %+v", empty)
@@ -125,9 +126,9 @@ func TestProjectListShowsTheProjectState(t *testing.T) {
 	c.do(t, http.MethodPost, "/organization/projects/proj_alpha/certificates/activate", map[string]any{"certificate_ids": []string{a}}).decode(t, http.StatusOK, nil)
 	c.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": []string{b}}).decode(t, http.StatusOK, nil)
 
-	var alpha emulator.ListProjectCertificatesResponse
+	var alpha generated.ListProjectCertificatesResponse
 	c.do(t, http.MethodGet, "/organization/projects/proj_alpha/certificates?order=asc", nil).decode(t, http.StatusOK, &alpha)
-	state := func(items []emulator.OrganizationProjectCertificate) map[string]bool {
+	state := func(items []generated.OrganizationProjectCertificate) map[string]bool {
 		m := map[string]bool{}
 		for _, it := range items {
 			if it.Object != "organization.project.certificate" {
@@ -140,7 +141,7 @@ func TestProjectListShowsTheProjectState(t *testing.T) {
 	if got := state(alpha.Data); !got[a] || got[b] || len(got) != 2 {
 		t.Fatalf("proj_alpha: %v, want %s only active", got, a)
 	}
-	var beta emulator.ListProjectCertificatesResponse
+	var beta generated.ListProjectCertificatesResponse
 	c.do(t, http.MethodGet, "/organization/projects/proj_beta/certificates", nil).decode(t, http.StatusOK, &beta)
 	if got := state(beta.Data); got[a] || got[b] || len(got) != 2 {
 		t.Fatalf("proj_beta: %v, want none active", got)

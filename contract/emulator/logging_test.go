@@ -30,14 +30,22 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func TestOneLogLinePerRequestWithoutTheKey(t *testing.T) {
-	var logs syncBuffer
-	emu, err := emulator.New(emulator.Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+// newLoggedEmulator serves an emulator that logs JSON lines into the
+// returned buffer.
+func newLoggedEmulator(t *testing.T) (*httptest.Server, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	emu, err := emulator.New(emulator.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(emu)
-	defer ts.Close()
+	t.Cleanup(ts.Close)
+	return ts, logs
+}
+
+func TestOneLogLinePerRequestWithoutTheKey(t *testing.T) {
+	ts, logs := newLoggedEmulator(t)
 	c := &apiClient{base: ts.URL + emulator.BasePath, key: "sk-admin-secret-value", http: ts.Client()}
 
 	c.do(t, http.MethodGet, "/organization/certificates", nil).decode(t, http.StatusOK, nil)
@@ -74,13 +82,7 @@ func TestOneLogLinePerRequestWithoutTheKey(t *testing.T) {
 // APIError.RequestID); the emulator must send one on every answer, errors
 // included, and log it, so the two can be matched.
 func TestEveryAnswerCarriesARequestID(t *testing.T) {
-	var logs syncBuffer
-	emu, err := emulator.New(emulator.Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(emu)
-	defer ts.Close()
+	ts, logs := newLoggedEmulator(t)
 
 	tests := []struct {
 		name string

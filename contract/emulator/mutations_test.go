@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/generated"
 )
 
 // Each mutation must really break its rule, or a suite that passes against
@@ -18,13 +19,13 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 		{emulator.MutationIgnoreLimit, func(t *testing.T, c *apiClient) bool {
 			c.upload(t, "")
 			c.upload(t, "")
-			var page emulator.ListCertificatesResponse
+			var page generated.ListCertificatesResponse
 			c.do(t, http.MethodGet, "/organization/certificates?limit=1", nil).decode(t, http.StatusOK, &page)
 			return len(page.Data) == 2
 		}},
 		{emulator.MutationWrongObject, func(t *testing.T, c *apiClient) bool {
 			cert := c.upload(t, "")
-			var got emulator.Certificate
+			var got generated.Certificate
 			c.do(t, http.MethodGet, "/organization/certificates/"+cert.Id, nil).decode(t, http.StatusOK, &got)
 			return cert.Object == "organization.certificate" && got.Object == "organization.certificate"
 		}},
@@ -42,7 +43,7 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 		{emulator.MutationRepeatAcrossPages, func(t *testing.T, c *apiClient) bool {
 			first := c.upload(t, "").Id
 			c.upload(t, "")
-			var page emulator.ListCertificatesResponse
+			var page generated.ListCertificatesResponse
 			c.do(t, http.MethodGet, "/organization/certificates?order=asc&after="+first, nil).decode(t, http.StatusOK, &page)
 			return len(page.Data) == 2 && page.Data[0].Id == first
 		}},

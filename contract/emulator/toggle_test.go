@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/generated"
 )
 
 // toggleResponse decodes all four toggle responses alike.
 type toggleResponse struct {
-	Object string                             `json:"object"`
-	Data   []emulator.OrganizationCertificate `json:"data"`
+	Object string                              `json:"object"`
+	Data   []generated.OrganizationCertificate `json:"data"`
 }
 
 var toggles = []struct {

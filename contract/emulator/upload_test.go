@@ -10,6 +10,7 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/testcert"
+	"github.com/certcontract/certcontract/generated"
 )
 
 func TestUploadAnswersTheStoredCertificate(t *testing.T) {
@@ -22,7 +23,7 @@ func TestUploadAnswersTheStoredCertificate(t *testing.T) {
 	r := c.do(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": pemText, "name": "My Example Certificate"})
 	var raw map[string]any
 	r.decode(t, http.StatusOK, &raw)
-	var cert emulator.Certificate
+	var cert generated.Certificate
 	r.decode(t, http.StatusOK, &cert)
 
 	if cert.Object != "certificate" {
@@ -119,9 +120,9 @@ func TestUploadAcceptsCertificatesAtTheEdges(t *testing.T) {
 	if len(pemText) >= 16<<10 || len(pemText) < 15<<10 {
 		t.Fatalf("PEM is %d bytes, want just under 16 KiB", len(pemText))
 	}
-	var cert emulator.Certificate
+	var cert generated.Certificate
 	c.do(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": pemText}).decode(t, http.StatusOK, &cert)
-	var got emulator.Certificate
+	var got generated.Certificate
 	c.do(t, http.MethodGet, "/organization/certificates/"+cert.Id+"?include[]=content", nil).decode(t, http.StatusOK, &got)
 	if got.CertificateDetails.Content == nil || *got.CertificateDetails.Content != pemText {
 		t.Fatalf("content is not the PEM byte for byte")
@@ -167,7 +168,7 @@ func TestFiftyFirstCertificateIsRefused(t *testing.T) {
 	}
 
 	// Deleting one makes room for exactly one more.
-	var page emulator.ListCertificatesResponse
+	var page generated.ListCertificatesResponse
 	c.do(t, http.MethodGet, "/organization/certificates?limit=1", nil).decode(t, http.StatusOK, &page)
 	c.do(t, http.MethodDelete, "/organization/certificates/"+page.Data[0].Id, nil).decode(t, http.StatusOK, nil)
 	c.do(t, http.MethodPost, "/organization/certificates", body).decode(t, http.StatusOK, nil)

@@ -1,7 +1,8 @@
 // Package emulator is a stateful, in-memory Certificates API for tests. It
 // keeps each organization's certificates, enforces the documented rules and
 // checks every request against openapi/certificates.yaml before a handler
-// runs; its routing and types are generated from that same fragment.
+// runs; its routing (internal/server) is generated from that same fragment,
+// and it speaks in package generated's types, as the client does.
 //
 //	emu, err := emulator.New(emulator.Config{})
 //	ts := httptest.NewServer(emu) // base URL: ts.URL + "/v1"
@@ -25,5 +26,3 @@
 // the certificate need not be a CA, as the published requirements do not say
 // so; an empty `after` is no cursor.
 package emulator
-
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config ../../openapi/server.cfg.yaml ../../openapi/certificates.yaml
