@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -118,14 +119,11 @@ func certName(label string) string { return "contract-" + runID + "-" + label }
 // and only its response is validated.
 func invalid(ctx context.Context) context.Context { return validator.ExpectInvalidRequest(ctx) }
 
-// faultHeader is the emulator's way to force a fault on one request (with
+// withFault asks the emulator to answer this request with a fault (with
 // Faults.Header on, or -fault-header on the command).
-const faultHeader = "X-Emulator-Fault"
-
-// withFault asks the emulator to answer this request with a fault.
 func withFault(status int) generated.RequestEditorFn {
 	return func(_ context.Context, req *http.Request) error {
-		req.Header.Set(faultHeader, strconv.Itoa(status))
+		req.Header.Set(emulator.FaultHeader, strconv.Itoa(status))
 		return nil
 	}
 }
@@ -221,10 +219,8 @@ func (o *org) uploadN(ctx context.Context, label string, n int) []generated.Cert
 var withContent = &generated.GetCertificateParams{Include: &[]generated.GetCertificateParamsInclude{generated.GetCertificateParamsIncludeContent}}
 
 func reversed(s []string) []string {
-	out := make([]string, len(s))
-	for i, v := range s {
-		out[len(s)-1-i] = v
-	}
+	out := slices.Clone(s)
+	slices.Reverse(out)
 	return out
 }
 
@@ -236,47 +232,53 @@ func ids(certs []generated.Certificate) []string {
 	return out
 }
 
-// walkOrg follows the organization list's cursor to the end.
-func (o *org) walkOrg(ctx context.Context, order generated.ListOrganizationCertificatesParamsOrder, limit int) []generated.OrganizationCertificate {
+// allPages follows a list's cursor to the end; page answers the page after
+// a cursor.
+func allPages[T any](list string, page func(after *string) (data []T, hasMore bool, lastID *string)) []T {
 	GinkgoHelper()
-	var all []generated.OrganizationCertificate
-	params := &generated.ListOrganizationCertificatesParams{Limit: &limit, Order: &order}
+	var all []T
+	var after *string
 	for range 1000 {
-		res := must(o.ListOrganizationCertificatesWithResponse(ctx, params))
-		expectStatus(res, http.StatusOK)
-		all = append(all, res.JSON200.Data...)
-		if !res.JSON200.HasMore {
+		data, hasMore, lastID := page(after)
+		all = append(all, data...)
+		if !hasMore {
 			return all
 		}
-		Expect(res.JSON200.LastId).NotTo(BeNil(), "a page with has_more needs a last_id")
-		params.After = res.JSON200.LastId
+		Expect(lastID).NotTo(BeNil(), "a page with has_more needs a last_id")
+		after = lastID
 	}
-	Fail("the organization list did not end after 1000 pages")
+	Fail("the " + list + " did not end after 1000 pages")
 	return nil
 }
 
-func (o *org) walkProject(ctx context.Context, project string, order generated.ListProjectCertificatesParamsOrder, limit int) []generated.OrganizationProjectCertificate {
+// walkOrg and walkProject read a whole list in pages of 100, the most one page
+// may hold, so a walk costs as few requests as possible.
+func (o *org) walkOrg(ctx context.Context) []generated.OrganizationCertificate {
 	GinkgoHelper()
-	var all []generated.OrganizationProjectCertificate
-	params := &generated.ListProjectCertificatesParams{Limit: &limit, Order: &order}
-	for range 1000 {
-		res := must(o.ListProjectCertificatesWithResponse(ctx, project, params))
+	limit, order := 100, generated.ListOrganizationCertificatesParamsOrderDesc
+	return allPages("organization list", func(after *string) ([]generated.OrganizationCertificate, bool, *string) {
+		GinkgoHelper()
+		res := must(o.ListOrganizationCertificatesWithResponse(ctx, &generated.ListOrganizationCertificatesParams{Limit: &limit, Order: &order, After: after}))
 		expectStatus(res, http.StatusOK)
-		all = append(all, res.JSON200.Data...)
-		if !res.JSON200.HasMore {
-			return all
-		}
-		Expect(res.JSON200.LastId).NotTo(BeNil(), "a page with has_more needs a last_id")
-		params.After = res.JSON200.LastId
-	}
-	Fail("the project list did not end after 1000 pages")
-	return nil
+		return res.JSON200.Data, res.JSON200.HasMore, res.JSON200.LastId
+	})
+}
+
+func (o *org) walkProject(ctx context.Context, project string) []generated.OrganizationProjectCertificate {
+	GinkgoHelper()
+	limit, order := 100, generated.ListProjectCertificatesParamsOrderDesc
+	return allPages("project list", func(after *string) ([]generated.OrganizationProjectCertificate, bool, *string) {
+		GinkgoHelper()
+		res := must(o.ListProjectCertificatesWithResponse(ctx, project, &generated.ListProjectCertificatesParams{Limit: &limit, Order: &order, After: after}))
+		expectStatus(res, http.StatusOK)
+		return res.JSON200.Data, res.JSON200.HasMore, res.JSON200.LastId
+	})
 }
 
 // activeInOrg reports the certificate's organization state as the list shows it.
 func (o *org) activeInOrg(ctx context.Context, id string) bool {
 	GinkgoHelper()
-	for _, c := range o.walkOrg(ctx, generated.ListOrganizationCertificatesParamsOrderDesc, 100) {
+	for _, c := range o.walkOrg(ctx) {
 		if c.Id == id {
 			return c.Active
 		}
@@ -288,7 +290,7 @@ func (o *org) activeInOrg(ctx context.Context, id string) bool {
 // activeInProject reports the certificate's state in one project.
 func (o *org) activeInProject(ctx context.Context, project, id string) bool {
 	GinkgoHelper()
-	for _, c := range o.walkProject(ctx, project, generated.ListProjectCertificatesParamsOrderDesc, 100) {
+	for _, c := range o.walkProject(ctx, project) {
 		if c.Id == id {
 			return c.Active
 		}

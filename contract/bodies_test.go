@@ -22,8 +22,7 @@ var _ = Describe("Request bodies", func() {
 	)
 	BeforeEach(func(ctx SpecContext) {
 		o = newOrg()
-		up, _ := o.upload(ctx, "bodies")
-		f = fixture{certID: up.Id, project: o.project(), pem: validCert().pem}
+		f = o.fixture(ctx, "bodies")
 	})
 
 	DescribeTable("over 64 KiB are refused with 413",

@@ -2,14 +2,13 @@ package contract_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-
-	"github.com/certcontract/certcontract/generated"
 )
 
 // Three layers make sure a run leaves nothing behind on a live organization:
@@ -59,10 +58,7 @@ func (o *org) remove(ctx context.Context, id string) {
 // sweepLedger removes what this process's specs did not get to remove.
 func sweepLedger(ctx context.Context) {
 	ledger.Lock()
-	left := make(map[string]*org, len(ledger.ids))
-	for id, o := range ledger.ids {
-		left[id] = o
-	}
+	left := maps.Clone(ledger.ids)
 	ledger.Unlock()
 	for id, o := range left {
 		o.remove(ctx, id)
@@ -74,7 +70,7 @@ func sweepLedger(ctx context.Context) {
 func sweepRun(ctx context.Context) {
 	o := newOrg()
 	prefix := certName("")
-	for _, c := range o.walkOrg(quiet(ctx), generated.ListOrganizationCertificatesParamsOrderDesc, 100) {
+	for _, c := range o.walkOrg(quiet(ctx)) {
 		if c.Name != nil && strings.HasPrefix(*c.Name, prefix) {
 			o.remove(ctx, c.Id)
 		}

@@ -26,15 +26,7 @@ const (
 
 // mutations are the deliberately wrong behaviours the in-process emulator can
 // be given, to prove the suite notices each of them.
-var mutations = []emulator.Mutation{
-	emulator.MutationIgnoreLimit,
-	emulator.MutationWrongObject,
-	emulator.MutationDeleteActive,
-	emulator.MutationNonAtomicToggle,
-	emulator.MutationRepeatAcrossPages,
-	emulator.MutationFoundUnknownID,
-	emulator.MutationActiveAfterUpload,
-}
+var mutations = emulator.KnownMutations()
 
 // config is what the suite runs against.
 type config struct {
@@ -143,5 +135,8 @@ var _ = Describe("Configuration", func() {
 			config{faultHeader: true, mutations: []emulator.Mutation{emulator.MutationIgnoreLimit, emulator.MutationWrongObject}}),
 		Entry("a live API", env(append(slices.Clone(live), envExclusive, "1")...),
 			config{baseURL: "https://api.openai.com/v1", adminKey: "sk-admin-x", projectID: "proj_x", exclusive: true}),
+		Entry("a standalone emulator with its fault header",
+			env(envBaseURL, "http://127.0.0.1:8080/v1", envAdminKey, "sk-admin-x", envProjectID, "proj_default", envFaultHeader, "1"),
+			config{baseURL: "http://127.0.0.1:8080/v1", adminKey: "sk-admin-x", projectID: "proj_default", faultHeader: true}),
 	)
 })

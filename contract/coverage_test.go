@@ -89,10 +89,9 @@ func entryPairs(e types.ReportEntry) []pair {
 
 // Cell states of the matrix.
 const (
-	stateCovered    = "covered"
-	stateMissing    = "missing"
-	stateNotOnThis  = "not provokable" // a fault status on a target without the fault header
-	stateUndeclared = "undeclared"
+	stateCovered   = "covered"
+	stateMissing   = "missing"
+	stateNotOnThis = "not provokable" // a fault status on a target without the fault header
 )
 
 type statusCell struct {
@@ -237,13 +236,12 @@ func gate(r Report) {
 	if cfg.remote() {
 		cov.Target = cfg.baseURL
 	}
-	suiteCfg, _ := GinkgoConfiguration()
+	suiteCfg, reporterCfg := GinkgoConfiguration()
 	cov.Filtered = len(suiteCfg.FocusStrings) > 0 || len(suiteCfg.SkipStrings) > 0 || suiteCfg.LabelFilter != "" ||
 		len(suiteCfg.FocusFiles) > 0 || len(suiteCfg.SkipFiles) > 0
 	md := cov.markdown()
 	fmt.Println(md)
 
-	_, reporterCfg := GinkgoConfiguration()
 	if reporterCfg.JUnitReport != "" {
 		dir := filepath.Dir(reporterCfg.JUnitReport)
 		js, err := json.MarshalIndent(cov, "", "  ")

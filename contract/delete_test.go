@@ -38,7 +38,7 @@ var _ = Describe("Deleting a certificate", func() {
 
 		expectError(must(o.GetCertificateWithResponse(ctx, up.Id, nil)), notFound("certificate_id"))
 		expectError(must(o.DeleteCertificateWithResponse(ctx, up.Id)), notFound("certificate_id"))
-		for _, c := range o.walkOrg(ctx, "desc", 100) {
+		for _, c := range o.walkOrg(ctx) {
 			Expect(c.Id).NotTo(Equal(up.Id), "a deleted certificate is still listed")
 		}
 	})

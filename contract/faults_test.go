@@ -17,8 +17,7 @@ var _ = Describe("Faults", Label(labelEmulatorOnly), func() {
 	)
 	BeforeEach(func(ctx SpecContext) {
 		o = newOrg()
-		up, _ := o.upload(ctx, "faults")
-		f = fixture{certID: up.Id, project: o.project(), pem: validCert().pem}
+		f = o.fixture(ctx, "faults")
 	})
 
 	var entries []TableEntry

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 
+	. "github.com/onsi/ginkgo/v2"
+
 	"github.com/certcontract/certcontract/generated"
 )
 
@@ -21,6 +23,14 @@ type fixture struct {
 	certID  string
 	project string
 	pem     string
+}
+
+// fixture uploads a certificate for requests to refer to, so they reach the
+// rule a spec is about instead of stopping at a 404.
+func (o *org) fixture(ctx context.Context, label string) fixture {
+	GinkgoHelper()
+	up, _ := o.upload(ctx, label)
+	return fixture{certID: up.Id, project: o.project(), pem: validCert().pem}
 }
 
 // bodyOperation sends a raw body with a content type; body builds a body the

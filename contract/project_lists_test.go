@@ -13,11 +13,11 @@ var _ = Describe("Listing a project's certificates", func() {
 
 	It("lists the organization's certificates as project items", func(ctx SpecContext) {
 		up, c := o.upload(ctx, "project-item")
-		for _, item := range o.walkOrg(ctx, generated.ListOrganizationCertificatesParamsOrderDesc, 100) {
+		for _, item := range o.walkOrg(ctx) {
 			Expect(item.Object).To(Equal(generated.OrganizationCertificateObjectOrganizationCertificate))
 		}
 		var found bool
-		for _, item := range o.walkProject(ctx, o.project(), generated.ListProjectCertificatesParamsOrderDesc, 100) {
+		for _, item := range o.walkProject(ctx, o.project()) {
 			Expect(item.Object).To(Equal(generated.OrganizationProjectCertificateObjectOrganizationProjectCertificate))
 			if item.Id == up.Id {
 				found = true

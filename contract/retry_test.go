@@ -11,6 +11,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/certcontract/certcontract/contract/emulator"
 )
 
 // retryTransport rides out a real API's rate limiting: a 429 or 503 is retried
@@ -27,7 +29,7 @@ type retryTransport struct {
 func (t retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 1; ; attempt++ {
 		resp, err := t.next.RoundTrip(req)
-		if err != nil || attempt >= t.attempts || req.Header.Get(faultHeader) != "" ||
+		if err != nil || attempt >= t.attempts || req.Header.Get(emulator.FaultHeader) != "" ||
 			(resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable) {
 			return resp, err
 		}
@@ -79,7 +81,7 @@ var _ = Describe("Riding out rate limits on a remote API", func() {
 			req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(`{"x":1}`))
 			Expect(err).NotTo(HaveOccurred())
 			if forced {
-				req.Header.Set(faultHeader, "429")
+				req.Header.Set(emulator.FaultHeader, "429")
 			}
 			rt := retryTransport{next: http.DefaultTransport, attempts: 3, maxWait: time.Millisecond}
 			resp, err := rt.RoundTrip(req)

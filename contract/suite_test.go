@@ -66,7 +66,7 @@ var _ = SynchronizedBeforeSuite(func() []byte {
 		Expect(err).NotTo(HaveOccurred())
 		srv := httptest.NewServer(emu) // 127.0.0.1, a free port
 		DeferCleanup(srv.Close)
-		baseURL = srv.URL + "/v1"
+		baseURL = srv.URL + emulator.BasePath
 	}
 	pool := http.DefaultTransport.(*http.Transport).Clone()
 	pool.MaxIdleConnsPerHost = 16

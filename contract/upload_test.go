@@ -16,7 +16,7 @@ import (
 // organization the name is the only handle on it.
 func expectNoCertificateNamed(ctx context.Context, o *org, name string) {
 	GinkgoHelper()
-	for _, c := range o.walkOrg(ctx, generated.ListOrganizationCertificatesParamsOrderDesc, 100) {
+	for _, c := range o.walkOrg(ctx) {
 		Expect(c.Name).NotTo(HaveValue(Equal(name)), "a refused upload was stored as %s", c.Id)
 	}
 }
@@ -39,12 +39,8 @@ var _ = Describe("Uploading a certificate", func() {
 	BeforeEach(func() { o = newOrg() })
 
 	It("stores it as uploaded, active nowhere", func(ctx SpecContext) {
-		c := validCert()
+		got, c := o.upload(ctx, "upload")
 		name := certName("upload")
-		res := must(o.UploadCertificateWithResponse(ctx, generated.UploadCertificateRequest{Certificate: c.pem, Name: &name}))
-		expectStatus(res, http.StatusOK)
-		got := res.JSON200
-		o.removeLater(got.Id)
 
 		Expect(got.Object).To(Equal(generated.CertificateObjectCertificate))
 		Expect(got.Id).To(HavePrefix("cert_"))
@@ -98,7 +94,7 @@ var _ = Describe("Uploading a certificate", func() {
 	})
 
 	It("refuses the 51st certificate of an organization", Label(labelExclusive), Serial, func(ctx SpecContext) {
-		have := len(o.walkOrg(ctx, generated.ListOrganizationCertificatesParamsOrderDesc, 100))
+		have := len(o.walkOrg(ctx))
 		Expect(have).To(BeNumerically("<=", 50))
 		o.uploadN(ctx, "fill", 50-have)
 
@@ -108,6 +104,6 @@ var _ = Describe("Uploading a certificate", func() {
 			o.removeLater(res.JSON200.Id)
 		}
 		expectError(res, wantError{status: http.StatusBadRequest, typ: "invalid_request_error", code: "certificate_limit_reached"})
-		Expect(o.walkOrg(ctx, generated.ListOrganizationCertificatesParamsOrderDesc, 100)).To(HaveLen(50))
+		Expect(o.walkOrg(ctx)).To(HaveLen(50))
 	})
 })

@@ -1,6 +1,7 @@
 package generated
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -205,18 +206,11 @@ func New(opts ...Option) (*AdminClient, error) {
 			return nil, err
 		}
 	}
-	if s.baseURL == "" {
-		s.baseURL = os.Getenv("OPENAI_BASE_URL")
-	}
-	if s.baseURL == "" {
-		s.baseURL = DefaultBaseURL
-	}
+	s.baseURL = cmp.Or(s.baseURL, os.Getenv("OPENAI_BASE_URL"), DefaultBaseURL)
 	if err := checkBaseURL(s.baseURL, s.plainHTTP); err != nil {
 		return nil, err
 	}
-	if s.key == "" {
-		s.key = os.Getenv("OPENAI_ADMIN_KEY")
-	}
+	s.key = cmp.Or(s.key, os.Getenv("OPENAI_ADMIN_KEY"))
 	if err := checkKey(s.key); err != nil {
 		return nil, err
 	}
@@ -292,11 +286,9 @@ func checkKey(key string) error {
 	if key == "" {
 		return errors.New("certcontract: no admin key: pass WithAdminKey or set OPENAI_ADMIN_KEY")
 	}
-	for _, r := range key {
-		if r <= ' ' || r == 0x7f {
-			// Not quoted: the message must not echo any part of the key.
-			return errors.New("certcontract: admin key contains whitespace or control characters")
-		}
+	if strings.ContainsFunc(key, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		// Not quoted: the message must not echo any part of the key.
+		return errors.New("certcontract: admin key contains whitespace or control characters")
 	}
 	return nil
 }
@@ -423,8 +415,9 @@ func to(rsp *http.Response) string {
 // caller's own doer may quote request headers). The original stays reachable
 // through errors.Is and errors.As.
 func (c *AdminClient) clean(err error) error {
-	if msg := err.Error(); c.redact(msg) != msg {
-		return &redactedError{msg: c.redact(msg), err: err}
+	msg := err.Error()
+	if clean := c.redact(msg); clean != msg {
+		return &redactedError{msg: clean, err: err}
 	}
 	return err
 }

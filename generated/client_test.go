@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -71,7 +72,7 @@ func (w *waits) option() Option {
 func (w *waits) get() []time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return append([]time.Duration(nil), w.d...)
+	return slices.Clone(w.d)
 }
 
 func newTestClient(t *testing.T, ts *httptest.Server, opts ...Option) (*AdminClient, *waits) {
@@ -110,6 +111,7 @@ func TestNew(t *testing.T) {
 		{name: "negative retries", opts: []Option{WithAdminKey(testKey), WithMaxRetries(-1)}, wantErr: "negative count"},
 		{name: "backoff max below initial", opts: []Option{WithAdminKey(testKey), WithBackoff(time.Second, time.Millisecond)}, wantErr: "initial <= max"},
 		{name: "nil doer", opts: []Option{WithAdminKey(testKey), WithDoer(nil)}, wantErr: "nil doer"},
+		{name: "product with a line break", opts: []Option{WithAdminKey(testKey), WithUserAgent("app/1\r\nX-Injected: y")}, wantErr: "line break"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,11 +191,7 @@ func TestAdminKeyNeverShown(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, _ := newTestClient(t, ts, WithLogger(logger))
-	w := &waits{}
-	viaDoer, err := New(WithAdminKey(testKey), WithAPIBaseURL(ts.URL+"/v1"), WithDoer(failingDoer{}), WithLogger(logger), w.option())
-	if err != nil {
-		t.Fatal(err)
-	}
+	viaDoer, _ := newTestClient(t, ts, WithDoer(failingDoer{}), WithLogger(logger))
 
 	var shown []string
 	for _, err := range []error{

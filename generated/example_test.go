@@ -8,6 +8,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,12 +48,7 @@ func (a *fakeAPI) add(name *string) generated.OrganizationCertificate {
 }
 
 func (a *fakeAPI) find(id string) int {
-	for i, c := range a.certs {
-		if c.Id == id {
-			return i
-		}
-	}
-	return -1
+	return slices.IndexFunc(a.certs, func(c generated.OrganizationCertificate) bool { return c.Id == id })
 }
 
 func reply(w http.ResponseWriter, status int, v any) {

@@ -2,11 +2,14 @@ package generated
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -293,9 +296,28 @@ func TestConnectionErrors(t *testing.T) {
 	}
 }
 
+// A certificate the client does not trust fails the same way on every
+// attempt, so retrying it would only delay the error.
+func TestCertificateVerificationErrorIsNotRetried(t *testing.T) {
+	ts := httptest.NewUnstartedServer(http.NotFoundHandler())
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // keeps the refused handshakes out of the test output
+	ts.StartTLS()
+	t.Cleanup(ts.Close)
+	d := &deadDoer{} // fail 0: passes every request on to a client that does not trust the test certificate
+	c, w := newTestClient(t, ts, WithDoer(d))
+	err := listOrg(t.Context(), c)
+	var verify *tls.CertificateVerificationError
+	if !errors.As(err, &verify) {
+		t.Errorf("error = %v; want a *tls.CertificateVerificationError", err)
+	}
+	if d.attempts.Load() != 1 || len(w.get()) != 0 {
+		t.Errorf("attempts = %d, waits = %v; want 1 and none", d.attempts.Load(), w.get())
+	}
+}
+
 // slowServer answers its first slow requests only after the client has gone.
-func slowServer(t *testing.T, slow int) (*AdminClient, *atomic.Int32, func(...Option) *AdminClient) {
-	ts, count := scriptServer(t, func(n int, r *http.Request) reply {
+func slowServer(t *testing.T, slow int) (*httptest.Server, *atomic.Int32) {
+	return scriptServer(t, func(n int, r *http.Request) reply {
 		if n <= slow {
 			// Reading the body first lets the server notice the client
 			// hanging up.
@@ -307,13 +329,12 @@ func slowServer(t *testing.T, slow int) (*AdminClient, *atomic.Int32, func(...Op
 		}
 		return okFor(r)
 	})
-	mk := func(opts ...Option) *AdminClient { c, _ := newTestClient(t, ts, opts...); return c }
-	return mk(), count, mk
 }
 
 func TestTimeouts(t *testing.T) {
 	t.Run("a response slower than the caller's deadline ends the call without retrying", func(t *testing.T) {
-		c, count, _ := slowServer(t, 100)
+		ts, count := slowServer(t, 100)
+		c, _ := newTestClient(t, ts)
 		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 		defer cancel()
 		err := listOrg(ctx, c)
@@ -325,8 +346,8 @@ func TestTimeouts(t *testing.T) {
 		}
 	})
 	t.Run("an attempt past its timeout is retried", func(t *testing.T) {
-		_, count, mk := slowServer(t, 1)
-		c := mk(WithAttemptTimeout(100 * time.Millisecond))
+		ts, count := slowServer(t, 1)
+		c, _ := newTestClient(t, ts, WithAttemptTimeout(100*time.Millisecond))
 		if err := listOrg(t.Context(), c); err != nil {
 			t.Fatal(err)
 		}
@@ -335,8 +356,8 @@ func TestTimeouts(t *testing.T) {
 		}
 	})
 	t.Run("an upload past its attempt timeout is not retried", func(t *testing.T) {
-		_, count, mk := slowServer(t, 1)
-		c := mk(WithAttemptTimeout(100 * time.Millisecond))
+		ts, count := slowServer(t, 1)
+		c, _ := newTestClient(t, ts, WithAttemptTimeout(100*time.Millisecond))
 		if err := upload(t.Context(), c); !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("error = %v; want context.DeadlineExceeded", err)
 		}
@@ -359,17 +380,14 @@ func TestTimeouts(t *testing.T) {
 	t.Run("cancelling during the wait stops at once", func(t *testing.T) {
 		ts, count := scriptServer(t, fail(503, nil))
 		ctx, cancel := context.WithCancel(t.Context())
-		c, err := New(WithAPIBaseURL(ts.URL+"/v1"), WithAdminKey(testKey), func(s *settings) error {
+		c, _ := newTestClient(t, ts, func(s *settings) error {
 			s.sleep = func(ctx context.Context, d time.Duration) error {
 				cancel()
 				return sleepContext(ctx, time.Hour)
 			}
 			return nil
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = listOrg(ctx, c)
+		err := listOrg(ctx, c)
 		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "status 503") {
 			t.Errorf("error = %v; want context.Canceled mentioning the 503", err)
 		}

@@ -108,3 +108,15 @@ func TestConsumersDoNotInheritHeavyTestDependencies(t *testing.T) {
 		}
 	}
 }
+
+// Services vendor this package and audit what it brings along, so beyond the
+// standard library it imports only what the generated code itself needs.
+func TestImportsOnlyStandardLibraryAndRuntime(t *testing.T) {
+	out := run(t, ".", nil, "go", "list", "-f", `{{join .Imports "\n"}}`, ".")
+	for _, imp := range strings.Fields(out) {
+		first, _, _ := strings.Cut(imp, "/")
+		if strings.Contains(first, ".") && imp != "github.com/oapi-codegen/runtime" && !strings.HasPrefix(imp, "github.com/oapi-codegen/runtime/") {
+			t.Errorf("package generated imports %s", imp)
+		}
+	}
+}

@@ -118,8 +118,7 @@ func TestWire(t *testing.T) {
 	tests := []row{
 		{name: "listOrganizationCertificates",
 			call: func(ctx context.Context, c *ClientWithResponses) (any, error) {
-				r, err := c.ListOrganizationCertificatesWithResponse(ctx, &ListOrganizationCertificatesParams{Limit: ptr(50), After: ptr("cert_prev"), Order: ptr(ListOrganizationCertificatesParamsOrder("asc"))})
-				return jsonOf(r, err, func() any { return r.JSON200 })
+				return jsonOf(c.ListOrganizationCertificatesWithResponse(ctx, &ListOrganizationCertificatesParams{Limit: ptr(50), After: ptr("cert_prev"), Order: ptr(ListOrganizationCertificatesParamsOrder("asc"))}))
 			},
 			response:  wireOrgList,
 			want:      seen{method: "GET", path: "/v1/organization/certificates"},
@@ -129,8 +128,7 @@ func TestWire(t *testing.T) {
 					CertificateDetails: ScopedCertificateDetails{ValidAt: ptr[int64](12345667), ExpiresAt: ptr[int64](12345678)}}}}},
 		{name: "uploadCertificate",
 			call: func(ctx context.Context, c *ClientWithResponses) (any, error) {
-				r, err := c.UploadCertificateWithResponse(ctx, UploadCertificateRequest{Certificate: pem})
-				return jsonOf(r, err, func() any { return r.JSON200 })
+				return jsonOf(c.UploadCertificateWithResponse(ctx, UploadCertificateRequest{Certificate: pem}))
 			},
 			response: wireUpload,
 			want:     seen{method: "POST", path: "/v1/organization/certificates"},
@@ -139,8 +137,7 @@ func TestWire(t *testing.T) {
 				CertificateDetails: CertificateDetails{ValidAt: ptr[int64](12345667), ExpiresAt: ptr[int64](12345678)}}},
 		{name: "activateOrganizationCertificates",
 			call: func(ctx context.Context, c *ClientWithResponses) (any, error) {
-				r, err := c.ActivateOrganizationCertificatesWithResponse(ctx, toggle)
-				return jsonOf(r, err, func() any { return r.JSON200 })
+				return jsonOf(c.ActivateOrganizationCertificatesWithResponse(ctx, toggle))
 			},
 			response: wireOrgActivate,
 			want:     seen{method: "POST", path: "/v1/organization/certificates/activate"},
@@ -149,8 +146,7 @@ func TestWire(t *testing.T) {
 				orgItem("cert_abc", "My Example Certificate", true), orgItem("cert_def", "My Example Certificate 2", true)}}},
 		{name: "deactivateOrganizationCertificates",
 			call: func(ctx context.Context, c *ClientWithResponses) (any, error) {
-				r, err := c.DeactivateOrganizationCertificatesWithResponse(ctx, toggle)
-				return jsonOf(r, err, func() any { return r.JSON200 })
+				return jsonOf(c.DeactivateOrganizationCertificatesWithResponse(ctx, toggle))
 			},
 			response: wireOrgDeactivate,
 			want:     seen{method: "POST", path: "/v1/organization/certificates/deactivate"},
@@ -159,8 +155,7 @@ func TestWire(t *testing.T) {
 				orgItem("cert_abc", "My Example Certificate", false), orgItem("cert_def", "My Example Certificate 2", false)}}},
 		{name: "getCertificate",
 			call: func(ctx context.Context, c *ClientWithResponses) (any, error) {
-				r, err := c.GetCertificateWithResponse(ctx, "cert_abc", &GetCertificateParams{Include: &[]GetCertificateParamsInclude{GetCertificateParamsIncludeContent}})
-				return jsonOf(r, err, func() any { return r.JSON200 })
+				return jsonOf(c.GetCertificateWithResponse(ctx, "cert_abc", &GetCertificateParams{Include: &[]GetCertificateParamsInclude{GetCertificateParamsIncludeContent}}))
 			},
 			response:  wireGet,
 			want:      seen{method: "GET", path: "/v1/organization/certificates/cert_abc"},
@@ -169,8 +164,7 @@ func TestWire(t *testing.T) {
 				CertificateDetails: CertificateDetails{ValidAt: ptr[int64](1234567), ExpiresAt: ptr[int64](12345678), Content: ptr("-----BEGIN CERTIFICATE-----MIIDeT...-----END CERTIFICATE-----")}}},
 		{name: "modifyCertificate",
 			call: func(ctx context.Context, c *ClientWithResponses) (any, error) {
-				r, err := c.ModifyCertificateWithResponse(ctx, "cert_abc", ModifyCertificateRequest{Name: ptr("Renamed Certificate")})
-				return jsonOf(r, err, func() any { return r.JSON200 })
+				return jsonOf(c.ModifyCertificateWithResponse(ctx, "cert_abc", ModifyCertificateRequest{Name: ptr("Renamed Certificate")}))
 			},
 			response: wireModify,
 			want:     seen{method: "POST", path: "/v1/organization/certificates/cert_abc"},
@@ -179,16 +173,14 @@ func TestWire(t *testing.T) {
 				CertificateDetails: CertificateDetails{ValidAt: ptr[int64](12345667), ExpiresAt: ptr[int64](12345678)}}},
 		{name: "deleteCertificate",
 			call: func(ctx context.Context, c *ClientWithResponses) (any, error) {
-				r, err := c.DeleteCertificateWithResponse(ctx, "cert_abc")
-				return jsonOf(r, err, func() any { return r.JSON200 })
+				return jsonOf(c.DeleteCertificateWithResponse(ctx, "cert_abc"))
 			},
 			response: wireDelete,
 			want:     seen{method: "DELETE", path: "/v1/organization/certificates/cert_abc"},
 			wantJSON: &DeleteCertificateResponse{Object: "certificate.deleted", Id: "cert_abc"}},
 		{name: "listProjectCertificates",
 			call: func(ctx context.Context, c *ClientWithResponses) (any, error) {
-				r, err := c.ListProjectCertificatesWithResponse(ctx, "proj_abc", &ListProjectCertificatesParams{Limit: ptr(1), After: ptr("cert_abc"), Order: ptr(ListProjectCertificatesParamsOrder("desc"))})
-				return jsonOf(r, err, func() any { return r.JSON200 })
+				return jsonOf(c.ListProjectCertificatesWithResponse(ctx, "proj_abc", &ListProjectCertificatesParams{Limit: ptr(1), After: ptr("cert_abc"), Order: ptr(ListProjectCertificatesParamsOrder("desc"))}))
 			},
 			response:  wireProjectListEmpty,
 			want:      seen{method: "GET", path: "/v1/organization/projects/proj_abc/certificates"},
@@ -196,8 +188,7 @@ func TestWire(t *testing.T) {
 			wantJSON:  &ListProjectCertificatesResponse{Object: "list", Data: []OrganizationProjectCertificate{}, FirstId: nil, LastId: nil, HasMore: false}},
 		{name: "activateProjectCertificates",
 			call: func(ctx context.Context, c *ClientWithResponses) (any, error) {
-				r, err := c.ActivateProjectCertificatesWithResponse(ctx, "proj_abc", toggle)
-				return jsonOf(r, err, func() any { return r.JSON200 })
+				return jsonOf(c.ActivateProjectCertificatesWithResponse(ctx, "proj_abc", toggle))
 			},
 			response: wireProjectActivate,
 			want:     seen{method: "POST", path: "/v1/organization/projects/proj_abc/certificates/activate"},
@@ -206,8 +197,7 @@ func TestWire(t *testing.T) {
 				projectItem("cert_abc", "My Example Certificate", true), projectItem("cert_def", "My Example Certificate 2", true)}}},
 		{name: "deactivateProjectCertificates",
 			call: func(ctx context.Context, c *ClientWithResponses) (any, error) {
-				r, err := c.DeactivateProjectCertificatesWithResponse(ctx, "proj_abc", toggle)
-				return jsonOf(r, err, func() any { return r.JSON200 })
+				return jsonOf(c.DeactivateProjectCertificatesWithResponse(ctx, "proj_abc", toggle))
 			},
 			response: wireProjectDeactivate,
 			want:     seen{method: "POST", path: "/v1/organization/projects/proj_abc/certificates/deactivate"},
@@ -280,14 +270,17 @@ func TestWire(t *testing.T) {
 
 // jsonOf returns the decoded 200 body of a generated result, or why there is
 // none.
-func jsonOf[R interface{ StatusCode() int }](r R, err error, json200 func() any) (any, error) {
+func jsonOf[T any](r interface {
+	StatusCode() int
+	GetJSON200() *T
+}, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
 	if r.StatusCode() != http.StatusOK {
 		return nil, &APIError{Status: r.StatusCode()}
 	}
-	return json200(), nil
+	return r.GetJSON200(), nil
 }
 
 func orgItem(id, name string, active bool) OrganizationCertificate {

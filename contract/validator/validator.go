@@ -64,6 +64,7 @@ func WithSecrets(secrets ...string) Option {
 type Transport struct {
 	next    http.RoundTripper
 	router  routers.Router
+	options *openapi3filter.Options // read-only once built, so shared by every exchange
 	observe func(context.Context, Observation)
 	secrets []string
 }
@@ -83,14 +84,19 @@ func New(baseURL string, opts ...Option) (*Transport, error) {
 	// The fragment names the production server; route below the URL the
 	// client really talks to instead.
 	doc.Servers = openapi3.Servers{{URL: strings.TrimSuffix(baseURL, "/")}}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("validator: fragment is invalid: %w", err)
-	}
+	// NewRouter validates the document first, so an invalid fragment fails
+	// here without a second pass over it.
 	router, err := legacy.NewRouter(doc)
 	if err != nil {
-		return nil, fmt.Errorf("validator: build router: %w", err)
+		return nil, fmt.Errorf("validator: fragment is invalid or cannot be routed: %w", err)
 	}
-	t := &Transport{next: http.DefaultTransport, router: router}
+	options := &openapi3filter.Options{
+		IncludeResponseStatus: true,
+		MultiError:            true,
+		AuthenticationFunc:    bearerPresent,
+	}
+	options.WithCustomSchemaErrorFunc(schemaFinding)
+	t := &Transport{next: http.DefaultTransport, router: router, options: options}
 	for _, opt := range opts {
 		opt(t)
 	}
@@ -156,17 +162,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, fail(0, "no operation in the fragment: "+err.Error(), nil)
 	}
-	options := &openapi3filter.Options{
-		IncludeResponseStatus: true,
-		MultiError:            true,
-		AuthenticationFunc:    bearerPresent,
-	}
-	options.WithCustomSchemaErrorFunc(schemaFinding)
 	in := &openapi3filter.RequestValidationInput{
 		Request:    withBody(req, reqBody),
 		PathParams: pathParams,
 		Route:      route,
-		Options:    options,
+		Options:    t.options,
 	}
 	reqErr := openapi3filter.ValidateRequest(ctx, in)
 	switch {
@@ -189,7 +189,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		RequestValidationInput: in,
 		Status:                 resp.StatusCode,
 		Header:                 resp.Header,
-		Options:                options,
+		Options:                t.options,
 	}
 	out.SetBodyBytes(respBody)
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {

@@ -12,6 +12,7 @@ func TestParseAllowListRefuses(t *testing.T) {
 		wantErr string
 	}{
 		{name: "no reason", yaml: "entries:\n  - {name: a, checks: [x]}\n", wantErr: "no reason"},
+		{name: "blank reason", yaml: "entries:\n  - {name: a, reason: \" \", checks: [x]}\n", wantErr: "no reason"},
 		{name: "no checks", yaml: "entries:\n  - {name: a, reason: r}\n", wantErr: "no checks"},
 		{name: "no name", yaml: "entries:\n  - {reason: r, checks: [x]}\n", wantErr: "no name"},
 		{name: "name twice", yaml: "entries:\n  - {name: a, reason: r, checks: [x]}\n  - {name: a, reason: r, checks: [y]}\n", wantErr: "name used twice"},

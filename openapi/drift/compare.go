@@ -112,7 +112,6 @@ func Compare(upstream, fragment *openapi3.T, allow *AllowList, upstreamName, fra
 
 	report := &Report{Upstream: upstreamName, Fragment: fragmentName, Findings: []Finding{}, Stale: []Entry{}, Reasons: map[string]string{}}
 	loc := checker.NewDefaultLocalizer()
-	used := map[string]bool{}
 	found := schemaNameChanges(ours, up)
 	for _, c := range changes {
 		f := Finding{
@@ -120,7 +119,6 @@ func Compare(upstream, fragment *openapi3.T, allow *AllowList, upstreamName, fra
 			Check:       c.GetId(),
 			OperationID: c.GetOperationId(),
 			Text:        c.GetUncolorizedText(loc),
-			Group:       classify(c),
 		}
 		if c.GetOperation() != "" {
 			f.Operation = c.GetOperation() + " " + c.GetPath()
@@ -135,19 +133,18 @@ func Compare(upstream, fragment *openapi3.T, allow *AllowList, upstreamName, fra
 		for i := range allow.Entries {
 			if e := &allow.Entries[i]; e.matches(f.Check, f.Operation, f.Args) {
 				f.Group, f.Entry = GroupExpected, e.Name
-				used[e.Name] = true
 				report.Reasons[e.Name] = e.Reason
 				break
 			}
 		}
 		if f.Group == "" {
-			f.Group = GroupChanged
+			f.Group = classify(f)
 		}
 		report.Findings = append(report.Findings, f)
 	}
 	for _, e := range allow.Entries {
 		report.order = append(report.order, e.Name)
-		if !used[e.Name] {
+		if _, used := report.Reasons[e.Name]; !used {
 			report.Stale = append(report.Stale, e)
 		}
 	}
@@ -185,11 +182,11 @@ var addOnly = func() map[string]bool {
 	return m
 }()
 
-// classify sorts an unexpected change: whatever oasdiff rates breaking or a
-// warning changes the client; a pure addition upstream is something the
-// fragment lacks; any other difference changes what the client was built for.
-func classify(c checker.Change) Group {
-	if c.GetLevel() < checker.WARN && addOnly[c.GetId()] {
+// classify sorts an unexpected finding: whatever is breaking or a warning
+// changes the client; a pure addition upstream is something the fragment
+// lacks; any other difference changes what the client was built for.
+func classify(f Finding) Group {
+	if f.Severity == "info" && addOnly[f.Check] {
 		return GroupMissing
 	}
 	return GroupChanged

@@ -54,6 +54,18 @@ func TestCompare(t *testing.T) {
 			wantText:  "`after`",
 		},
 		{
+			name: "a new required parameter upstream changes the client",
+			upstream: edit(t, upstreamDoc, "        - name: limit\n", `        - name: after
+          in: query
+          required: true
+          schema: {type: string}
+        - name: limit
+`),
+			allow:     limitAllowList,
+			wantGroup: GroupChanged,
+			wantText:  "`after`",
+		},
+		{
 			name: "a new operation upstream is missing here",
 			upstream: edit(t, upstreamDoc, "  /others:\n", `  /things:
     post:

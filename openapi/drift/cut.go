@@ -22,10 +22,8 @@ func Cut(doc *openapi3.T, tag string) (*openapi3.T, error) {
 		Paths:      openapi3.NewPaths(),
 		Components: &openapi3.Components{},
 	}
-	for _, t := range doc.Tags {
-		if t != nil && t.Name == tag {
-			out.Tags = openapi3.Tags{t}
-		}
+	if t := doc.Tags.Get(tag); t != nil {
+		out.Tags = openapi3.Tags{t}
 	}
 	c := newCollector()
 	if doc.Paths != nil {
@@ -60,28 +58,48 @@ func Cut(doc *openapi3.T, tag string) (*openapi3.T, error) {
 			}
 		}
 	}
-	c.fill(out.Components)
+	out.Components.Schemas = orNil(c.schemas)
+	out.Components.Parameters = orNil(c.params)
+	out.Components.Headers = orNil(c.headers)
+	out.Components.RequestBodies = orNil(c.requestBodies)
+	out.Components.Responses = orNil(c.responses)
 	return out, nil
 }
 
-// collector gathers the named components reachable from operations.
+// orNil leaves a kind of component that nothing reaches undeclared, as in a
+// document that never had one.
+func orNil[M ~map[string]V, V any](m M) M {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+// collector walks everything an operation references. It keeps each named
+// component it reaches, as a component of the cut document, and the security
+// schemes named; Normalize uses the same walk so that both agree on where
+// schemas can be.
 type collector struct {
-	schemas         map[string]*openapi3.Schema
-	params          map[string]*openapi3.Parameter
-	headers         map[string]*openapi3.Header
-	requestBodies   map[string]*openapi3.RequestBody
-	responses       map[string]*openapi3.Response
+	schemas         openapi3.Schemas
+	params          openapi3.ParametersMap
+	headers         openapi3.Headers
+	requestBodies   openapi3.RequestBodies
+	responses       openapi3.ResponseBodies
 	securitySchemes map[string]bool
 	seen            map[*openapi3.Schema]bool
+
+	// visit, when set, sees every schema once, before its children are read,
+	// so that it may rewrite the schema in place.
+	visit func(*openapi3.Schema)
 }
 
 func newCollector() *collector {
 	return &collector{
-		schemas:         map[string]*openapi3.Schema{},
-		params:          map[string]*openapi3.Parameter{},
-		headers:         map[string]*openapi3.Header{},
-		requestBodies:   map[string]*openapi3.RequestBody{},
-		responses:       map[string]*openapi3.Response{},
+		schemas:         openapi3.Schemas{},
+		params:          openapi3.ParametersMap{},
+		headers:         openapi3.Headers{},
+		requestBodies:   openapi3.RequestBodies{},
+		responses:       openapi3.ResponseBodies{},
 		securitySchemes: map[string]bool{},
 		seen:            map[*openapi3.Schema]bool{},
 	}
@@ -94,29 +112,13 @@ func componentName(ref, kind string) (string, bool) {
 
 func (c *collector) operation(op *openapi3.Operation) {
 	c.parameters(op.Parameters)
-	if rb := op.RequestBody; rb != nil && rb.Value != nil {
-		if name, ok := componentName(rb.Ref, "requestBodies"); ok {
-			c.requestBodies[name] = rb.Value
-		}
-		c.content(rb.Value.Content)
-	}
+	c.requestBody(op.RequestBody)
 	if op.Responses != nil {
 		for _, r := range op.Responses.Map() {
-			if r == nil || r.Value == nil {
-				continue
-			}
-			if name, ok := componentName(r.Ref, "responses"); ok {
-				c.responses[name] = r.Value
-			}
-			for _, h := range r.Value.Headers {
-				c.header(h)
-			}
-			c.content(r.Value.Content)
+			c.response(r)
 		}
 	}
-	if op.Security != nil {
-		c.securityRequirements(op.Security)
-	}
+	c.securityRequirements(op.Security)
 }
 
 func (c *collector) securityRequirements(reqs *openapi3.SecurityRequirements) {
@@ -136,11 +138,34 @@ func (c *collector) parameters(params openapi3.Parameters) {
 			continue
 		}
 		if name, ok := componentName(p.Ref, "parameters"); ok {
-			c.params[name] = p.Value
+			c.params[name] = &openapi3.ParameterRef{Value: p.Value}
 		}
 		c.schema(p.Value.Schema)
 		c.content(p.Value.Content)
 	}
+}
+
+func (c *collector) requestBody(rb *openapi3.RequestBodyRef) {
+	if rb == nil || rb.Value == nil {
+		return
+	}
+	if name, ok := componentName(rb.Ref, "requestBodies"); ok {
+		c.requestBodies[name] = &openapi3.RequestBodyRef{Value: rb.Value}
+	}
+	c.content(rb.Value.Content)
+}
+
+func (c *collector) response(r *openapi3.ResponseRef) {
+	if r == nil || r.Value == nil {
+		return
+	}
+	if name, ok := componentName(r.Ref, "responses"); ok {
+		c.responses[name] = &openapi3.ResponseRef{Value: r.Value}
+	}
+	for _, h := range r.Value.Headers {
+		c.header(h)
+	}
+	c.content(r.Value.Content)
 }
 
 func (c *collector) header(h *openapi3.HeaderRef) {
@@ -148,7 +173,7 @@ func (c *collector) header(h *openapi3.HeaderRef) {
 		return
 	}
 	if name, ok := componentName(h.Ref, "headers"); ok {
-		c.headers[name] = h.Value
+		c.headers[name] = &openapi3.HeaderRef{Value: h.Value}
 	}
 	c.schema(h.Value.Schema)
 	c.content(h.Value.Content)
@@ -167,13 +192,16 @@ func (c *collector) schema(s *openapi3.SchemaRef) {
 		return
 	}
 	if name, ok := componentName(s.Ref, "schemas"); ok {
-		c.schemas[name] = s.Value
+		c.schemas[name] = &openapi3.SchemaRef{Value: s.Value}
 	}
 	v := s.Value
 	if c.seen[v] {
 		return
 	}
 	c.seen[v] = true
+	if c.visit != nil {
+		c.visit(v)
+	}
 	for _, p := range v.Properties {
 		c.schema(p)
 	}
@@ -183,39 +211,6 @@ func (c *collector) schema(s *openapi3.SchemaRef) {
 	for _, list := range []openapi3.SchemaRefs{v.AllOf, v.AnyOf, v.OneOf, v.PrefixItems} {
 		for _, sub := range list {
 			c.schema(sub)
-		}
-	}
-}
-
-func (c *collector) fill(comps *openapi3.Components) {
-	if len(c.schemas) > 0 {
-		comps.Schemas = openapi3.Schemas{}
-		for name, v := range c.schemas {
-			comps.Schemas[name] = &openapi3.SchemaRef{Value: v}
-		}
-	}
-	if len(c.params) > 0 {
-		comps.Parameters = openapi3.ParametersMap{}
-		for name, v := range c.params {
-			comps.Parameters[name] = &openapi3.ParameterRef{Value: v}
-		}
-	}
-	if len(c.headers) > 0 {
-		comps.Headers = openapi3.Headers{}
-		for name, v := range c.headers {
-			comps.Headers[name] = &openapi3.HeaderRef{Value: v}
-		}
-	}
-	if len(c.requestBodies) > 0 {
-		comps.RequestBodies = openapi3.RequestBodies{}
-		for name, v := range c.requestBodies {
-			comps.RequestBodies[name] = &openapi3.RequestBodyRef{Value: v}
-		}
-	}
-	if len(c.responses) > 0 {
-		comps.Responses = openapi3.ResponseBodies{}
-		for name, v := range c.responses {
-			comps.Responses[name] = &openapi3.ResponseRef{Value: v}
 		}
 	}
 }

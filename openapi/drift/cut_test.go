@@ -33,3 +33,37 @@ func TestCutRefusesADocumentWithoutTheTag(t *testing.T) {
 		t.Error("want an error for a tag no operation carries")
 	}
 }
+
+func TestCutKeepsWhatPathParametersAndSecurityName(t *testing.T) {
+	doc := edit(t, fragmentDoc,
+		"paths:\n", "security: [{ApiKey: []}]\npaths:\n",
+		`      - name: thing_id
+        in: path
+        required: true
+        schema: {type: string}
+`, `      - $ref: "#/components/parameters/ThingID"
+`,
+		"components:\n", `components:
+  securitySchemes:
+    ApiKey: {type: http, scheme: bearer}
+    Unused: {type: http, scheme: bearer}
+  parameters:
+    ThingID:
+      name: thing_id
+      in: path
+      required: true
+      schema: {type: string}
+`)
+	cut, err := Cut(parse(t, doc), Tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ApiKey is named only by the document-wide security, ThingID only by
+	// the path.
+	if _, ok := cut.Components.SecuritySchemes["ApiKey"]; !ok || len(cut.Components.SecuritySchemes) != 1 {
+		t.Errorf("security schemes %v, want ApiKey only", cut.Components.SecuritySchemes)
+	}
+	if _, ok := cut.Components.Parameters["ThingID"]; !ok {
+		t.Errorf("parameters %v, want ThingID", cut.Components.Parameters)
+	}
+}

@@ -7,13 +7,12 @@ import (
 )
 
 // LoadDocument reads an OpenAPI document (3.0 or 3.1, YAML or JSON) and
-// resolves its references. It does not validate: older upstream documents are
-// not valid (the 2025 one names a path parameter that its path does not
-// have), and reporting exactly such defects is the point of the comparison.
+// resolves its references; a new loader refuses external references. It does
+// not validate: older upstream documents are not valid (the 2025 one names a
+// path parameter that its path does not have), and reporting exactly such
+// defects is the point of the comparison.
 func LoadDocument(path string) (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	doc, err := loader.LoadFromFile(path)
+	doc, err := openapi3.NewLoader().LoadFromFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
@@ -22,9 +21,7 @@ func LoadDocument(path string) (*openapi3.T, error) {
 
 // ParseDocument is LoadDocument for a document held in memory.
 func ParseDocument(data []byte) (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	doc, err := loader.LoadFromData(data)
+	doc, err := openapi3.NewLoader().LoadFromData(data)
 	if err != nil {
 		return nil, fmt.Errorf("parse document: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/oasdiff/flatten/commonparams"
 )
 
 // Normalize rewrites doc in place so that constructs which mean the same in
@@ -19,25 +20,9 @@ import (
 // Normalize is idempotent, so a document can be compared more than once.
 func Normalize(doc *openapi3.T) {
 	if doc.Paths != nil {
-		for _, item := range doc.Paths.Map() {
-			pushDownParameters(item)
-		}
+		commonparams.Move(doc)
 	}
 	visitSchemas(doc, nullableTo30)
-}
-
-func pushDownParameters(item *openapi3.PathItem) {
-	for _, op := range item.Operations() {
-		for _, p := range item.Parameters {
-			if p == nil || p.Value == nil {
-				continue
-			}
-			if op.Parameters.GetByInAndName(p.Value.In, p.Value.Name) == nil {
-				op.Parameters = append(op.Parameters, p)
-			}
-		}
-	}
-	item.Parameters = nil
 }
 
 // nullableTo30 rewrites one schema's 3.1 nullability into the 3.0 form.
@@ -116,89 +101,31 @@ func isNullOnly(s *openapi3.SchemaRef) bool {
 // visitSchemas calls fn once for every schema reachable from doc's paths and
 // components, parent before children, and reads the children after fn ran.
 func visitSchemas(doc *openapi3.T, fn func(*openapi3.Schema)) {
-	seen := map[*openapi3.Schema]bool{}
-	var visit func(*openapi3.SchemaRef)
-	visit = func(ref *openapi3.SchemaRef) {
-		if ref == nil || ref.Value == nil || seen[ref.Value] {
-			return
-		}
-		seen[ref.Value] = true
-		fn(ref.Value)
-		v := ref.Value
-		for _, p := range v.Properties {
-			visit(p)
-		}
-		visit(v.Items)
-		visit(v.Not)
-		visit(v.AdditionalProperties.Schema)
-		for _, list := range []openapi3.SchemaRefs{v.AllOf, v.AnyOf, v.OneOf, v.PrefixItems} {
-			for _, sub := range list {
-				visit(sub)
-			}
-		}
-	}
-	content := func(c openapi3.Content) {
-		for _, mt := range c {
-			if mt != nil {
-				visit(mt.Schema)
-			}
-		}
-	}
-	params := func(ps openapi3.Parameters) {
-		for _, p := range ps {
-			if p != nil && p.Value != nil {
-				visit(p.Value.Schema)
-				content(p.Value.Content)
-			}
-		}
-	}
-	response := func(r *openapi3.Response) {
-		for _, h := range r.Headers {
-			if h != nil && h.Value != nil {
-				visit(h.Value.Schema)
-			}
-		}
-		content(r.Content)
-	}
+	c := newCollector()
+	c.visit = fn
 	if doc.Paths != nil {
 		for _, item := range doc.Paths.Map() {
-			params(item.Parameters)
+			c.parameters(item.Parameters)
 			for _, op := range item.Operations() {
-				params(op.Parameters)
-				if op.RequestBody != nil && op.RequestBody.Value != nil {
-					content(op.RequestBody.Value.Content)
-				}
-				if op.Responses != nil {
-					for _, r := range op.Responses.Map() {
-						if r != nil && r.Value != nil {
-							response(r.Value)
-						}
-					}
-				}
+				c.operation(op)
 			}
 		}
 	}
-	if c := doc.Components; c != nil {
-		for _, s := range c.Schemas {
-			visit(s)
+	if comps := doc.Components; comps != nil {
+		for _, s := range comps.Schemas {
+			c.schema(s)
 		}
-		for _, p := range c.Parameters {
-			params(openapi3.Parameters{p})
+		for _, p := range comps.Parameters {
+			c.parameters(openapi3.Parameters{p})
 		}
-		for _, h := range c.Headers {
-			if h != nil && h.Value != nil {
-				visit(h.Value.Schema)
-			}
+		for _, h := range comps.Headers {
+			c.header(h)
 		}
-		for _, rb := range c.RequestBodies {
-			if rb != nil && rb.Value != nil {
-				content(rb.Value.Content)
-			}
+		for _, rb := range comps.RequestBodies {
+			c.requestBody(rb)
 		}
-		for _, r := range c.Responses {
-			if r != nil && r.Value != nil {
-				response(r.Value)
-			}
+		for _, r := range comps.Responses {
+			c.response(r)
 		}
 	}
 }

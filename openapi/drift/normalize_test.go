@@ -14,8 +14,11 @@ func TestNormalizeNullable(t *testing.T) {
 		wantNullable bool
 		wantAllOfRef string
 		wantAnyOf    int
+		// The wrapper's annotations survive the folding.
+		wantDescription string
+		wantReadOnly    bool
 	}{
-		{name: "anyOf string or null", schema: `{anyOf: [{type: string}, {type: "null"}], description: d}`, wantType: "string", wantNullable: true},
+		{name: "anyOf string or null", schema: `{anyOf: [{type: string}, {type: "null"}], description: d, readOnly: true}`, wantType: "string", wantNullable: true, wantDescription: "d", wantReadOnly: true},
 		{name: "oneOf null first", schema: `{oneOf: [{type: "null"}, {type: integer}]}`, wantType: "integer", wantNullable: true},
 		{name: "type list", schema: `{type: [string, "null"]}`, wantType: "string", wantNullable: true},
 		{name: "nullable reference", schema: `{anyOf: [{$ref: "#/components/schemas/Ref"}, {type: "null"}]}`, wantNullable: true, wantAllOfRef: "#/components/schemas/Ref"},
@@ -54,22 +57,10 @@ components:
 			if gotRef != tt.wantAllOfRef {
 				t.Errorf("allOf ref %q, want %q", gotRef, tt.wantAllOfRef)
 			}
+			if got.Description != tt.wantDescription || got.ReadOnly != tt.wantReadOnly {
+				t.Errorf("description %q readOnly %v, want %q %v", got.Description, got.ReadOnly, tt.wantDescription, tt.wantReadOnly)
+			}
 		})
-	}
-}
-
-func TestNormalizeKeepsDescriptionOfWrapper(t *testing.T) {
-	doc := parse(t, `
-openapi: 3.1.0
-info: {title: t, version: "1"}
-paths: {}
-components:
-  schemas:
-    S: {anyOf: [{type: string}, {type: "null"}], description: The name.}
-`)
-	Normalize(doc)
-	if got := doc.Components.Schemas["S"].Value.Description; got != "The name." {
-		t.Errorf("description %q", got)
 	}
 }
 
@@ -84,5 +75,20 @@ func TestNormalizePushesPathParametersDown(t *testing.T) {
 	params := item.Get.Parameters
 	if len(params) != 2 || params.GetByInAndName(openapi3.ParameterInPath, "thing_id") == nil {
 		t.Errorf("operation parameters: want limit and thing_id once each, got %d", len(params))
+	}
+}
+
+func TestNormalizeKeepsAnOperationsOwnParameter(t *testing.T) {
+	// A path-level limit of another type: the operation's own limit wins.
+	doc := parse(t, edit(t, fragmentDoc, "      - name: thing_id\n", `      - name: limit
+        in: query
+        schema: {type: string}
+      - name: thing_id
+`))
+	Normalize(doc)
+	params := doc.Paths.Value("/things/{thing_id}").Get.Parameters
+	limit := params.GetByInAndName(openapi3.ParameterInQuery, "limit")
+	if len(params) != 2 || limit == nil || !limit.Schema.Value.Type.Is(openapi3.TypeInteger) {
+		t.Errorf("want the operation's integer limit and thing_id, got %d parameters", len(params))
 	}
 }

@@ -44,11 +44,10 @@ const howToRead = "Each line reads as a change from our fragment to upstream: " 
 var groupTitles = []struct {
 	group Group
 	title string
-	none  string
 }{
-	{GroupChanged, "Upstream differs in ways that break or change our client", "none"},
-	{GroupMissing, "Upstream has things our fragment lacks", "none"},
-	{GroupExpected, "Expected: our deliberate enrichments, listed in the allow-list", "none"},
+	{GroupChanged, "Upstream differs in ways that break or change our client"},
+	{GroupMissing, "Upstream has things our fragment lacks"},
+	{GroupExpected, "Expected: our deliberate enrichments, listed in the allow-list"},
 }
 
 func (r *Report) summary() string {
@@ -74,15 +73,22 @@ func (r *Report) summary() string {
 	return fmt.Sprintf("FAIL: %d unexpected (%s); %d expected.", changed+missing+len(r.Stale), strings.Join(parts, ", "), expected)
 }
 
+// operationLabel gives a document-wide finding, which has no operation, a
+// label the reports can still show in the operation's place.
+func operationLabel(f Finding) string {
+	if f.Operation == "" {
+		return "whole document"
+	}
+	return f.Operation
+}
+
 // byOperation groups findings by operation, keeping their order; findings
 // about the document as a whole come first under "whole document".
 func byOperation(fs []Finding) (keys []string, groups map[string][]Finding) {
 	groups = map[string][]Finding{}
 	for _, f := range fs {
-		k := f.Operation
-		if k == "" {
-			k = "whole document"
-		} else if f.OperationID != "" {
+		k := operationLabel(f)
+		if f.Operation != "" && f.OperationID != "" {
 			k += " (" + f.OperationID + ")"
 		}
 		if _, ok := groups[k]; !ok {
@@ -124,7 +130,7 @@ func (r *Report) writeText(w io.Writer) error {
 		fs := r.In(g.group)
 		fmt.Fprintf(&b, "\n%d. %s (%d)\n", i+1, g.title, len(fs))
 		if len(fs) == 0 {
-			fmt.Fprintf(&b, "   %s\n", g.none)
+			b.WriteString("   none\n")
 		}
 		keys, groups := byOperation(fs)
 		for _, k := range keys {
@@ -163,16 +169,12 @@ func (r *Report) writeMarkdown(w io.Writer) error {
 		fs := r.In(g.group)
 		fmt.Fprintf(&b, "\n### %d. %s (%d)\n\n", i+1, g.title, len(fs))
 		if len(fs) == 0 {
-			fmt.Fprintf(&b, "%s\n", g.none)
+			b.WriteString("none\n")
 			continue
 		}
 		b.WriteString("| operation | severity | difference | check |\n| --- | --- | --- | --- |\n")
 		for _, f := range fs {
-			op := f.Operation
-			if op == "" {
-				op = "whole document"
-			}
-			fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` |\n", op, f.Severity, mdCell(f.Text), f.Check)
+			fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` |\n", operationLabel(f), f.Severity, mdCell(f.Text), f.Check)
 		}
 	}
 	fs := r.In(GroupExpected)
@@ -187,11 +189,7 @@ func (r *Report) writeMarkdown(w io.Writer) error {
 		}
 		b.WriteString("\n<details><summary>Every expected difference</summary>\n\n")
 		for _, f := range fs {
-			op := f.Operation
-			if op == "" {
-				op = "whole document"
-			}
-			fmt.Fprintf(&b, "- `%s`: %s (`%s`)\n", op, f.Text, f.Entry)
+			fmt.Fprintf(&b, "- `%s`: %s (`%s`)\n", operationLabel(f), f.Text, f.Entry)
 		}
 		b.WriteString("\n</details>\n")
 	}

@@ -2,7 +2,6 @@ package drift
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -18,7 +17,7 @@ const (
 
 // schemaNameChanges reports, for every operation and body present in both
 // documents, the bodies whose schema is a different named schema (or inline
-// on one side only).
+// on one side only), in no particular order: Compare sorts all findings.
 func schemaNameChanges(base, revision *openapi3.T) []Finding {
 	var out []Finding
 	for path, baseItem := range base.Paths.Map() {
@@ -44,13 +43,8 @@ func schemaNameChanges(base, revision *openapi3.T) []Finding {
 			if baseOp.Responses == nil || revOp.Responses == nil {
 				continue
 			}
-			statuses := make([]string, 0, baseOp.Responses.Len())
-			for status := range baseOp.Responses.Map() {
-				statuses = append(statuses, status)
-			}
-			sort.Strings(statuses)
-			for _, status := range statuses {
-				b, r := baseOp.Responses.Value(status), revOp.Responses.Value(status)
+			for status, b := range baseOp.Responses.Map() {
+				r := revOp.Responses.Value(status)
 				if b == nil || b.Value == nil || r == nil || r.Value == nil {
 					continue
 				}
@@ -80,7 +74,6 @@ func contentChanges(base, revision openapi3.Content) []nameChange {
 			out = append(out, nameChange{mediaType, bn, rn})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].mediaType < out[j].mediaType })
 	return out
 }
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"go/types"
 	"os"
+	"slices"
 
 	"golang.org/x/exp/apidiff"
 	"golang.org/x/tools/go/packages"
@@ -60,10 +61,18 @@ func load(ctx context.Context, dir, pattern string) (*types.Package, error) {
 
 // Incompatible tells whether the report holds a change that breaks callers.
 func Incompatible(r apidiff.Report) bool {
+	return slices.ContainsFunc(r.Changes, func(c apidiff.Change) bool { return !c.Compatible })
+}
+
+// Messages returns the messages of the report's incompatible changes and of
+// its compatible ones, each in the report's order.
+func Messages(r apidiff.Report) (incompatible, compatible []string) {
 	for _, c := range r.Changes {
-		if !c.Compatible {
-			return true
+		if c.Compatible {
+			compatible = append(compatible, c.Message)
+		} else {
+			incompatible = append(incompatible, c.Message)
 		}
 	}
-	return false
+	return incompatible, compatible
 }

@@ -1,6 +1,8 @@
 package goapi
 
 import (
+	"archive/tar"
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -41,14 +43,7 @@ func TestCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var incompatible, compatible []string
-	for _, c := range report.Changes {
-		if c.Compatible {
-			compatible = append(compatible, c.Message)
-		} else {
-			incompatible = append(incompatible, c.Message)
-		}
-	}
+	incompatible, compatible := Messages(report)
 	slices.Sort(incompatible)
 	if want := []string{"F: changed from func(int) int to func(string) int", "Gone: removed"}; !slices.Equal(incompatible, want) {
 		t.Errorf("incompatible %q, want %q", incompatible, want)
@@ -108,7 +103,36 @@ func TestCheckout(t *testing.T) {
 	if _, err := Checkout(context.Background(), repo, "no-such-revision"); err == nil {
 		t.Error("want an error for an unknown revision")
 	}
-	if _, err := Checkout(context.Background(), repo, "--output=/x"); err == nil {
+	// git would take this for its --output option and create the file
+	// before it fails for want of a tree.
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := Checkout(context.Background(), repo, "--output="+out); err == nil {
 		t.Error("want an error for a revision that looks like an option")
+	}
+	if names, _ := filepath.Glob(out + "*"); len(names) > 0 {
+		t.Errorf("git ran with the revision as an option and wrote %v", names)
+	}
+}
+
+func TestExtractRefusesEntriesOutsideTheDirectory(t *testing.T) {
+	var archive bytes.Buffer
+	tw := tar.NewWriter(&archive)
+	content := "escaped\n"
+	if err := tw.WriteHeader(&tar.Header{Name: "../escaped.txt", Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(content))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tw.Write([]byte(content)); err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "tree")
+	if err := extract(&archive, dir); err == nil {
+		t.Error("want an error for an entry outside the directory")
+	}
+	if _, err := os.Stat(filepath.Join(parent, "escaped.txt")); err == nil {
+		t.Error("the entry was written outside the directory")
 	}
 }

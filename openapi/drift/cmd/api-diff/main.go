@@ -81,14 +81,7 @@ func compare(ctx context.Context, repo, base, head, pkg string) (apidiff.Report,
 }
 
 func write(w io.Writer, format, title string, r apidiff.Report) {
-	var incompatible, compatible []string
-	for _, c := range r.Changes {
-		if c.Compatible {
-			compatible = append(compatible, c.Message)
-		} else {
-			incompatible = append(incompatible, c.Message)
-		}
-	}
+	incompatible, compatible := goapi.Messages(r)
 	var b strings.Builder
 	section := func(heading, explain string, msgs []string) {
 		if len(msgs) == 0 {
