@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
+
+	"github.com/certcontract/certcontract/contract/emulator/internal/store"
 )
 
 const adminKeyPrefix = "sk-admin-"
@@ -13,7 +15,7 @@ const adminKeyPrefix = "sk-admin-"
 // authenticate finds the organization of the request's admin key. Every
 // request is checked before anything else, as the live API does, so a bad key
 // learns nothing about routes, parameters or state.
-func (s *Server) authenticate(r *http.Request) (*organization, *apiError) {
+func (s *Server) authenticate(r *http.Request) (*tenant, *apiError) {
 	header := r.Header.Get("Authorization")
 	if header == "" {
 		return nil, unauthorized("You didn't provide an API key. Provide your admin key in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).")
@@ -25,11 +27,17 @@ func (s *Server) authenticate(r *http.Request) (*organization, *apiError) {
 	if s.keys != nil && !s.keys[key] || s.keys == nil && (!strings.HasPrefix(key, adminKeyPrefix) || len(key) == len(adminKeyPrefix)) {
 		return nil, unauthorized("Incorrect API key provided. You need an admin key (sk-admin-...) of this organization.")
 	}
-	if org, ok := s.orgs.Load(key); ok {
-		return org.(*organization), nil
+	if t, ok := s.tenants.Load(key); ok {
+		return t.(*tenant), nil
 	}
-	org, _ := s.orgs.LoadOrStore(key, newOrganization(orgHash(key), s.projects))
-	return org.(*organization), nil
+	t, _ := s.tenants.LoadOrStore(key, &tenant{hash: orgHash(key), rules: s.mutations.wrap(store.NewOrganization(s.projects))})
+	return t.(*tenant), nil
+}
+
+// tenant is one admin key's organization as the handlers see it.
+type tenant struct {
+	hash  string // names the organization in logs without revealing its key
+	rules rules  // its state and rules, with the switched-on mutations around them
 }
 
 func unauthorized(message string) *apiError {
@@ -42,13 +50,13 @@ func orgHash(key string) string {
 	return hex.EncodeToString(sum[:6])
 }
 
-type orgContextKey struct{}
+type tenantContextKey struct{}
 
-func withOrganization(r *http.Request, org *organization) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), orgContextKey{}, org))
+func withTenant(r *http.Request, t *tenant) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), tenantContextKey{}, t))
 }
 
-// organizationOf returns the organization authenticate put on the request.
-func organizationOf(r *http.Request) *organization {
-	return r.Context().Value(orgContextKey{}).(*organization)
+// rulesOf returns the rules of the organization authenticate found for r.
+func rulesOf(r *http.Request) rules {
+	return r.Context().Value(tenantContextKey{}).(*tenant).rules
 }

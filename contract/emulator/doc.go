@@ -19,6 +19,14 @@
 //     field: a typo such as "nmae" is refused rather than silently ignored).
 //  4. The business rules, all or nothing: a refused request changes nothing.
 //
+// It has two layers. The state and the business rules live in
+// internal/store, which knows nothing of HTTP and refuses with errors naming
+// the rule broken; this package is the HTTP layer: it checks the request,
+// calls the rules (through the rules interface), maps their errors to the
+// API's statuses, codes and params (refusals in errors.go), and answers with
+// package generated's types. Mutations are wrappers around either layer,
+// switched on by Config.Mutations (mutations.go says how to add one).
+//
 // Decisions where the sources leave room: `include[]=content` and
 // `include=content` both add the PEM to a get; modify accepts only `name`
 // (other fields are refused as unknown, so content and dates cannot appear to

@@ -1,17 +1,18 @@
 package emulator
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator/internal/server"
+	"github.com/certcontract/certcontract/contract/emulator/internal/store"
 )
 
 // Config sets up an emulator. The zero value accepts any admin key, seeds the
@@ -41,14 +42,17 @@ var DefaultProjects = []string{"proj_default", "proj_alpha", "proj_beta"}
 type Server struct {
 	keys      map[string]bool // nil: any well-formed admin key
 	projects  []string
-	mutations map[Mutation]bool
+	mutations mutationSet
 	faults    *faultInjector
 	validator *requestValidator
 	routes    http.Handler
 	logger    *slog.Logger
 
-	orgs sync.Map // admin key -> *organization
+	tenants sync.Map // admin key -> *tenant
 }
+
+// MaxCertificates is how many certificates one organization may hold.
+const MaxCertificates = store.MaxCertificates
 
 // BasePath is the prefix of every route, as in https://api.openai.com/v1.
 const BasePath = "/v1"
@@ -56,9 +60,8 @@ const BasePath = "/v1"
 // New checks cfg and returns a Server with empty organizations.
 func New(cfg Config) (*Server, error) {
 	s := &Server{
-		projects:  DefaultProjects,
-		mutations: make(map[Mutation]bool, len(cfg.Mutations)),
-		logger:    cfg.Logger,
+		projects: DefaultProjects,
+		logger:   cfg.Logger,
 	}
 	var errs []error
 	if len(cfg.Keys) > 0 {
@@ -78,11 +81,9 @@ func New(cfg Config) (*Server, error) {
 			}
 		}
 	}
-	for _, m := range cfg.Mutations {
-		if !m.known() {
-			errs = append(errs, fmt.Errorf("emulator: unknown mutation %q (known: %v)", m, KnownMutations()))
-		}
-		s.mutations[m] = true
+	mutations, err := newMutationSet(cfg.Mutations)
+	if err != nil {
+		errs = append(errs, err)
 	}
 	faults, err := newFaultInjector(cfg.Faults, time.Now().UnixNano())
 	if err != nil {
@@ -91,7 +92,7 @@ func New(cfg Config) (*Server, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	s.faults = faults
+	s.faults, s.mutations = faults, mutations
 	if s.validator, err = newRequestValidator(); err != nil {
 		return nil, err
 	}
@@ -99,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 	// the API's 404 body, never net/http's plain text.
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { invalidURL(r).write(w) })
-	s.routes = server.HandlerWithOptions(handlers{s}, server.StdHTTPServerOptions{
+	s.routes = server.HandlerWithOptions(s.mutations.wrapHandlers(handlers{}), server.StdHTTPServerOptions{
 		BaseURL:          BasePath,
 		BaseRouter:       mux,
 		ErrorHandlerFunc: writeParamError,
@@ -113,7 +114,7 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Like the live API, every answer names itself, so an error a client
 	// reports can be matched with this server's log line.
-	requestID := "req_" + strconv.FormatUint(rand.Uint64(), 16)
+	requestID := newRequestID()
 	w.Header().Set("X-Request-Id", requestID)
 	if s.logger == nil {
 		s.serve(w, r)
@@ -121,10 +122,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	org := s.serve(rec, r)
+	t := s.serve(rec, r)
 	orgHash := "-"
-	if org != nil {
-		orgHash = org.hash
+	if t != nil {
+		orgHash = t.hash
 	}
 	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("method", r.Method),
@@ -136,25 +137,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	)
 }
 
+// newRequestID returns "req_" and 32 hex digits, the shape of the live API's
+// ids: always the same length, so log lines and client errors align.
+func newRequestID() string {
+	var random [16]byte
+	binary.LittleEndian.PutUint64(random[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(random[8:], rand.Uint64())
+	var id [len("req_") + 2*len(random)]byte
+	copy(id[:], "req_")
+	hex.Encode(id[len("req_"):], random[:])
+	return string(id[:])
+}
+
 // serve answers r and returns the organization it was for, nil when the key
 // was refused.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) *organization {
-	org, apiErr := s.authenticate(r)
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) *tenant {
+	t, apiErr := s.authenticate(r)
 	if apiErr != nil {
 		apiErr.write(w)
 		return nil
 	}
 	if apiErr := s.faults.apply(r); apiErr != nil {
 		apiErr.write(w)
-		return org
+		return t
 	}
 	r, apiErr = s.validator.check(r)
 	if apiErr != nil {
 		apiErr.write(w)
-		return org
+		return t
 	}
-	s.routes.ServeHTTP(w, withOrganization(r, org))
-	return org
+	s.routes.ServeHTTP(w, withTenant(r, t))
+	return t
 }
 
 // statusRecorder keeps the status for the log line.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/certcontract/certcontract/contract/emulator/internal/server"
+	"github.com/certcontract/certcontract/contract/emulator/internal/store"
 	"github.com/certcontract/certcontract/generated"
 )
 
@@ -39,8 +40,44 @@ func badRequest(param, code, message string) *apiError {
 	return &apiError{status: http.StatusBadRequest, typ: typeInvalidRequest, param: param, code: code, message: message}
 }
 
-func notFound(param, message string) *apiError {
-	return &apiError{status: http.StatusNotFound, typ: typeInvalidRequest, param: param, code: codeNotFound, message: message}
+// refusals map each rule of the store to the API's answer when it is broken.
+// A rule about certificate ids names the operation's own parameter:
+// certificate_id in the path, or the certificate_ids of a toggle's body.
+var refusals = []struct {
+	rule     error
+	status   int
+	code     string
+	param    string // "": null
+	namesIDs bool   // param is the operation's id parameter
+}{
+	{rule: store.ErrInvalidCertificate, status: http.StatusBadRequest, param: "certificate"},
+	{rule: store.ErrCertificateLimit, status: http.StatusBadRequest, code: codeLimitReached},
+	{rule: store.ErrUnknownCertificate, status: http.StatusNotFound, code: codeNotFound, namesIDs: true},
+	{rule: store.ErrUnknownProject, status: http.StatusNotFound, code: codeNotFound, param: "project_id"},
+	{rule: store.ErrUnknownCursor, status: http.StatusBadRequest, param: "after"},
+	{rule: store.ErrCertificateActive, status: http.StatusBadRequest, code: codeCertificateActive, namesIDs: true},
+}
+
+// refusal is the answer to a store error; ids is the operation's parameter
+// naming certificate ids. An error that names no rule is the emulator's own
+// fault, a 500.
+func refusal(err error, ids string) *apiError {
+	for _, r := range refusals {
+		if errors.Is(err, r.rule) {
+			param := r.param
+			if r.namesIDs {
+				param = ids
+			}
+			return &apiError{status: r.status, typ: typeInvalidRequest, param: param, code: r.code, message: err.Error()}
+		}
+	}
+	return internalError()
+}
+
+// internalError is the answer to the emulator's own failures.
+func internalError() *apiError {
+	return &apiError{status: http.StatusInternalServerError, typ: typeServer,
+		message: "The server had an error while processing your request."}
 }
 
 func (e *apiError) Error() string { return e.message }

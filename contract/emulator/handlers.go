@@ -4,68 +4,62 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator/internal/server"
+	"github.com/certcontract/certcontract/contract/emulator/internal/store"
 	"github.com/certcontract/certcontract/generated"
 )
 
 // handlers implements the generated ServerInterface. By the time a method
 // runs, the key, the faults and the request's shape have all been checked, so
-// a handler only applies the business rules.
-type handlers struct{ s *Server }
+// a handler only calls the rules and turns their answer into the API's.
+type handlers struct{}
 
 var _ server.ServerInterface = handlers{}
+
+// The parameters naming certificate ids, for refusals about them.
+const (
+	pathIDParam  = "certificate_id"
+	batchIDParam = "certificate_ids"
+)
 
 const defaultLimit = 20
 
 func (h handlers) ListOrganizationCertificates(w http.ResponseWriter, r *http.Request, params generated.ListOrganizationCertificatesParams) {
-	h.list(w, organizationOf(r), scope{}, h.listOptions(params.After, params.Limit, (*string)(params.Order)))
+	page, err := rulesOf(r).List(store.Scope{}, listQuery(params.After, params.Limit, (*string)(params.Order)))
+	if err != nil {
+		refusal(err, pathIDParam).write(w)
+		return
+	}
+	first, last := pageEnds(page)
+	writeList(w, generated.ListCertificatesResponse{Object: generated.ListCertificatesResponseObjectList,
+		Data: []generated.OrganizationCertificate{}, FirstId: first, HasMore: page.HasMore, LastId: last}, page.Items, false)
 }
 
 func (h handlers) ListProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID, params generated.ListProjectCertificatesParams) {
-	org := organizationOf(r)
-	if apiErr := org.knownProject(projectID); apiErr != nil {
-		apiErr.write(w)
+	page, err := rulesOf(r).List(store.Scope{Project: projectID}, listQuery(params.After, params.Limit, (*string)(params.Order)))
+	if err != nil {
+		refusal(err, pathIDParam).write(w)
 		return
 	}
-	h.list(w, org, scope{projectID}, h.listOptions(params.After, params.Limit, (*string)(params.Order)))
+	first, last := pageEnds(page)
+	writeList(w, generated.ListProjectCertificatesResponse{Object: generated.ListProjectCertificatesResponseObjectList,
+		Data: []generated.OrganizationProjectCertificate{}, FirstId: first, HasMore: page.HasMore, LastId: last}, page.Items, true)
 }
 
-func (h handlers) list(w http.ResponseWriter, org *organization, sc scope, opt listOptions) {
-	buf := listBuffers.Get().(*[]byte)
-	defer listBuffers.Put(buf)
-	page, apiErr := org.appendList((*buf)[:0], sc, opt)
-	if apiErr != nil {
-		apiErr.write(w)
-		return
-	}
-	writeBody(w, http.StatusOK, page)
-	*buf = page[:0]
-}
-
-// listBuffers recycle list bodies: once Write returns, net/http holds no
-// reference to them.
-var listBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
-
-func (h handlers) listOptions(after *string, limit *int, order *string) listOptions {
-	opt := listOptions{
-		limit:             defaultLimit,
-		desc:              true,
-		ignoreLimit:       h.s.mutated(MutationIgnoreLimit),
-		repeatAfterCursor: h.s.mutated(MutationRepeatAcrossPages),
-	}
+func listQuery(after *string, limit *int, order *string) store.ListQuery {
+	q := store.ListQuery{Limit: defaultLimit, Desc: true}
 	if after != nil {
-		opt.after = *after
+		q.After = *after
 	}
 	if limit != nil {
-		opt.limit = *limit
+		q.Limit = *limit
 	}
 	if order != nil {
-		opt.desc = *order == "desc"
+		q.Desc = *order == "desc"
 	}
-	return opt
+	return q
 }
 
 func (h handlers) UploadCertificate(w http.ResponseWriter, r *http.Request) {
@@ -73,19 +67,12 @@ func (h handlers) UploadCertificate(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	now := time.Now()
-	parsed, apiErr := parseCertificatePEM(req.Certificate, now)
-	if apiErr != nil {
-		apiErr.write(w)
+	c, err := rulesOf(r).Add(req.Certificate, req.Name, time.Now())
+	if err != nil {
+		refusal(err, pathIDParam).write(w)
 		return
 	}
-	c := newCertificate(req.Certificate, req.Name, parsed.NotBefore, parsed.NotAfter, now)
-	v, apiErr := organizationOf(r).add(c, h.s.mutated(MutationActiveAfterUpload))
-	if apiErr != nil {
-		apiErr.write(w)
-		return
-	}
-	writeJSON(w, http.StatusOK, h.single(v, false))
+	writeJSON(w, http.StatusOK, single(c, false))
 }
 
 func (h handlers) GetCertificate(w http.ResponseWriter, r *http.Request, certificateID generated.CertificateID, params generated.GetCertificateParams) {
@@ -94,16 +81,12 @@ func (h handlers) GetCertificate(w http.ResponseWriter, r *http.Request, certifi
 		apiErr.write(w)
 		return
 	}
-	v, apiErr := organizationOf(r).get(certificateID)
-	if apiErr != nil && h.s.mutated(MutationFoundUnknownID) {
-		now := time.Now().Unix()
-		v, apiErr = certView{id: certificateID, createdAt: now, validAt: now, expiresAt: now + 365*24*3600}, nil
-	}
-	if apiErr != nil {
-		apiErr.write(w)
+	c, err := rulesOf(r).Get(certificateID)
+	if err != nil {
+		refusal(err, pathIDParam).write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, h.single(v, withContent))
+	writeJSON(w, http.StatusOK, single(c, withContent))
 }
 
 // includeContent reads include[]=content, and also the unbracketed
@@ -129,76 +112,62 @@ func (h handlers) ModifyCertificate(w http.ResponseWriter, r *http.Request, cert
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	v, apiErr := organizationOf(r).rename(certificateID, req.Name)
-	if apiErr != nil {
-		apiErr.write(w)
+	c, err := rulesOf(r).Rename(certificateID, req.Name)
+	if err != nil {
+		refusal(err, pathIDParam).write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, h.single(v, false))
+	writeJSON(w, http.StatusOK, single(c, false))
 }
 
 func (h handlers) DeleteCertificate(w http.ResponseWriter, r *http.Request, certificateID generated.CertificateID) {
-	if apiErr := organizationOf(r).remove(certificateID, h.s.mutated(MutationDeleteActive)); apiErr != nil {
-		apiErr.write(w)
+	if err := rulesOf(r).Delete(certificateID); err != nil {
+		refusal(err, pathIDParam).write(w)
 		return
 	}
 	writeJSON(w, http.StatusOK, generated.DeleteCertificateResponse{Id: certificateID, Object: generated.DeleteCertificateResponseObjectCertificateDeleted})
 }
 
 func (h handlers) ActivateOrganizationCertificates(w http.ResponseWriter, r *http.Request) {
-	if views, ok := h.toggle(w, r, scope{}, true); ok {
+	if items, ok := toggle(w, r, store.Scope{}, true); ok {
 		writeJSON(w, http.StatusOK, generated.OrganizationCertificateActivationResponse{
-			Object: generated.OrganizationCertificateActivationResponseObjectOrganizationCertificateActivation, Data: organizationItems(views)})
+			Object: generated.OrganizationCertificateActivationResponseObjectOrganizationCertificateActivation, Data: organizationItems(items)})
 	}
 }
 
 func (h handlers) DeactivateOrganizationCertificates(w http.ResponseWriter, r *http.Request) {
-	if views, ok := h.toggle(w, r, scope{}, false); ok {
+	if items, ok := toggle(w, r, store.Scope{}, false); ok {
 		writeJSON(w, http.StatusOK, generated.OrganizationCertificateDeactivationResponse{
-			Object: generated.OrganizationCertificateDeactivationResponseObjectOrganizationCertificateDeactivation, Data: organizationItems(views)})
+			Object: generated.OrganizationCertificateDeactivationResponseObjectOrganizationCertificateDeactivation, Data: organizationItems(items)})
 	}
 }
 
 func (h handlers) ActivateProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID) {
-	if views, ok := h.toggle(w, r, scope{projectID}, true); ok {
+	if items, ok := toggle(w, r, store.Scope{Project: projectID}, true); ok {
 		writeJSON(w, http.StatusOK, generated.OrganizationProjectCertificateActivationResponse{
-			Object: generated.OrganizationProjectCertificateActivationResponseObjectOrganizationProjectCertificateActivation, Data: projectItems(views)})
+			Object: generated.OrganizationProjectCertificateActivationResponseObjectOrganizationProjectCertificateActivation, Data: projectItems(items)})
 	}
 }
 
 func (h handlers) DeactivateProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID) {
-	if views, ok := h.toggle(w, r, scope{projectID}, false); ok {
+	if items, ok := toggle(w, r, store.Scope{Project: projectID}, false); ok {
 		writeJSON(w, http.StatusOK, generated.OrganizationProjectCertificateDeactivationResponse{
-			Object: generated.OrganizationProjectCertificateDeactivationResponseObjectOrganizationProjectCertificateDeactivation, Data: projectItems(views)})
+			Object: generated.OrganizationProjectCertificateDeactivationResponseObjectOrganizationProjectCertificateDeactivation, Data: projectItems(items)})
 	}
 }
 
 // toggle runs one activation or deactivation and answers its errors itself.
-func (h handlers) toggle(w http.ResponseWriter, r *http.Request, sc scope, active bool) ([]certView, bool) {
-	org := organizationOf(r)
-	if sc.project != "" {
-		if apiErr := org.knownProject(sc.project); apiErr != nil {
-			apiErr.write(w)
-			return nil, false
-		}
-	}
+func toggle(w http.ResponseWriter, r *http.Request, sc store.Scope, active bool) ([]store.Item, bool) {
 	var req generated.ToggleCertificatesRequest
 	if !decodeBody(w, r, &req) {
 		return nil, false
 	}
-	views, apiErr := org.toggle(sc, req.CertificateIds, active, h.s.mutated(MutationNonAtomicToggle))
-	if apiErr != nil {
-		apiErr.write(w)
+	items, err := rulesOf(r).Toggle(sc, req.CertificateIds, active)
+	if err != nil {
+		refusal(err, batchIDParam).write(w)
 		return nil, false
 	}
-	return views, true
-}
-
-func (org *organization) knownProject(id string) *apiError {
-	if !org.projects[id] {
-		return notFound("project_id", fmt.Sprintf("No project with id %s in this organization.", id))
-	}
-	return nil
+	return items, true
 }
 
 // decodeBody reads a body validation has already accepted; a failure here
@@ -213,57 +182,54 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 }
 
 // single is the shape of upload, get and modify: object certificate, no active.
-func (h handlers) single(v certView, withContent bool) generated.Certificate {
-	c := generated.Certificate{
+func single(c *store.Certificate, withContent bool) generated.Certificate {
+	out := generated.Certificate{
 		Object:             generated.CertificateObjectCertificate,
-		Id:                 v.id,
-		Name:               v.name,
-		CreatedAt:          v.createdAt,
-		CertificateDetails: generated.CertificateDetails{ValidAt: &v.validAt, ExpiresAt: &v.expiresAt},
+		Id:                 c.ID,
+		Name:               c.Name,
+		CreatedAt:          c.CreatedAt,
+		CertificateDetails: generated.CertificateDetails{ValidAt: &c.ValidAt, ExpiresAt: &c.ExpiresAt},
 	}
 	if withContent {
-		c.CertificateDetails.Content = &v.content
+		out.CertificateDetails.Content = &c.Content
 	}
-	if h.s.mutated(MutationWrongObject) {
-		c.Object = generated.CertificateObjectOrganizationCertificate
-	}
-	return c
+	return out
 }
 
-func (v certView) organizationItem() generated.OrganizationCertificate {
+func organizationItem(it store.Item) generated.OrganizationCertificate {
 	return generated.OrganizationCertificate{
 		Object:             generated.OrganizationCertificateObjectOrganizationCertificate,
-		Id:                 v.id,
-		Name:               v.name,
-		CreatedAt:          v.createdAt,
-		CertificateDetails: generated.ScopedCertificateDetails{ValidAt: &v.validAt, ExpiresAt: &v.expiresAt},
-		Active:             v.active,
+		Id:                 it.ID,
+		Name:               it.Name,
+		CreatedAt:          it.CreatedAt,
+		CertificateDetails: generated.ScopedCertificateDetails{ValidAt: &it.ValidAt, ExpiresAt: &it.ExpiresAt},
+		Active:             it.Active,
 	}
 }
 
-func (v certView) projectItem() generated.OrganizationProjectCertificate {
+func projectItem(it store.Item) generated.OrganizationProjectCertificate {
 	return generated.OrganizationProjectCertificate{
 		Object:             generated.OrganizationProjectCertificateObjectOrganizationProjectCertificate,
-		Id:                 v.id,
-		Name:               v.name,
-		CreatedAt:          v.createdAt,
-		CertificateDetails: generated.ScopedCertificateDetails{ValidAt: &v.validAt, ExpiresAt: &v.expiresAt},
-		Active:             v.active,
+		Id:                 it.ID,
+		Name:               it.Name,
+		CreatedAt:          it.CreatedAt,
+		CertificateDetails: generated.ScopedCertificateDetails{ValidAt: &it.ValidAt, ExpiresAt: &it.ExpiresAt},
+		Active:             it.Active,
 	}
 }
 
-func organizationItems(views []certView) []generated.OrganizationCertificate {
-	items := make([]generated.OrganizationCertificate, len(views))
-	for i, v := range views {
-		items[i] = v.organizationItem()
+func organizationItems(items []store.Item) []generated.OrganizationCertificate {
+	out := make([]generated.OrganizationCertificate, len(items))
+	for i, it := range items {
+		out[i] = organizationItem(it)
 	}
-	return items
+	return out
 }
 
-func projectItems(views []certView) []generated.OrganizationProjectCertificate {
-	items := make([]generated.OrganizationProjectCertificate, len(views))
-	for i, v := range views {
-		items[i] = v.projectItem()
+func projectItems(items []store.Item) []generated.OrganizationProjectCertificate {
+	out := make([]generated.OrganizationProjectCertificate, len(items))
+	for i, it := range items {
+		out[i] = projectItem(it)
 	}
-	return items
+	return out
 }

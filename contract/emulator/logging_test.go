@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -118,5 +119,23 @@ func TestEveryAnswerCarriesARequestID(t *testing.T) {
 				t.Errorf("no log line names %s:\n%s", id, logs.String())
 			}
 		})
+	}
+}
+
+// Request ids once had as many hex digits as a random number happened to
+// need, so they varied in length; the live API's are req_ and 32 hex digits.
+// One id in sixteen had a shorter number, so a few hundred answers show it.
+func TestRequestIDsHaveAFixedLength(t *testing.T) {
+	emu, err := emulator.New(emulator.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape := regexp.MustCompile(`^req_[0-9a-f]{32}$`)
+	for range 500 {
+		w := httptest.NewRecorder()
+		emu.ServeHTTP(w, httptest.NewRequest(http.MethodGet, emulator.BasePath+"/organization/certificates", nil))
+		if id := w.Header().Get("X-Request-Id"); !shape.MatchString(id) {
+			t.Fatalf("X-Request-Id %q, want req_ and 32 hex digits", id)
+		}
 	}
 }

@@ -1,6 +1,11 @@
 package emulator
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+
+	"github.com/certcontract/certcontract/contract/emulator/internal/server"
+)
 
 // Mutation names one deliberately wrong behaviour. A contract suite run against
 // an emulator with a mutation switched on must fail; if it passes, the suite
@@ -28,21 +33,89 @@ const (
 	MutationActiveAfterUpload Mutation = "active-after-upload"
 )
 
-var knownMutations = []Mutation{
-	MutationIgnoreLimit,
-	MutationWrongObject,
-	MutationDeleteActive,
-	MutationNonAtomicToggle,
-	MutationRepeatAcrossPages,
-	MutationFoundUnknownID,
-	MutationActiveAfterUpload,
+// mutation is how one wrong behaviour is made: never a switch inside the
+// store's rules or the handlers, only a wrapper around them, which the
+// emulator puts in place when the mutation is switched on. A wrapper embeds
+// what it wraps and overrides just the methods it bends; the ones in
+// mutated_rules.go and mutated_answers.go show the two kinds.
+//
+// To add a mutation:
+//
+//  1. Declare its Mutation constant above (the name -mutations and
+//     CONTRACT_EMULATOR_MUTATIONS take) with a comment saying what it breaks.
+//  2. Write its wrapper and add it to catalogue: rules when it bends a
+//     business rule or the state (an organization's rules get their wrapper
+//     once, when the organization is created, so a wrapper may keep state
+//     across calls, for a bug that only a sequence of requests shows), or
+//     handlers when it bends what an answer says (editAnswer changes a field
+//     of any generated response).
+//  3. Add its case to TestMutationsBreakTheirRule, and give the contract spec
+//     that catches it the label CatchesLabel(<constant>); `make teeth`
+//     fails until that spec fails against the mutation.
+type mutation struct {
+	name     Mutation
+	rules    func(rules) rules
+	handlers func(server.ServerInterface) server.ServerInterface
+}
+
+// catalogue holds every mutation, in the order KnownMutations lists them.
+var catalogue = []mutation{
+	{name: MutationIgnoreLimit, rules: func(r rules) rules { return ignoreLimit{r} }},
+	{name: MutationWrongObject, handlers: func(h server.ServerInterface) server.ServerInterface { return wrongObject{h} }},
+	{name: MutationDeleteActive, rules: func(r rules) rules { return deleteActive{r} }},
+	{name: MutationNonAtomicToggle, rules: func(r rules) rules { return nonAtomicToggle{r} }},
+	{name: MutationRepeatAcrossPages, rules: func(r rules) rules { return repeatAcrossPages{r} }},
+	{name: MutationFoundUnknownID, rules: func(r rules) rules { return foundUnknownID{r} }},
+	{name: MutationActiveAfterUpload, rules: func(r rules) rules { return activeAfterUpload{r} }},
 }
 
 // KnownMutations returns every mutation the emulator implements, so a suite
 // can prove it catches each one.
-func KnownMutations() []Mutation { return slices.Clone(knownMutations) }
+func KnownMutations() []Mutation {
+	names := make([]Mutation, len(catalogue))
+	for i, m := range catalogue {
+		names[i] = m.name
+	}
+	return names
+}
 
-func (m Mutation) known() bool { return slices.Contains(knownMutations, m) }
+// CatchesLabel is the Ginkgo label of a contract spec that catches m: with m
+// switched on, that spec must fail (make teeth checks it does).
+func CatchesLabel(m Mutation) string { return "catches:" + string(m) }
 
-// mutated reports whether the wrong behaviour m is switched on.
-func (s *Server) mutated(m Mutation) bool { return s.mutations[m] }
+// mutationSet is the mutations switched on in one emulator.
+type mutationSet []mutation
+
+func newMutationSet(names []Mutation) (mutationSet, error) {
+	var set mutationSet
+	for _, name := range names {
+		i := slices.IndexFunc(catalogue, func(m mutation) bool { return m.name == name })
+		if i < 0 {
+			return nil, fmt.Errorf("emulator: unknown mutation %q (known: %v)", name, KnownMutations())
+		}
+		if !slices.ContainsFunc(set, func(m mutation) bool { return m.name == name }) {
+			set = append(set, catalogue[i])
+		}
+	}
+	return set, nil
+}
+
+// wrap puts the set's rule mutations around one organization's rules.
+func (set mutationSet) wrap(r rules) rules {
+	for _, m := range set {
+		if m.rules != nil {
+			r = m.rules(r)
+		}
+	}
+	return r
+}
+
+// wrapHandlers puts the set's answer mutations around the handlers.
+func (set mutationSet) wrapHandlers(h server.ServerInterface) server.ServerInterface {
+	for _, m := range set {
+		if m.handlers != nil {
+			h = m.handlers(h)
+		}
+	}
+	return h
+}

@@ -1,4 +1,4 @@
-package emulator
+package store
 
 import (
 	"bytes"
@@ -15,10 +15,10 @@ const (
 
 // parseCertificatePEM accepts exactly one CERTIFICATE block that x509 can
 // parse, under 16 KiB, still valid a day from now. Anything else is refused
-// with a message saying which rule it broke.
-func parseCertificatePEM(content string, now time.Time) (*x509.Certificate, *apiError) {
-	refuse := func(message string) (*x509.Certificate, *apiError) {
-		return nil, badRequest("certificate", "", message)
+// with ErrInvalidCertificate and a message saying what was wrong.
+func parseCertificatePEM(content string, now time.Time) (*x509.Certificate, error) {
+	refuse := func(message string) (*x509.Certificate, error) {
+		return nil, &Error{Rule: ErrInvalidCertificate, Message: message}
 	}
 	if len(content) >= maxPEMBytes {
 		return refuse("The certificate must be smaller than 16 KB.")

@@ -1,0 +1,43 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The rules a call can break. An *Error unwraps to one of them.
+var (
+	// ErrInvalidCertificate: an upload must be one PEM CERTIFICATE block
+	// under 16 KiB, still valid a day from now.
+	ErrInvalidCertificate = errors.New("the certificate is not one valid PEM CERTIFICATE block")
+	// ErrCertificateLimit: an organization holds at most MaxCertificates.
+	ErrCertificateLimit = errors.New("the organization holds the most certificates it may")
+	// ErrUnknownCertificate: the id is not one of the organization's.
+	ErrUnknownCertificate = errors.New("no such certificate in the organization")
+	// ErrUnknownProject: the project is not one of the organization's.
+	ErrUnknownProject = errors.New("no such project in the organization")
+	// ErrUnknownCursor: a list continues only after one of the
+	// organization's certificates.
+	ErrUnknownCursor = errors.New("no such certificate to continue a list after")
+	// ErrCertificateActive: only a certificate inactive everywhere can be deleted.
+	ErrCertificateActive = errors.New("the certificate is active for the organization or a project")
+)
+
+// Error is a refusal: the rule broken, and a sentence for the caller saying
+// what was wrong with this request.
+type Error struct {
+	Rule    error
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+func (e *Error) Unwrap() error { return e.Rule }
+
+func refuse(rule error, format string, args ...any) *Error {
+	return &Error{Rule: rule, Message: fmt.Sprintf(format, args...)}
+}
+
+func unknownCertificate(id string) *Error {
+	return refuse(ErrUnknownCertificate, "No certificate with id %s in this organization.", id)
+}

@@ -1,0 +1,61 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+
+	"github.com/certcontract/certcontract/contract/emulator/internal/server"
+	"github.com/certcontract/certcontract/generated"
+)
+
+// Mutations that bend what an answer says: each wraps the handlers and
+// overrides the operations it bends. See mutation in mutations.go.
+
+// wrongObject answers upload, get and modify with object
+// "organization.certificate".
+type wrongObject struct{ server.ServerInterface }
+
+func organizationObject(c *generated.Certificate) {
+	c.Object = generated.CertificateObjectOrganizationCertificate
+}
+
+func (m wrongObject) UploadCertificate(w http.ResponseWriter, r *http.Request) {
+	editAnswer(w, func(w http.ResponseWriter) { m.ServerInterface.UploadCertificate(w, r) }, organizationObject)
+}
+
+func (m wrongObject) GetCertificate(w http.ResponseWriter, r *http.Request, id generated.CertificateID, params generated.GetCertificateParams) {
+	editAnswer(w, func(w http.ResponseWriter) { m.ServerInterface.GetCertificate(w, r, id, params) }, organizationObject)
+}
+
+func (m wrongObject) ModifyCertificate(w http.ResponseWriter, r *http.Request, id generated.CertificateID) {
+	editAnswer(w, func(w http.ResponseWriter) { m.ServerInterface.ModifyCertificate(w, r, id) }, organizationObject)
+}
+
+// editAnswer runs answer and, when it succeeded, passes its body through
+// edit as the generated response type T before sending it; an error answer
+// goes out as it was.
+func editAnswer[T any](w http.ResponseWriter, answer func(http.ResponseWriter), edit func(*T)) {
+	held := &heldAnswer{header: w.Header(), status: http.StatusOK}
+	answer(held)
+	var v T
+	if held.status == http.StatusOK && json.Unmarshal(held.body.Bytes(), &v) == nil {
+		edit(&v)
+		writeJSON(w, http.StatusOK, v)
+		return
+	}
+	w.WriteHeader(held.status)
+	_, _ = w.Write(held.body.Bytes())
+}
+
+// heldAnswer keeps an answer's status and body for editAnswer; its headers
+// are the real writer's.
+type heldAnswer struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (h *heldAnswer) Header() http.Header         { return h.header }
+func (h *heldAnswer) WriteHeader(status int)      { h.status = status }
+func (h *heldAnswer) Write(p []byte) (int, error) { return h.body.Write(p) }
