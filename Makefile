@@ -48,10 +48,21 @@ lint: ## go vet and staticcheck over every module, actionlint over the workflows
 unit: ## Unit tests of the main module with the race detector.
 	$(GO) test -race ./...
 
+# The contract suite's reports; the suite writes every one but junit.xml.
+CONTRACT_REPORTS := junit.xml coverage.json coverage.md coverage.txt
+
 .PHONY: contract
-contract: ## Contract suite on the in-process emulator, or on CONTRACT_BASE_URL; JUnit and coverage in $(REPORTS)/.
-	@rm -f $(REPORTS)/junit.xml $(REPORTS)/coverage.json $(REPORTS)/coverage.md
-	$(GINKGO) -p --randomize-all $(if $(CI),--no-color) --junit-report=junit.xml --output-dir=$(REPORTS) ./contract
+contract: ## Contract suite on the in-process emulator, or on CONTRACT_BASE_URL; GINKGO_FLAGS="--focus=..." adds ginkgo flags.
+	@rm -f $(addprefix $(REPORTS)/,$(CONTRACT_REPORTS))
+	@# The trap lets ginkgo finish its cleanup after a Ctrl-C; the coverage
+	@# table and the reports are printed, and ginkgo's status kept, either way.
+	@trap : INT; status=0; \
+	echo '$(GINKGO) -p --randomize-all $(if $(CI),--no-color) --junit-report=junit.xml --output-dir=$(REPORTS) $(GINKGO_FLAGS) ./contract'; \
+	$(GINKGO) -p --randomize-all $(if $(CI),--no-color) --junit-report=junit.xml --output-dir=$(REPORTS) $(GINKGO_FLAGS) ./contract || status=$$?; \
+	if [ -f $(REPORTS)/coverage.txt ]; then echo; cat $(REPORTS)/coverage.txt; fi; \
+	echo; echo "Reports:"; \
+	for f in $(CONTRACT_REPORTS); do if [ -f $(REPORTS)/$$f ]; then echo "  $(REPORTS)/$$f"; fi; done; \
+	exit $$status
 
 .PHONY: teeth
 teeth: ## Prove the contract suite catches each deliberately wrong emulator behaviour.

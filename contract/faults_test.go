@@ -6,11 +6,13 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/certcontract/certcontract/contract/internal/suite"
 )
 
 // 429, 500 and 503 are documented for every operation; only the emulator can
 // be made to answer them on demand.
-var _ = Describe("Faults", Label(labelEmulatorOnly), func() {
+var _ = Describe("Faults", Label(suite.LabelEmulatorOnly), func() {
 	var (
 		o *org
 		f fixture

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/certcontract/certcontract/contract/internal/suite"
 	"github.com/certcontract/certcontract/generated"
 )
 
@@ -223,7 +224,7 @@ var _ = Describe("Listing certificates", func() {
 		lists,
 	)
 
-	Describe("on an organization of its own", Label(labelExclusive), Serial, func() {
+	Describe("on an organization of its own", Label(suite.LabelExclusive), Serial, func() {
 		DescribeTable("gives 20 certificates per page by default",
 			func(ctx SpecContext, list listFunc) {
 				have := len(o.walkOrg(ctx))

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/certcontract/certcontract/contract/internal/suite"
 	"github.com/certcontract/certcontract/generated"
 )
 
@@ -93,7 +94,7 @@ var _ = Describe("Uploading a certificate", func() {
 		expectError(res, badRequest("nmae"))
 	})
 
-	It("refuses the 51st certificate of an organization", Label(labelExclusive), Serial, func(ctx SpecContext) {
+	It("refuses the 51st certificate of an organization", Label(suite.LabelExclusive), Serial, func(ctx SpecContext) {
 		have := len(o.walkOrg(ctx))
 		Expect(have).To(BeNumerically("<=", 50))
 		o.uploadN(ctx, "fill", 50-have)

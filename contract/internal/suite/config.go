@@ -1,0 +1,132 @@
+package suite
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/certcontract/certcontract/contract/emulator"
+)
+
+// The environment the suite reads. Nothing else configures it.
+const (
+	EnvBaseURL     = "CONTRACT_BASE_URL"           // the API to check; unset: an in-process emulator
+	EnvAdminKey    = "OPENAI_ADMIN_KEY"            // admin key for CONTRACT_BASE_URL
+	EnvProjectID   = "CONTRACT_PROJECT_ID"         // a project of that organization, for the project operations
+	EnvExclusive   = "CONTRACT_EXCLUSIVE"          // 1: also run specs that need the organization to themselves
+	EnvFaultHeader = "CONTRACT_FAULT_HEADER"       // 1: CONTRACT_BASE_URL honours X-Emulator-Fault (a standalone emulator)
+	EnvMutations   = "CONTRACT_EMULATOR_MUTATIONS" // comma list: deliberately wrong in-process emulator
+)
+
+// Labels for what may not run against a shared, live organization.
+const (
+	// LabelExclusive marks specs that need the organization to themselves
+	// (the 50 limit, exact page sizes); they also run Serial so the run's
+	// own specs cannot disturb them. Live they run only with
+	// CONTRACT_EXCLUSIVE=1.
+	LabelExclusive = "exclusive"
+	// LabelEmulatorOnly marks specs that use the emulator's fault header;
+	// against a remote target they run only with CONTRACT_FAULT_HEADER=1.
+	LabelEmulatorOnly = "emulator-only"
+)
+
+// Config is what the suite runs against.
+type Config struct {
+	BaseURL     string // empty: each parallel process starts its own emulator
+	AdminKey    string
+	ProjectID   string
+	Exclusive   bool
+	FaultHeader bool // the target answers X-Emulator-Fault; always so in-process
+	Mutations   []emulator.Mutation
+}
+
+// Remote says whether the suite checks an API it did not start.
+func (c Config) Remote() bool { return c.BaseURL != "" }
+
+// Target names what the suite checks, for reports.
+func (c Config) Target() string {
+	if c.Remote() {
+		return c.BaseURL
+	}
+	return "in-process emulator"
+}
+
+// LoadConfig reads the environment through getenv. Every error says what to
+// set, because it is the first thing someone running the suite against a new
+// target sees.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	var cfg Config
+	var errs []error
+	cfg.BaseURL = strings.TrimSuffix(strings.TrimSpace(getenv(EnvBaseURL)), "/")
+	cfg.AdminKey = strings.TrimSpace(getenv(EnvAdminKey))
+	cfg.ProjectID = strings.TrimSpace(getenv(EnvProjectID))
+
+	flag := func(name string) bool {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			return false
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: set it to 1 or 0", name, v))
+		}
+		return b
+	}
+	cfg.Exclusive = flag(EnvExclusive)
+	cfg.FaultHeader = flag(EnvFaultHeader)
+
+	known := emulator.KnownMutations()
+	for m := range strings.SplitSeq(getenv(EnvMutations), ",") {
+		m = strings.TrimSpace(m)
+		if m == "" {
+			continue
+		}
+		if !slices.Contains(known, emulator.Mutation(m)) {
+			errs = append(errs, fmt.Errorf("%s: unknown mutation %q; known: %v", EnvMutations, m, known))
+			continue
+		}
+		cfg.Mutations = append(cfg.Mutations, emulator.Mutation(m))
+	}
+
+	if cfg.Remote() {
+		if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("%s=%q: set it to the API's base URL, such as https://api.openai.com/v1", EnvBaseURL, cfg.BaseURL))
+		}
+		if cfg.AdminKey == "" {
+			errs = append(errs, fmt.Errorf("%s is set but %s is not: set %s to an admin key of the organization to check", EnvBaseURL, EnvAdminKey, EnvAdminKey))
+		}
+		if cfg.ProjectID == "" {
+			errs = append(errs, fmt.Errorf("%s is set but %s is not: set %s to a project of that organization (the project operations need one)", EnvBaseURL, EnvProjectID, EnvProjectID))
+		}
+		if len(cfg.Mutations) > 0 {
+			errs = append(errs, fmt.Errorf("%s only applies to the in-process emulator: unset it or unset %s", EnvMutations, EnvBaseURL))
+		}
+	} else {
+		// OPENAI_ADMIN_KEY alone is no request to go live: the official SDKs
+		// read it too, so it is often set. A project id is only for a target.
+		if cfg.ProjectID != "" {
+			errs = append(errs, fmt.Errorf("%s is set but %s is not: set %s (such as https://api.openai.com/v1) to check that API, or unset %s to check the in-process emulator", EnvProjectID, EnvBaseURL, EnvBaseURL, EnvProjectID))
+		}
+		cfg.AdminKey, cfg.ProjectID = "", ""
+		cfg.FaultHeader = true
+	}
+	return cfg, errors.Join(errs...)
+}
+
+// SkipReason says why a spec with these labels cannot run on this target, or
+// "" when it can.
+func (c Config) SkipReason(labels []string) string {
+	if !c.Remote() {
+		return ""
+	}
+	if slices.Contains(labels, LabelExclusive) && !c.Exclusive {
+		return "needs the organization to itself: set " + EnvExclusive + "=1 to run it against " + EnvBaseURL
+	}
+	if slices.Contains(labels, LabelEmulatorOnly) && !c.FaultHeader {
+		return "needs the emulator's fault header: set " + EnvFaultHeader + "=1 if " + EnvBaseURL + " is an emulator"
+	}
+	return ""
+}

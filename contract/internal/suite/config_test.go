@@ -1,0 +1,99 @@
+package suite
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/certcontract/certcontract/contract/emulator"
+)
+
+// env serves getenv from pairs of name and value.
+func env(kv ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+var live = []string{EnvBaseURL, "https://api.openai.com/v1", EnvAdminKey, "sk-admin-x", EnvProjectID, "proj_x"}
+
+func with(base []string, kv ...string) []string { return append(append([]string(nil), base...), kv...) }
+
+func TestLoadConfigRefusesSayingWhatToSet(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"a base URL without a key", []string{EnvBaseURL, "https://api.openai.com/v1", EnvProjectID, "proj_x"}, "set " + EnvAdminKey},
+		{"a base URL without a project", []string{EnvBaseURL, "https://api.openai.com/v1", EnvAdminKey, "sk-admin-x"}, "set " + EnvProjectID},
+		{"a base URL that is not one", with(live, EnvBaseURL, "api.openai.com"), "such as https://api.openai.com/v1"},
+		{"a base URL without a host", with(live, EnvBaseURL, "https://"), "such as https://api.openai.com/v1"},
+		{"a project without a base URL", []string{EnvProjectID, "proj_x"}, "set " + EnvBaseURL},
+		{"mutations for a remote API", with(live, EnvMutations, "ignore-limit"), "unset it or unset " + EnvBaseURL},
+		{"an unknown mutation", []string{EnvMutations, "ignore-limits"}, `unknown mutation "ignore-limits"`},
+		{"a flag that is not a boolean", []string{EnvExclusive, "yes please"}, "set it to 1 or 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadConfig(env(tc.env...))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("LoadConfig() error = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadConfigAccepts(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  []string
+		want Config
+	}{
+		{"nothing: the in-process emulator with its fault header", nil, Config{FaultHeader: true}},
+		{"an admin key alone: still the emulator", []string{EnvAdminKey, "sk-admin-x"}, Config{FaultHeader: true}},
+		{"mutations for the in-process emulator", []string{EnvMutations, "ignore-limit, wrong-object,"},
+			Config{FaultHeader: true, Mutations: []emulator.Mutation{emulator.MutationIgnoreLimit, emulator.MutationWrongObject}}},
+		{"a live API, trailing slash and spaces trimmed", with(live, EnvBaseURL, " https://api.openai.com/v1/ ", EnvExclusive, "1"),
+			Config{BaseURL: "https://api.openai.com/v1", AdminKey: "sk-admin-x", ProjectID: "proj_x", Exclusive: true}},
+		{"a standalone emulator with its fault header",
+			[]string{EnvBaseURL, "http://127.0.0.1:8080/v1", EnvAdminKey, "sk-admin-x", EnvProjectID, "proj_default", EnvFaultHeader, "1"},
+			Config{BaseURL: "http://127.0.0.1:8080/v1", AdminKey: "sk-admin-x", ProjectID: "proj_default", FaultHeader: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := LoadConfig(env(tc.env...))
+			if err != nil {
+				t.Fatalf("LoadConfig() error = %v", err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("LoadConfig() = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSkipReason(t *testing.T) {
+	emulatorCfg := Config{FaultHeader: true}
+	liveCfg := Config{BaseURL: "https://api.openai.com/v1"}
+	for _, tc := range []struct {
+		name   string
+		cfg    Config
+		labels []string
+		want   string // a part of the reason; "" runs the spec
+	}{
+		{"any spec in-process", emulatorCfg, []string{LabelExclusive, LabelEmulatorOnly}, ""},
+		{"an unlabelled spec live", liveCfg, nil, ""},
+		{"an exclusive spec live", liveCfg, []string{LabelExclusive}, EnvExclusive + "=1"},
+		{"an exclusive spec live with the organization to itself", Config{BaseURL: liveCfg.BaseURL, Exclusive: true}, []string{LabelExclusive}, ""},
+		{"an emulator-only spec live", liveCfg, []string{LabelEmulatorOnly}, EnvFaultHeader + "=1"},
+		{"an emulator-only spec on a standalone emulator", Config{BaseURL: "http://127.0.0.1:1/v1", FaultHeader: true}, []string{LabelEmulatorOnly}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tc.cfg.SkipReason(tc.labels)
+			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+				t.Fatalf("SkipReason(%v) = %q, want %q", tc.labels, got, tc.want)
+			}
+		})
+	}
+}
