@@ -6,6 +6,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/certcontract/certcontract/contract/emulator"
 )
 
 var _ = Describe("Deleting a certificate", func() {
@@ -13,6 +15,7 @@ var _ = Describe("Deleting a certificate", func() {
 	BeforeEach(func() { o = newOrg() })
 
 	DescribeTable("is refused while the certificate is active somewhere",
+		Label(emulator.CatchesLabel(emulator.MutationDeleteActive)),
 		func(ctx SpecContext, activate func(ctx context.Context, o *org, id string)) {
 			up, _ := o.upload(ctx, "active")
 			activate(ctx, o, up.Id)

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 	"github.com/certcontract/certcontract/generated"
 )
@@ -135,6 +136,7 @@ var _ = Describe("Listing certificates", func() {
 	// Serial: on a shared organization another spec of the run could delete
 	// the certificate a page ends with, and the next page's cursor with it.
 	DescribeTable("a full cursor walk sees each certificate exactly once, in order", Serial,
+		Label(emulator.CatchesLabel(emulator.MutationRepeatAcrossPages)),
 		func(ctx SpecContext, list listFunc) {
 			uploaded := ids(o.uploadN(ctx, "walk", 5))
 			for _, order := range []string{"desc", "asc"} {
@@ -175,6 +177,7 @@ var _ = Describe("Listing certificates", func() {
 	)
 
 	DescribeTable("limit 1 gives one certificate and says more follow",
+		Label(emulator.CatchesLabel(emulator.MutationIgnoreLimit)),
 		func(ctx SpecContext, list listFunc) {
 			o.uploadN(ctx, "limit-1", 2)
 			one := 1

@@ -1,11 +1,12 @@
 // Package teeth proves the contract suite fails when the API misbehaves: it
 // runs the whole suite, as `make contract` does, against the emulator with each
-// deliberately wrong behaviour switched on, and checks that a named spec caught
-// it, and that the correct emulator passes.
+// deliberately wrong behaviour switched on, and checks that the specs labelled
+// as catching it (emulator.CatchesLabel) failed, and that the correct emulator
+// passes.
 package teeth_test
 
 import (
-	"encoding/xml"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,48 +14,40 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onsi/ginkgo/v2/types"
+
 	"github.com/certcontract/certcontract/contract/emulator"
 )
 
-// caughtBy names, for each mutation, the spec that must fail because of it
-// (JUnit test case name without the leading "[It] "). Other specs may fail
-// too; this one is the spec written for the rule the mutation breaks.
-var caughtBy = map[emulator.Mutation]string{
-	emulator.MutationIgnoreLimit:       "Listing certificates limit 1 gives one certificate and says more follow organization list",
-	emulator.MutationWrongObject:       "Uploading a certificate stores it as uploaded, active nowhere",
-	emulator.MutationDeleteActive:      "Deleting a certificate is refused while the certificate is active somewhere for the organization",
-	emulator.MutationNonAtomicToggle:   "Activating and deactivating certificates changes nothing when one id of the batch is unknown activate for the organization",
-	emulator.MutationRepeatAcrossPages: "Listing certificates a full cursor walk sees each certificate exactly once, in order organization list",
-	emulator.MutationFoundUnknownID:    "Getting a certificate answers 404 for an id the organization does not have",
-	emulator.MutationActiveAfterUpload: "Uploading a certificate stores it as uploaded, active nowhere",
-}
-
-type junit struct {
-	Suites []struct {
-		Cases []struct {
-			Name   string `xml:"name,attr"`
-			Status string `xml:"status,attr"`
-		} `xml:"testcase"`
-	} `xml:"testsuite"`
-}
-
-// failed lists the failed test cases of a JUnit report, "[It] " removed.
-func failed(t *testing.T, path string) []string {
+// specs reads a Ginkgo JSON report: every spec of the run with its labels
+// and state.
+func specs(t *testing.T, path string) []types.SpecReport {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("no JUnit report: %v", err)
+		t.Fatalf("no JSON report: %v", err)
 	}
-	var r junit
-	if err := xml.Unmarshal(b, &r); err != nil {
+	var reports []types.Report
+	if err := json.Unmarshal(b, &reports); err != nil {
 		t.Fatalf("parse %s: %v", path, err)
 	}
-	var out []string
-	for _, s := range r.Suites {
-		for _, c := range s.Cases {
-			if c.Status == "failed" {
-				out = append(out, strings.TrimPrefix(c.Name, "[It] "))
+	var out []types.SpecReport
+	for _, r := range reports {
+		for _, s := range r.SpecReports {
+			if s.LeafNodeType == types.NodeTypeIt {
+				out = append(out, s)
 			}
+		}
+	}
+	return out
+}
+
+// labelled returns the specs carrying the label that says they catch m.
+func labelled(all []types.SpecReport, m emulator.Mutation) []types.SpecReport {
+	var out []types.SpecReport
+	for _, s := range all {
+		if slices.Contains(s.Labels(), emulator.CatchesLabel(m)) {
+			out = append(out, s)
 		}
 	}
 	return out
@@ -76,21 +69,6 @@ func suiteEnv(mutation emulator.Mutation) []string {
 	return env
 }
 
-// A mutation without an entry in caughtBy would never be run below, and the
-// suite could miss it unnoticed.
-func TestEveryMutationNamesItsCatchingSpec(t *testing.T) {
-	for _, m := range emulator.KnownMutations() {
-		if caughtBy[m] == "" {
-			t.Errorf("mutation %s: name the spec that catches it in caughtBy", m)
-		}
-	}
-	for m := range caughtBy {
-		if !slices.Contains(emulator.KnownMutations(), m) {
-			t.Errorf("caughtBy names %s, which the emulator does not know", m)
-		}
-	}
-}
-
 func TestEveryMutationIsCaught(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the contract suite once per mutation")
@@ -103,36 +81,77 @@ func TestEveryMutationIsCaught(t *testing.T) {
 		t.Fatalf("compile the suite: %v\n%s", err, out)
 	}
 
-	run := func(t *testing.T, mutation emulator.Mutation) (passed bool, fails []string, output []byte) {
+	run := func(t *testing.T, mutation emulator.Mutation) (passed bool, all []types.SpecReport, output []byte) {
 		t.Helper()
 		reports := filepath.Join(dir, "reports-"+string(mutation))
 		cmd := exec.Command("go", "run", "github.com/onsi/ginkgo/v2/ginkgo",
-			"-p", "--randomize-all", "--no-color", "--junit-report=junit.xml", "--output-dir="+reports, bin)
+			"-p", "--randomize-all", "--no-color", "--json-report=report.json", "--output-dir="+reports, bin)
 		cmd.Env = suiteEnv(mutation)
 		out, err := cmd.CombinedOutput()
 		if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
 			t.Fatalf("run ginkgo: %v", err)
 		}
-		return err == nil, failed(t, filepath.Join(reports, "junit.xml")), out
+		return err == nil, specs(t, filepath.Join(reports, "report.json")), out
 	}
 
 	t.Run("correct emulator", func(t *testing.T) {
-		passed, fails, out := run(t, "")
+		passed, all, out := run(t, "")
 		if !passed {
-			t.Fatalf("the suite fails on the correct emulator: %v\n%s", fails, out)
+			var fails []string
+			for _, s := range all {
+				if s.State.Is(types.SpecStateFailureStates) {
+					fails = append(fails, s.FullText())
+				}
+			}
+			t.Fatalf("the suite fails on the correct emulator: %q\n%s", fails, out)
+		}
+		// Every mutation must name a spec that catches it, or the run below
+		// could not tell whether the suite checks its rule; a label naming
+		// no mutation is a typo or a mutation since removed.
+		for _, m := range emulator.KnownMutations() {
+			if len(labelled(all, m)) == 0 {
+				t.Errorf("mutation %s: label the spec that catches it with emulator.CatchesLabel(emulator.Mutation...)", m)
+			}
+		}
+		for _, s := range all {
+			for _, l := range s.Labels() {
+				name, ok := strings.CutPrefix(l, emulator.CatchesLabel(""))
+				if ok && !slices.Contains(emulator.KnownMutations(), emulator.Mutation(name)) {
+					t.Errorf("%q is labelled %q, a mutation the emulator does not know", s.FullText(), l)
+				}
+			}
 		}
 	})
 
 	for _, m := range emulator.KnownMutations() {
 		t.Run(string(m), func(t *testing.T) {
-			passed, fails, out := run(t, m)
+			passed, all, out := run(t, m)
 			if passed {
 				t.Fatalf("the suite passes with mutation %s: nothing catches it\n%s", m, out)
 			}
-			if !slices.ContainsFunc(fails, func(name string) bool { return name == caughtBy[m] || strings.HasPrefix(name, caughtBy[m]+" [") }) {
-				t.Fatalf("%q did not fail; failed instead: %q", caughtBy[m], fails)
+			// Each spec labelled as catching m must fail: a label on a spec
+			// that passes would claim a check the suite does not make.
+			catchers := labelled(all, m)
+			ran := 0
+			for _, s := range catchers {
+				if s.State.Is(types.SpecStateSkipped | types.SpecStatePending) {
+					continue
+				}
+				ran++
+				if !s.State.Is(types.SpecStateFailureStates) {
+					t.Errorf("%q is labelled %s but %s", s.FullText(), emulator.CatchesLabel(m), s.State)
+				}
 			}
-			t.Logf("caught by %q (failed: %d specs)", caughtBy[m], len(fails))
+			if ran == 0 {
+				t.Fatalf("no spec labelled %s ran", emulator.CatchesLabel(m))
+			}
+			failed := 0
+			for _, s := range all {
+				if s.State.Is(types.SpecStateFailureStates) {
+					failed++
+				}
+			}
+			t.Logf("caught by %d labelled specs (failed: %d specs)", ran, failed)
 		})
 	}
 }
