@@ -8,6 +8,8 @@ STATICCHECK_VERSION = $(shell $(GO) list -m -f '{{.Version}}' honnef.co/go/tools
 # The main module and the nested ones that keep heavy dependencies away from it.
 MODULES   := . contract/bench openapi/drift
 DRIFT     := $(GO) -C openapi/drift
+# Upstream documents make spec-fetch downloads; git-ignored.
+SPEC_CACHE := .cache/upstream
 BENCH     := $(GO) -C contract/bench
 
 .DEFAULT_GOAL := help
@@ -89,9 +91,13 @@ bench: ## One page of 20 certificates through net/http, our client and openai-go
 bench-test: ## Tests of the nested module contract/bench (all three clients decode the same page).
 	$(BENCH) test ./...
 
+.PHONY: spec-fetch
+spec-fetch: ## Download upstream's openapi.yaml [REF=<branch|tag|commit>] [FILE=<path>] into .cache/upstream/; print its path.
+	@$(DRIFT) run ./cmd/spec-fetch -dir "$(CURDIR)/$(SPEC_CACHE)" $(if $(REF),-ref "$(REF)") $(if $(FILE),-file "$(FILE)")
+
 .PHONY: spec-check
 spec-check: ## Compare the fragment with a full upstream document: UPSTREAM=<file> [FORMAT=text|markdown|json].
-	@test -n "$(UPSTREAM)" || { echo "usage: make spec-check UPSTREAM=<upstream openapi.yaml> [FORMAT=text|markdown|json]" >&2; exit 2; }
+	@test -n "$(UPSTREAM)" || { echo "usage: make spec-check UPSTREAM=<upstream openapi.yaml> [FORMAT=text|markdown|json]" >&2; echo "(make -s spec-fetch downloads upstream's current document and prints its path)" >&2; exit 2; }
 	$(DRIFT) run ./cmd/spec-check -upstream "$(abspath $(UPSTREAM))" -format "$(or $(FORMAT),text)"
 
 .PHONY: api-diff
@@ -100,7 +106,7 @@ api-diff: ## Go API changes of generated/ since BASE=<rev> [HEAD_REV=<rev>] [FOR
 	$(DRIFT) run ./cmd/api-diff -base "$(BASE)" $(if $(HEAD_REV),-head "$(HEAD_REV)") $(if $(FAIL),-fail-on-incompatible) -format "$(or $(FORMAT),text)"
 
 .PHONY: drift-test
-drift-test: ## Tests of the nested module openapi/drift (spec-check, api-diff).
+drift-test: ## Tests of the nested module openapi/drift: spec-check, spec-fetch, api-diff and the regeneration fire drill.
 	$(DRIFT) test ./...
 
 .PHONY: test
