@@ -2,8 +2,10 @@ package contract_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync/atomic"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -66,10 +68,17 @@ func (o *org) uploadN(ctx context.Context, label string, n int) []generated.Cert
 // removeLater removes id when the spec ends; should that fail or never
 // happen (an interrupt), the process's ledger still holds it for the sweep
 // after the suite.
+//
+// It also holds specs to the slot budget the preflight counted on: outside
+// the exclusive specs, a process holds at most suite.SlotsPerSpec
+// certificates at once.
 func (o *org) removeLater(id string) {
 	ledger.Add(id, func(ctx context.Context) error {
 		return suite.RemoveCertificate(ctx, o.ClientWithResponses, o.projects, id)
 	})
+	if held := len(ledger.Left()); held > suite.SlotsPerSpec && !slices.Contains(CurrentSpecReport().Labels(), suite.LabelExclusive) {
+		Fail(fmt.Sprintf("this spec holds %d certificates at once, more than the %d the free-slot check counts on (suite.SlotsPerSpec)", held, suite.SlotsPerSpec))
+	}
 	DeferCleanup(func(ctx SpecContext) {
 		Expect(ledger.Remove(ctx, id)).To(Succeed(), "could not remove %s", id)
 	})
@@ -87,23 +96,24 @@ func sweepRun(ctx context.Context) {
 	}
 }
 
-// allPages follows a list's cursor to the end; page answers the page after
-// a cursor.
-func allPages[T any](list string, page func(after *string) (data []T, hasMore bool, lastID *string)) []T {
+// allPages follows a list's cursor to the end, riding out cursors others
+// delete (suite.Walk says how); page answers the page after a cursor, id
+// names an item.
+func allPages[T any](list string, id func(T) string, page func(after *string) suite.Page[T]) []T {
 	GinkgoHelper()
-	var all []T
-	var after *string
-	for range 1000 {
-		data, hasMore, lastID := page(after)
-		all = append(all, data...)
-		if !hasMore {
-			return all
-		}
-		Expect(lastID).NotTo(BeNil(), "a page with has_more needs a last_id")
-		after = lastID
+	all, err := suite.Walk(id, func(after *string) (suite.Page[T], error) { return page(after), nil })
+	Expect(err).NotTo(HaveOccurred(), "the %s", list)
+	return all
+}
+
+// cursorRefused says the API refused a list's after as no certificate of
+// the organization.
+func cursorRefused(r result) bool {
+	if s := r.StatusCode(); s != http.StatusBadRequest && s != http.StatusNotFound {
+		return false
 	}
-	Fail("the " + list + " did not end after 1000 pages")
-	return nil
+	var body generated.ErrorResponse
+	return json.Unmarshal(r.GetBody(), &body) == nil && body.Error.Param != nil && *body.Error.Param == "after"
 }
 
 // walkOrg and walkProject read a whole list in pages of 100, the most one page
@@ -111,23 +121,31 @@ func allPages[T any](list string, page func(after *string) (data []T, hasMore bo
 func (o *org) walkOrg(ctx context.Context) []generated.OrganizationCertificate {
 	GinkgoHelper()
 	limit, order := 100, generated.ListOrganizationCertificatesParamsOrderDesc
-	return allPages("organization list", func(after *string) ([]generated.OrganizationCertificate, bool, *string) {
-		GinkgoHelper()
-		res := must(o.ListOrganizationCertificatesWithResponse(ctx, &generated.ListOrganizationCertificatesParams{Limit: &limit, Order: &order, After: after}))
-		expectStatus(res, http.StatusOK)
-		return res.JSON200.Data, res.JSON200.HasMore, res.JSON200.LastId
-	})
+	return allPages("organization list", func(c generated.OrganizationCertificate) string { return c.Id },
+		func(after *string) suite.Page[generated.OrganizationCertificate] {
+			GinkgoHelper()
+			res := must(o.ListOrganizationCertificatesWithResponse(ctx, &generated.ListOrganizationCertificatesParams{Limit: &limit, Order: &order, After: after}))
+			if cursorRefused(res) {
+				return suite.Page[generated.OrganizationCertificate]{CursorGone: true}
+			}
+			expectStatus(res, http.StatusOK)
+			return suite.Page[generated.OrganizationCertificate]{Items: res.JSON200.Data, HasMore: res.JSON200.HasMore, LastID: res.JSON200.LastId}
+		})
 }
 
 func (o *org) walkProject(ctx context.Context, project string) []generated.OrganizationProjectCertificate {
 	GinkgoHelper()
 	limit, order := 100, generated.ListProjectCertificatesParamsOrderDesc
-	return allPages("project list", func(after *string) ([]generated.OrganizationProjectCertificate, bool, *string) {
-		GinkgoHelper()
-		res := must(o.ListProjectCertificatesWithResponse(ctx, project, &generated.ListProjectCertificatesParams{Limit: &limit, Order: &order, After: after}))
-		expectStatus(res, http.StatusOK)
-		return res.JSON200.Data, res.JSON200.HasMore, res.JSON200.LastId
-	})
+	return allPages("project list", func(c generated.OrganizationProjectCertificate) string { return c.Id },
+		func(after *string) suite.Page[generated.OrganizationProjectCertificate] {
+			GinkgoHelper()
+			res := must(o.ListProjectCertificatesWithResponse(ctx, project, &generated.ListProjectCertificatesParams{Limit: &limit, Order: &order, After: after}))
+			if cursorRefused(res) {
+				return suite.Page[generated.OrganizationProjectCertificate]{CursorGone: true}
+			}
+			expectStatus(res, http.StatusOK)
+			return suite.Page[generated.OrganizationProjectCertificate]{Items: res.JSON200.Data, HasMore: res.JSON200.HasMore, LastID: res.JSON200.LastId}
+		})
 }
 
 // activeInOrg reports the certificate's organization state as the list shows it.

@@ -15,6 +15,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 	"github.com/certcontract/certcontract/generated/spec"
 )
@@ -33,10 +34,25 @@ var (
 	ledger    suite.Ledger
 )
 
-var _ = SynchronizedBeforeSuite(func() []byte {
-	// Fails here, once, before any spec, when the configuration is wrong.
-	if _, err := suite.LoadConfig(os.Getenv); err != nil {
+var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
+	// Fails here, once, before any spec, when the configuration is wrong or
+	// a remote target cannot carry the run: one line saying what to set.
+	c, err := suite.LoadConfig(os.Getenv)
+	if err != nil {
 		Fail("the contract suite is not configured:\n" + err.Error())
+	}
+	if c.Remote() {
+		held, err := suite.Preflight(ctx, c, suite.RemoteRetry(http.DefaultTransport))
+		if err != nil {
+			Fail(err.Error())
+		}
+		suiteCfg, _ := GinkgoConfiguration()
+		procs := suiteCfg.ParallelTotal
+		if err := suite.Room(held, procs); err != nil {
+			Fail(err.Error())
+		}
+		fmt.Fprintf(GinkgoWriter, "%s answers; the organization holds %d certificates, %d slots free, this run needs %d\n",
+			c.BaseURL, held, emulator.MaxCertificates-held, procs*suite.SlotsPerSpec)
 	}
 	return []byte(suite.NewRunID())
 }, func(runID []byte) {

@@ -98,3 +98,21 @@ func TestRetryStopsWaitingWhenTheContextEnds(t *testing.T) {
 		t.Fatalf("RoundTrip() error = %v, want context.Canceled", err)
 	}
 }
+
+// A refused connection is answered at once: the retry is for rate limits,
+// and waiting on an address nothing listens on only delays the one line
+// the preflight prints.
+func TestRetryGivesUpOnAConnectionError(t *testing.T) {
+	var calls int
+	refused := roundTripFunc(func(*http.Request) (*http.Response, error) {
+		calls++
+		return nil, errors.New("connect: connection refused")
+	})
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://127.0.0.1:1/v1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (Retry{Next: refused, Attempts: 4, MaxWait: time.Hour}).RoundTrip(req); err == nil || calls != 1 {
+		t.Fatalf("RoundTrip() error = %v after %d attempts, want the error after 1", err, calls)
+	}
+}

@@ -30,7 +30,7 @@ func Transport(cfg Config, baseURL string, observe func(context.Context, validat
 	pool.MaxIdleConnsPerHost = 16
 	var next http.RoundTripper = pool
 	if cfg.Remote() {
-		next = Retry{Next: next, Attempts: 4, MaxWait: 10 * time.Second}
+		next = RemoteRetry(next)
 	}
 	for i := len(layers) - 1; i >= 0; i-- {
 		next = layers[i](next)
@@ -40,6 +40,12 @@ func Transport(cfg Config, baseURL string, observe func(context.Context, validat
 		validator.WithObserver(observe),
 		validator.WithSecrets(cfg.AdminKey),
 	)
+}
+
+// RemoteRetry is the retry every request to a remote target goes through:
+// four attempts, waiting at most 10 s for each.
+func RemoteRetry(next http.RoundTripper) Retry {
+	return Retry{Next: next, Attempts: 4, MaxWait: 10 * time.Second}
 }
 
 // StartEmulator serves an in-process emulator for cfg on 127.0.0.1 at a free
