@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"net/http"
+	"slices"
 )
 
 // AllOrganizationCertificates yields every certificate of the organization,
@@ -12,7 +14,8 @@ import (
 // page whose has_more is false (no request is made past it), when the loop
 // breaks, when ctx is done, or at the first error, which it yields with a
 // zero certificate. params may be nil; its After, if set, is where the walk
-// starts.
+// starts. A certificate someone else deletes while the walk goes on costs
+// it one request, not the walk (see paginate).
 //
 //	for cert, err := range client.AllOrganizationCertificates(ctx, nil) {
 //		if err != nil {
@@ -25,7 +28,7 @@ func (c *AdminClient) AllOrganizationCertificates(ctx context.Context, params *L
 	if params != nil {
 		p = *params
 	}
-	return paginate(ctx, p.After, func(after *string) ([]OrganizationCertificate, bool, *string, error) {
+	return paginate(ctx, p.After, func(c OrganizationCertificate) string { return c.Id }, func(after *string) ([]OrganizationCertificate, bool, *string, error) {
 		q := p
 		q.After = after
 		page, err := c.ListOrganizationCertificates(ctx, &q)
@@ -44,7 +47,7 @@ func (c *AdminClient) AllProjectCertificates(ctx context.Context, projectID stri
 	if params != nil {
 		p = *params
 	}
-	return paginate(ctx, p.After, func(after *string) ([]OrganizationProjectCertificate, bool, *string, error) {
+	return paginate(ctx, p.After, func(c OrganizationProjectCertificate) string { return c.Id }, func(after *string) ([]OrganizationProjectCertificate, bool, *string, error) {
 		q := p
 		q.After = after
 		page, err := c.ListProjectCertificates(ctx, projectID, &q)
@@ -55,13 +58,27 @@ func (c *AdminClient) AllProjectCertificates(ctx context.Context, projectID stri
 	})
 }
 
+// maxStepBacks bounds how often one walk recovers from a vanished cursor,
+// so a server that refuses every cursor ends the walk instead of looping.
+const maxStepBacks = 10
+
 // paginate follows cursors from start. A page that says has_more without a
 // last_id, or with the cursor it was asked for, would make the walk repeat
 // forever, so it ends the walk with an error instead.
-func paginate[T any](ctx context.Context, start *string, fetch func(after *string) ([]T, bool, *string, error)) iter.Seq2[T, error] {
+//
+// On a shared organization someone else may delete the certificate a walk
+// is to continue after, and the API then refuses the cursor (a 400 or 404
+// naming after). The walk steps back to the certificate it yielded before
+// that one (to start, when there is none), skips what it has already
+// yielded after that point, and goes on; so every certificate that stays
+// for the whole walk is yielded exactly once, in order.
+func paginate[T any](ctx context.Context, start *string, id func(T) string, fetch func(after *string) ([]T, bool, *string, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		after := start
+		var yielded []string   // ids in the order yielded
+		after, at := start, -1 // at: where after is in yielded; -1: start
+		var overlap map[string]bool
+		stepBacks := 0
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(zero, err)
@@ -69,10 +86,27 @@ func paginate[T any](ctx context.Context, start *string, fetch func(after *strin
 			}
 			items, more, last, err := fetch(after)
 			if err != nil {
-				yield(zero, err)
-				return
+				if at < 0 || stepBacks == maxStepBacks || !cursorRefused(err) {
+					yield(zero, err)
+					return
+				}
+				stepBacks++
+				overlap = make(map[string]bool, len(yielded)-at)
+				for _, y := range yielded[at:] {
+					overlap[y] = true
+				}
+				if at--; at < 0 {
+					after = start
+				} else {
+					cursor := yielded[at]
+					after = &cursor
+				}
+				continue
 			}
 			for _, item := range items {
+				if overlap[id(item)] {
+					continue
+				}
 				if err := ctx.Err(); err != nil {
 					yield(zero, err)
 					return
@@ -80,7 +114,9 @@ func paginate[T any](ctx context.Context, start *string, fetch func(after *strin
 				if !yield(item, nil) {
 					return
 				}
+				yielded = append(yielded, id(item))
 			}
+			overlap = nil
 			if !more {
 				return
 			}
@@ -88,7 +124,15 @@ func paginate[T any](ctx context.Context, start *string, fetch func(after *strin
 				yield(zero, errors.New("certcontract: page says has_more but gives no new last_id to continue from"))
 				return
 			}
-			after = last
+			after, at = last, slices.Index(yielded, *last)
 		}
 	}
+}
+
+// cursorRefused says the API refused a list's after: the certificate it
+// names is not (or no longer) in the organization.
+func cursorRefused(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.Param == "after" &&
+		(apiErr.Status == http.StatusBadRequest || apiErr.Status == http.StatusNotFound)
 }

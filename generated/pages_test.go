@@ -25,6 +25,9 @@ type listServer struct {
 	// ignoreAfter answers every request with the first page, as a server
 	// that drops the cursor would.
 	ignoreAfter bool
+	// deleted are removed by someone else once the first page is out: they
+	// are listed no more, and a cursor naming one is refused as unknown.
+	deleted []int
 
 	mu      sync.Mutex
 	queries []string
@@ -42,9 +45,13 @@ func (s *listServer) handle(n int, r *http.Request) reply {
 	if limit == 0 {
 		limit = 20
 	}
+	gone := func(i int) bool { return n > 1 && slices.Contains(s.deleted, i) }
 	start := 0
 	if after := q.Get("after"); after != "" && !s.ignoreAfter {
 		fmt.Sscanf(after, "cert_%d", &start)
+		if gone(start) {
+			return reply{status: 400, body: errorBody("", "after", "No certificate "+after+" to continue after")}
+		}
 	}
 	object := "organization.certificate"
 	if r.URL.Path != "/organization/certificates" {
@@ -52,12 +59,18 @@ func (s *listServer) handle(n int, r *http.Request) reply {
 	}
 	page := map[string]any{"object": "list", "data": []any{}, "first_id": nil, "last_id": nil}
 	var data []any
+	var listed []int
 	for i := start + 1; i <= s.total && len(data) < limit; i++ {
+		if gone(i) {
+			continue
+		}
 		data = append(data, map[string]any{"object": object, "id": fmt.Sprintf("cert_%d", i), "name": nil, "active": i%2 == 0, "created_at": i, "certificate_details": map[string]any{}})
+		listed = append(listed, i)
 	}
-	end := start + len(data)
+	end := start
 	if len(data) > 0 {
-		page["data"], page["first_id"], page["last_id"] = data, fmt.Sprintf("cert_%d", start+1), fmt.Sprintf("cert_%d", end)
+		end = listed[len(listed)-1]
+		page["data"], page["first_id"], page["last_id"] = data, fmt.Sprintf("cert_%d", listed[0]), fmt.Sprintf("cert_%d", end)
 	}
 	page["has_more"] = end < s.total || (s.emptyLast && len(data) > 0)
 	if s.noCursor {
@@ -103,6 +116,15 @@ func TestAllOrganizationCertificates(t *testing.T) {
 		{name: "an error on the second page ends the walk with it", server: &listServer{total: 5, failAt: 2},
 			wantIDs:     []string{"cert_1", "cert_2"},
 			wantQueries: []string{"limit=2&order=asc", "limit=2&after=cert_2&order=asc"}, wantErr: true},
+		{name: "a cursor someone else deleted: the walk steps back one certificate", server: &listServer{total: 5, deleted: []int{2}},
+			wantIDs:     []string{"cert_1", "cert_2", "cert_3", "cert_4", "cert_5"},
+			wantQueries: []string{"limit=2&order=asc", "limit=2&after=cert_2&order=asc", "limit=2&after=cert_1&order=asc", "limit=2&after=cert_4&order=asc"}},
+		{name: "the cursor and the one before it deleted: the walk starts over and repeats nothing", server: &listServer{total: 5, deleted: []int{1, 2}},
+			wantIDs:     []string{"cert_1", "cert_2", "cert_3", "cert_4", "cert_5"},
+			wantQueries: []string{"limit=2&order=asc", "limit=2&after=cert_2&order=asc", "limit=2&after=cert_1&order=asc", "limit=2&order=asc", "limit=2&after=cert_4&order=asc"}},
+		{name: "others' deletions further on are simply not listed", server: &listServer{total: 5, deleted: []int{4}},
+			wantIDs:     []string{"cert_1", "cert_2", "cert_3", "cert_5"},
+			wantQueries: []string{"limit=2&order=asc", "limit=2&after=cert_2&order=asc"}},
 		{name: "has_more without last_id is an error, not an endless loop", server: &listServer{total: 5, noCursor: true},
 			wantIDs:     []string{"cert_1", "cert_2"},
 			wantQueries: []string{"limit=2&order=asc"}, wantErr: true},
@@ -199,4 +221,27 @@ func TestAllStopsEarly(t *testing.T) {
 			t.Errorf("requests = %d; want 0", count.Load())
 		}
 	})
+}
+
+// A server that refuses every cursor ends the walk with its error after a
+// bounded number of steps back, rather than going round forever.
+func TestAllGivesUpOnAServerRefusingEveryCursor(t *testing.T) {
+	server := listServer{total: 5}
+	ts, count := scriptServer(t, func(n int, r *http.Request) reply {
+		if r.URL.Query().Get("after") != "" {
+			return reply{status: 400, body: errorBody("", "after", "No such certificate to continue after")}
+		}
+		return server.handle(n, r)
+	})
+	c, _ := newTestClient(t, ts)
+	limit := 2
+	_, err := ids(c.AllOrganizationCertificates(t.Context(), &ListOrganizationCertificatesParams{Limit: &limit}),
+		func(c OrganizationCertificate) string { return c.Id })
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Param != "after" {
+		t.Fatalf("error = %v; want the refusal of the cursor", err)
+	}
+	if n := count.Load(); n > 3*(maxStepBacks+1) {
+		t.Errorf("%d requests before giving up", n)
+	}
 }
