@@ -66,6 +66,16 @@ contract: ## Contract suite on the in-process emulator, or on CONTRACT_BASE_URL;
 	for f in $(CONTRACT_REPORTS); do if [ -f $(REPORTS)/$$f ]; then echo "  $(REPORTS)/$$f"; fi; done; \
 	exit $$status
 
+# What make contract-shared makes the emulator look like: a busy organization
+# others use too, slow and rate-limited at times.
+SHARED_EMULATOR_ARGS ?= -quiet -foreign 12 -actor-rate 5 -actor-slots 3 -fault-latency 20ms -fault-rate 0.03 -fault-statuses 429 -fault-retry-after 1
+
+.PHONY: contract-shared
+contract-shared: ## The suite against a standalone emulator shaped like a shared, busy organization; fails if it changed others' certificates or left its own.
+	@dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
+	$(GO) build -o "$$dir/emulator" ./contract/cmd/emulator && \
+	$(GO) run ./contract/cmd/shared-check -suite '$(MAKE) --no-print-directory contract' -- "$$dir/emulator" $(SHARED_EMULATOR_ARGS)
+
 .PHONY: teeth
 teeth: ## Prove the contract suite catches each deliberately wrong emulator behaviour.
 	$(GO) test -count=1 -v -run TestEveryMutationIsCaught ./contract/teeth

@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
-
-	"github.com/certcontract/certcontract/contract/emulator/internal/store"
 )
 
 const adminKeyPrefix = "sk-admin-"
@@ -30,7 +28,14 @@ func (s *Server) authenticate(r *http.Request) (*tenant, *apiError) {
 	if t, ok := s.tenants.Load(key); ok {
 		return t.(*tenant), nil
 	}
-	t, _ := s.tenants.LoadOrStore(key, &tenant{hash: orgHash(key), rules: s.mutations.wrap(store.NewOrganization(s.projects))})
+	org, err := s.newOrganization()
+	if err != nil {
+		return nil, internalError()
+	}
+	t, loaded := s.tenants.LoadOrStore(key, &tenant{hash: orgHash(key), rules: s.mutations.wrap(org)})
+	if !loaded {
+		s.startActor(org)
+	}
 	return t.(*tenant), nil
 }
 

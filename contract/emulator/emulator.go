@@ -25,6 +25,9 @@ type Config struct {
 	Projects []string
 	// Faults are off by default.
 	Faults Faults
+	// Shared seeds others' certificates and sets another client to work in
+	// every organization; off by default.
+	Shared Shared
 	// Mutations are deliberately wrong behaviours, only for proving that the
 	// contract suite notices them.
 	Mutations []Mutation
@@ -38,12 +41,14 @@ type Config struct {
 var DefaultProjects = []string{"proj_default", "proj_alpha", "proj_beta"}
 
 // Server is the emulated API; it implements http.Handler and serves every
-// route under /v1.
+// route under /v1. With Config.Shared's other client at work, Close stops it.
 type Server struct {
 	keys      map[string]bool // nil: any well-formed admin key
 	projects  []string
 	mutations mutationSet
 	faults    *faultInjector
+	shared    Shared
+	actors    actors
 	validator *requestValidator
 	routes    http.Handler
 	logger    *slog.Logger
@@ -87,6 +92,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	faults, err := newFaultInjector(cfg.Faults, time.Now().UnixNano())
 	if err != nil {
+		errs = append(errs, err)
+	}
+	s.shared = cfg.Shared
+	if err := s.shared.check(); err != nil {
 		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -64,6 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
+	defer emu.Close()
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -82,7 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("listening", "base_url", "http://"+ln.Addr().String()+emulator.BasePath,
 		"projects", strings.Join(projectsOf(opts.cfg), ","), "faults", opts.cfg.Faults.Rate > 0 || opts.cfg.Faults.Header || opts.cfg.Faults.Latency > 0,
-		"mutations", len(opts.cfg.Mutations))
+		"mutations", len(opts.cfg.Mutations), "foreign", opts.cfg.Shared.Foreign, "actor_rate", opts.cfg.Shared.ActorRate)
 	if ready != nil {
 		ready(ln.Addr())
 	}
@@ -131,6 +132,9 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.IntVar(&faults.RetryAfter, "fault-retry-after", 1, "Retry-After seconds on 429 and 503")
 	fs.BoolVar(&faults.Header, "fault-header", false, "honour the request header "+emulator.FaultHeader+": 429|500|503")
 	fs.Uint64Var(&faults.Seed, "fault-seed", 0, "seed of the fault dice (default: from the clock)")
+	fs.IntVar(&opts.cfg.Shared.Foreign, "foreign", 0, "certificates someone else uploaded, seeded in every new organization (named or not, some active, some expiring soon)")
+	fs.Float64Var(&opts.cfg.Shared.ActorRate, "actor-rate", 0, "changes per second another client makes to its own certificates in every organization (0: none)")
+	fs.IntVar(&opts.cfg.Shared.ActorSlots, "actor-slots", emulator.DefaultActorSlots, "the most certificates that client holds at once")
 	fs.StringVar(&mutations, "mutations", "", "comma-separated deliberately wrong behaviours, to prove a test suite catches them: "+joinMutations(emulator.KnownMutations()))
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: emulator [flags]\n\nServes the Certificates API under /v1. Every flag may be set from the environment\nas EMULATOR_<FLAG>, e.g. EMULATOR_FAULT_RATE=0.1; the command line wins.\n\n")

@@ -210,6 +210,51 @@ func TestFaultHeaderAndMutationFlags(t *testing.T) {
 	}
 }
 
+// A shared-looking organization from the environment and the command line:
+// foreign certificates at once, the other client's appearing as it works,
+// and a clean shutdown with it running.
+func TestSharedOrganizationSettings(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base, _, done := start(t, ctx, []string{"-quiet", "-actor-rate", "100", "-actor-slots", "2"}, map[string]string{"EMULATOR_FOREIGN": "12"})
+	list := curl{method: http.MethodGet, path: "/organization/certificates?limit=100"}
+	others := func() (foreign, actor int) {
+		resp, body := list.send(t, base, "sk-admin-x", nil)
+		var page struct {
+			Data []struct {
+				Name *string `json:"name"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(body, &page); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("list: %d %s", resp.StatusCode, body)
+		}
+		for _, c := range page.Data {
+			if c.Name != nil && strings.HasPrefix(*c.Name, "other-actor-") {
+				actor++
+			} else {
+				foreign++
+			}
+		}
+		return foreign, actor
+	}
+	foreign, _ := others()
+	if foreign != 12 {
+		t.Fatalf("%d foreign certificates, want 12", foreign)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, actor := others(); actor > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the other client uploaded nothing in 5s")
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
 func TestRefusedSettings(t *testing.T) {
 	tests := []struct {
 		name string
@@ -225,6 +270,8 @@ func TestRefusedSettings(t *testing.T) {
 		{"fault status not a fault", []string{"-addr", "127.0.0.1:0", "-fault-statuses", "404"}, nil},
 		{"rate out of range", []string{"-addr", "127.0.0.1:0", "-fault-rate", "2"}, nil},
 		{"bad environment value", []string{"-addr", "127.0.0.1:0"}, map[string]string{"EMULATOR_FAULT_RATE": "often"}},
+		{"foreign certificates filling the organization", []string{"-addr", "127.0.0.1:0", "-foreign", "60"}, nil},
+		{"another client holding many certificates", []string{"-addr", "127.0.0.1:0", "-actor-rate", "1", "-actor-slots", "9"}, nil},
 		{"stray argument", []string{"-addr", "127.0.0.1:0", "serve"}, nil},
 		{"unknown flag", []string{"-port", "8080"}, nil},
 	}
