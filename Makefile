@@ -4,6 +4,7 @@ GO        ?= go
 GINKGO    := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 REPORTS   ?= reports
 ACTIONLINT_VERSION := v1.7.12
+GOVULNCHECK_VERSION := v1.9.0
 STATICCHECK_VERSION = $(shell $(GO) list -m -f '{{.Version}}' honnef.co/go/tools)
 # The main module and the nested ones that keep heavy dependencies away from it.
 MODULES   := . contract/bench openapi/drift
@@ -35,6 +36,13 @@ generate-check: generate ## Regenerate; fail on any changed or new generated fil
 tidy-check: ## Fail when a go.mod or go.sum is not tidy.
 	@for m in $(MODULES); do (cd $$m && $(GO) mod tidy -diff) || exit 1; done
 
+.PHONY: fmt-check
+fmt-check: ## Fail when a Go file of any module is not gofmt-formatted.
+	@# The toolchain's own gofmt, and no npm package's files.
+	@files=$$(find . -name '*.go' -not -path '*/node_modules/*' -not -path './.git/*'); \
+	bad=$$("$$($(GO) env GOROOT)/bin/gofmt" -l $$files); \
+	if [ -n "$$bad" ]; then echo "not gofmt-formatted (run gofmt -w on them):" >&2; echo "$$bad" >&2; exit 1; fi
+
 .PHONY: lint
 lint: ## go vet and staticcheck over every module, actionlint over the workflows.
 	$(GO) vet ./...
@@ -45,6 +53,10 @@ lint: ## go vet and staticcheck over every module, actionlint over the workflows
 	$(BENCH) vet ./...
 	$(BENCH) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
+.PHONY: vulncheck
+vulncheck: ## govulncheck over every module (needs the Go vulnerability database online; CI runs it, make test does not).
+	@for m in $(MODULES); do echo "govulncheck: $$m"; $(GO) -C $$m run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) ./... || exit 1; done
 
 .PHONY: unit
 unit: ## Unit tests of the main module with the race detector.
@@ -89,8 +101,13 @@ emulator-bench: ## Benchmark the emulator's request path: one list page of 20.
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./contract/emulator
 
 .PHONY: load
-load: ## Emulator vs Prism on loopback, bounded (about 2 minutes; needs npm); LOAD_ARGS=-check fails on a missed target.
-	cd contract/emulator/load && npm ci --no-audit --no-fund --loglevel=error && $(GO) run . $(LOAD_ARGS)
+load: ## Ceiling, emulator and Prism under wrk on loopback, one bounded run (about 90 s; needs wrk and npm).
+	@command -v wrk >/dev/null || { echo "make load needs wrk: apt-get install wrk" >&2; exit 2; }
+	npm ci --prefix contract/bench/_prism --no-audit --no-fund --loglevel=error
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) build -o "$$tmp/emulator" ./contract/cmd/emulator && \
+	$(BENCH) run ./load -emulator "$$tmp/emulator" -prism "$(CURDIR)/contract/bench/_prism/node_modules/.bin/prism" \
+		-spec "$(CURDIR)/openapi/certificates.yaml" $(LOAD_ARGS)
 
 .PHONY: bench
 bench: ## One page of 20 certificates through net/http, our client and openai-go; benchstat table.
@@ -120,4 +137,4 @@ drift-test: ## Tests of the nested module openapi/drift: spec-check, spec-fetch,
 	$(DRIFT) test ./...
 
 .PHONY: test
-test: generate-check tidy-check lint unit contract drift-test bench-test ## Everything: generation check, lint and every test.
+test: generate-check tidy-check fmt-check lint unit contract drift-test bench-test ## Everything: generation check, formatting, lint and every test.
