@@ -101,13 +101,18 @@ emulator-bench: ## Benchmark the emulator's request path: one list page of 20.
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./contract/emulator
 
 .PHONY: load
-load: ## Ceiling, emulator and Prism under wrk on loopback, one bounded run (about 90 s; needs wrk and npm).
+PRISM := contract/bench/_prism
+
+load: $(PRISM)/node_modules/.package-lock.json ## Ceiling, emulator and Prism under wrk on loopback, one bounded run (about 90 s; needs wrk and npm).
 	@command -v wrk >/dev/null || { echo "make load needs wrk: apt-get install wrk" >&2; exit 2; }
-	npm ci --prefix contract/bench/_prism --no-audit --no-fund --loglevel=error
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(GO) build -o "$$tmp/emulator" ./contract/cmd/emulator && \
-	$(BENCH) run ./load -emulator "$$tmp/emulator" -prism "$(CURDIR)/contract/bench/_prism/node_modules/.bin/prism" \
+	$(BENCH) run ./load -emulator "$$tmp/emulator" -prism "$(CURDIR)/$(PRISM)/node_modules/.bin/prism" \
 		-spec "$(CURDIR)/openapi/certificates.yaml" $(LOAD_ARGS)
+
+# npm writes this file last; it is newer than the lock file once npm ci has installed it.
+$(PRISM)/node_modules/.package-lock.json: $(PRISM)/package-lock.json
+	npm ci --prefix $(PRISM) --no-audit --no-fund --loglevel=error
 
 .PHONY: bench
 bench: ## One page of 20 certificates through net/http, our client and openai-go; benchstat table.

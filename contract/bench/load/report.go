@@ -92,7 +92,7 @@ func (s summary) print(w io.Writer) {
 	fmt.Fprintln(w, "| server | request | bytes/answer | req/s | p99 | of ceiling |")
 	fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | ---: |")
 	for _, r := range s.rows {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %.0f%% |\n", r.name, r.request, thousands(float64(r.bytes)), thousands(r.rps), ms(r.p99), 100*r.ofCeiling)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.name, r.request, thousands(float64(r.bytes)), thousands(r.rps), ms(r.p99), percent(r.ofCeiling))
 	}
 	fmt.Fprintln(w, "\ntargets (reported, not asserted):")
 	if r, ok := s.get(rolePage20); ok {
@@ -121,6 +121,14 @@ func thousands(n float64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// percent keeps a small share readable: Prism's is a fraction of one.
+func percent(f float64) string {
+	if f < 0.1 {
+		return fmt.Sprintf("%.1f%%", 100*f)
+	}
+	return fmt.Sprintf("%.0f%%", 100*f)
 }
 
 // ms writes d in milliseconds, to the hundredth.

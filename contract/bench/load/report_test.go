@@ -43,6 +43,7 @@ func TestSummarizeTakesRatiosWithinRounds(t *testing.T) {
 	s.print(&out)
 	for _, want := range []string{
 		"| emulator | GET page of 20 | 2 | 700 | 0.70 ms | 80% |",
+		"| prism mock | GET its page | 5 | 10 | 0.01 ms | 1.0% |",
 		"met    emulator, page of 20 >= 75% of the ceiling: 80%",
 		"MISSED emulator, activate >= 60% of the ceiling: 50%",
 		"met    emulator, page of 1 >= 20x Prism: 90.0x",
