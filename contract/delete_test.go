@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/generated"
 )
 
 var _ = Describe("Deleting a certificate", func() {
@@ -20,7 +21,7 @@ var _ = Describe("Deleting a certificate", func() {
 			up, _ := o.upload(ctx, "active")
 			activate(ctx, o, up.Id)
 			res := must(o.DeleteCertificateWithResponse(ctx, up.Id))
-			expectError(res, wantError{status: http.StatusBadRequest, typ: "invalid_request_error", param: "certificate_id", code: "certificate_active"})
+			expectError(res, wantError{status: http.StatusBadRequest, typ: "invalid_request_error", param: "certificate_id", code: generated.ErrorCodeCertificateActive})
 			expectStatus(must(o.GetCertificateWithResponse(ctx, up.Id, nil)), http.StatusOK)
 		},
 		Entry("for the organization", func(ctx context.Context, o *org, id string) { o.activateOrg(ctx, id) }),

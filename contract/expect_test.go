@@ -46,7 +46,7 @@ type wantError struct {
 	status int
 	typ    string
 	param  string
-	code   string
+	code   generated.ErrorCode
 }
 
 func expectError(r result, want wantError) {
@@ -71,7 +71,7 @@ func badRequest(param string) wantError {
 }
 
 func notFound(param string) wantError {
-	return wantError{status: http.StatusNotFound, param: param, code: "not_found"}
+	return wantError{status: http.StatusNotFound, param: param, code: generated.ErrorCodeNotFound}
 }
 
-var unauthorized = wantError{status: http.StatusUnauthorized, typ: "invalid_request_error", code: "invalid_api_key"}
+var unauthorized = wantError{status: http.StatusUnauthorized, typ: "invalid_request_error", code: generated.ErrorCodeInvalidAPIKey}

@@ -108,7 +108,7 @@ var _ = Describe("Uploading a certificate", func() {
 		if res.JSON200 != nil {
 			o.removeLater(res.JSON200.Id)
 		}
-		expectError(res, wantError{status: http.StatusBadRequest, typ: "invalid_request_error", code: "certificate_limit_reached"})
+		expectError(res, wantError{status: http.StatusBadRequest, typ: "invalid_request_error", code: generated.ErrorCodeCertificateLimitReached})
 		Expect(o.walkOrg(ctx)).To(HaveLen(50))
 	})
 })

@@ -58,7 +58,7 @@ type waits struct {
 }
 
 func (w *waits) option() Option {
-	return func(s *settings) error {
+	return optionFunc(func(s *settings) error {
 		s.sleep = func(ctx context.Context, d time.Duration) error {
 			w.mu.Lock()
 			w.d = append(w.d, d)
@@ -66,7 +66,7 @@ func (w *waits) option() Option {
 			return ctx.Err()
 		}
 		return nil
-	}
+	})
 }
 
 func (w *waits) get() []time.Duration {
@@ -78,7 +78,7 @@ func (w *waits) get() []time.Duration {
 func newTestClient(t *testing.T, ts *httptest.Server, opts ...Option) (*AdminClient, *waits) {
 	t.Helper()
 	w := &waits{}
-	c, err := New(append([]Option{WithAPIBaseURL(ts.URL + "/v1"), WithAdminKey(testKey), w.option()}, opts...)...)
+	c, err := New(append([]Option{WithBaseURL(ts.URL + "/v1"), WithAdminKey(testKey), w.option()}, opts...)...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -96,21 +96,24 @@ func TestNew(t *testing.T) {
 		opts    []Option
 		wantErr string // substring; empty means New succeeds
 	}{
-		{name: "key and base URL from options", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("https://example.test/v1")}},
+		{name: "key and base URL from options", opts: []Option{WithAdminKey(testKey), WithBaseURL("https://example.test/v1")}},
 		{name: "key from OPENAI_ADMIN_KEY", env: map[string]string{"OPENAI_ADMIN_KEY": testKey}},
 		{name: "no key anywhere", wantErr: "pass WithAdminKey or set OPENAI_ADMIN_KEY"},
 		{name: "key with a line break", opts: []Option{WithAdminKey("sk-admin-a\r\nX: y")}, wantErr: "whitespace or control characters"},
 		{name: "base URL from OPENAI_BASE_URL refused when plain http to a remote host", env: map[string]string{"OPENAI_ADMIN_KEY": testKey, "OPENAI_BASE_URL": "http://api.example.test/v1"}, wantErr: "refusing plain http"},
-		{name: "plain http to a remote host allowed explicitly", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("http://api.example.test/v1"), WithInsecurePlainHTTP()}},
-		{name: "plain http to 127.0.0.1", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("http://127.0.0.1:8080/v1")}},
-		{name: "plain http to [::1]", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("http://[::1]:8080/v1")}},
-		{name: "plain http to localhost", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("http://localhost:8080/v1")}},
-		{name: "user information in the base URL", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("https://u:p@example.test/v1")}, wantErr: "user information"},
-		{name: "scheme other than http(s)", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("ftp://example.test/v1")}, wantErr: "scheme must be"},
-		{name: "no host", opts: []Option{WithAdminKey(testKey), WithAPIBaseURL("https:///v1")}, wantErr: "no host"},
+		{name: "plain http to a remote host allowed explicitly", opts: []Option{WithAdminKey(testKey), WithBaseURL("http://api.example.test/v1"), WithInsecurePlainHTTP()}},
+		{name: "plain http to 127.0.0.1", opts: []Option{WithAdminKey(testKey), WithBaseURL("http://127.0.0.1:8080/v1")}},
+		{name: "plain http to [::1]", opts: []Option{WithAdminKey(testKey), WithBaseURL("http://[::1]:8080/v1")}},
+		{name: "plain http to localhost", opts: []Option{WithAdminKey(testKey), WithBaseURL("http://localhost:8080/v1")}},
+		{name: "user information in the base URL", opts: []Option{WithAdminKey(testKey), WithBaseURL("https://u:p@example.test/v1")}, wantErr: "user information"},
+		{name: "scheme other than http(s)", opts: []Option{WithAdminKey(testKey), WithBaseURL("ftp://example.test/v1")}, wantErr: "scheme must be"},
+		{name: "no host", opts: []Option{WithAdminKey(testKey), WithBaseURL("https:///v1")}, wantErr: "no host"},
 		{name: "negative retries", opts: []Option{WithAdminKey(testKey), WithMaxRetries(-1)}, wantErr: "negative count"},
 		{name: "backoff max below initial", opts: []Option{WithAdminKey(testKey), WithBackoff(time.Second, time.Millisecond)}, wantErr: "initial <= max"},
-		{name: "nil doer", opts: []Option{WithAdminKey(testKey), WithDoer(nil)}, wantErr: "nil doer"},
+		{name: "nil *http.Client", opts: []Option{WithAdminKey(testKey), WithHTTPClient((*http.Client)(nil))}, wantErr: "nil *http.Client"},
+		{name: "nil option", opts: []Option{WithAdminKey(testKey), nil}, wantErr: "nil option"},
+		{name: "generated option failing", opts: []Option{WithAdminKey(testKey), WithBaseURL("https://example.test/%zz")}, wantErr: "invalid URL escape"},
+		{name: "zero response limit", opts: []Option{WithAdminKey(testKey), WithMaxResponseBytes(0)}, wantErr: "positive size"},
 		{name: "product with a line break", opts: []Option{WithAdminKey(testKey), WithUserAgent("app/1\r\nX-Injected: y")}, wantErr: "line break"},
 	}
 	for _, tt := range tests {
@@ -155,7 +158,7 @@ func TestRequestHeaders(t *testing.T) {
 		return reply{status: 200, body: pageBody}
 	})
 	c, _ := newTestClient(t, ts, WithUserAgent("billing-sync/1.4"))
-	if _, err := c.ListOrganizationCertificates(t.Context(), nil); err != nil {
+	if _, err := c.ListOrganizationCertificates(t.Context(), ListOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if count.Load() != 1 {
@@ -191,12 +194,12 @@ func TestAdminKeyNeverShown(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, _ := newTestClient(t, ts, WithLogger(logger))
-	viaDoer, _ := newTestClient(t, ts, WithDoer(failingDoer{}), WithLogger(logger))
+	viaDoer, _ := newTestClient(t, ts, WithHTTPClient(failingDoer{}), WithLogger(logger))
 
 	var shown []string
 	for _, err := range []error{
-		func() error { _, err := c.GetCertificate(t.Context(), "cert_json", nil); return err }(),
-		func() error { _, err := c.GetCertificate(t.Context(), "cert_text", nil); return err }(),
+		func() error { _, err := c.GetCertificate(t.Context(), "cert_json", false); return err }(),
+		func() error { _, err := c.GetCertificate(t.Context(), "cert_text", false); return err }(),
 		func() error { _, err := c.DeleteCertificate(t.Context(), "cert_500"); return err }(),
 		func() error { _, err := viaDoer.DeleteCertificate(t.Context(), "cert_x"); return err }(),
 	} {

@@ -23,31 +23,31 @@ func TestNewAPIError(t *testing.T) {
 			header:   map[string]string{"X-Request-Id": "req_123"},
 			body:     `{"error":{"message":"No certificate with id cert_x","type":"invalid_request_error","param":"certificate_id","code":"not_found"}}`,
 			want:     APIError{Status: 404, Type: "invalid_request_error", Code: "not_found", Param: "certificate_id", Message: "No certificate with id cert_x", RequestID: "req_123"},
-			wantText: "certcontract: 404 Not Found: not_found: No certificate with id cert_x (param certificate_id, request req_123)"},
+			wantText: "404 Not Found: not_found: No certificate with id cert_x (param certificate_id, request req_123)"},
 		{name: "null param and code", status: 400,
 			body:     `{"error":{"message":"Malformed JSON","type":"invalid_request_error","param":null,"code":null}}`,
 			want:     APIError{Status: 400, Type: "invalid_request_error", Message: "Malformed JSON"},
-			wantText: "certcontract: 400 Bad Request: invalid_request_error: Malformed JSON"},
+			wantText: "400 Bad Request: invalid_request_error: Malformed JSON"},
 		{name: "429 with Retry-After", status: 429,
 			header:   map[string]string{"Retry-After": "7"},
 			body:     `{"error":{"message":"Slow down","type":"requests","param":null,"code":"rate_limit_exceeded"}}`,
 			want:     APIError{Status: 429, Type: "requests", Code: "rate_limit_exceeded", Message: "Slow down", RetryAfter: 7 * time.Second},
-			wantText: "certcontract: 429 Too Many Requests: rate_limit_exceeded: Slow down"},
+			wantText: "429 Too Many Requests: rate_limit_exceeded: Slow down"},
 		{name: "an HTML page from a proxy", status: 502,
 			body:     "<html>\r\n<body>Bad   gateway</body>\n</html>",
 			want:     APIError{Status: 502, Message: "<html> <body>Bad gateway</body> </html>"},
-			wantText: "certcontract: 502 Bad Gateway: <html> <body>Bad gateway</body> </html>"},
+			wantText: "502 Bad Gateway: <html> <body>Bad gateway</body> </html>"},
 		{name: "JSON that is not an error body", status: 500,
 			body:     `{"detail":"boom"}`,
 			want:     APIError{Status: 500, Message: `{"detail":"boom"}`},
-			wantText: `certcontract: 500 Internal Server Error: {"detail":"boom"}`},
+			wantText: `500 Internal Server Error: {"detail":"boom"}`},
 		{name: "empty body, unknown status", status: 599,
 			want:     APIError{Status: 599, Message: "empty response body"},
-			wantText: "certcontract: 599: empty response body"},
+			wantText: "599: empty response body"},
 		{name: "a long body is cut", status: 500,
 			body:     strings.Repeat("x", 2000),
 			want:     APIError{Status: 500, Message: strings.Repeat("x", maxSnippet) + "…"},
-			wantText: "certcontract: 500 Internal Server Error: " + strings.Repeat("x", maxSnippet) + "…"},
+			wantText: "500 Internal Server Error: " + strings.Repeat("x", maxSnippet) + "…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,14 +98,14 @@ func TestBrokenSuccessBody(t *testing.T) {
 		reply   reply
 		wantErr string
 	}{
-		{name: "broken JSON", reply: reply{status: 200, body: `{"object":"list","data":[`}, wantErr: "decoding 200 response to GET /v1/organization/certificates"},
-		{name: "not JSON at all", reply: reply{status: 200, header: map[string]string{"Content-Type": "text/html"}, body: "<html></html>"}, wantErr: `unexpected 200 response with Content-Type "text/html" to GET /v1/organization/certificates`},
+		{name: "broken JSON", reply: reply{status: 200, body: `{"object":"list","data":[`}, wantErr: "listOrganizationCertificates failed after 1 attempt: reading the 200 answer: unexpected end of JSON input"},
+		{name: "not JSON at all", reply: reply{status: 200, header: map[string]string{"Content-Type": "text/html"}, body: "<html></html>"}, wantErr: `listOrganizationCertificates failed after 1 attempt: unexpected 200 answer with Content-Type "text/html"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ts, count := scriptServer(t, func(int, *http.Request) reply { return tt.reply })
 			c, _ := newTestClient(t, ts)
-			page, err := c.ListOrganizationCertificates(t.Context(), nil)
+			page, err := c.ListOrganizationCertificates(t.Context(), ListOptions{})
 			if page != nil || err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("got %v, %v; want error containing %q", page, err, tt.wantErr)
 			}

@@ -2,124 +2,13 @@ package generated_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
-	"net/http"
-	"net/http/httptest"
-	"slices"
-	"strconv"
-	"strings"
-	"sync"
 
 	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/generated"
 )
-
-// fakeAPI is a few lines of the Certificates API, enough for the examples to
-// run against a local server under /v1 instead of api.openai.com. The
-// examples do not use contract/emulator: its kin-openapi dependency would then
-// reach the go.sum of every module that requires this one.
-type fakeAPI struct {
-	mu     sync.Mutex
-	certs  []generated.OrganizationCertificate
-	nextID int
-}
-
-func startFakeAPI(names ...string) *httptest.Server {
-	api := &fakeAPI{}
-	for _, n := range names {
-		api.add(&n)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/organization/certificates", api.list)
-	mux.HandleFunc("POST /v1/organization/certificates", api.upload)
-	mux.HandleFunc("POST /v1/organization/certificates/activate", api.activate)
-	mux.HandleFunc("GET /v1/organization/certificates/{id}", api.get)
-	return httptest.NewServer(mux)
-}
-
-func (a *fakeAPI) add(name *string) generated.OrganizationCertificate {
-	a.nextID++
-	c := generated.OrganizationCertificate{Object: "organization.certificate", Id: fmt.Sprintf("cert_%03d", a.nextID), Name: name, CreatedAt: int64(a.nextID)}
-	a.certs = append(a.certs, c)
-	return c
-}
-
-func (a *fakeAPI) find(id string) int {
-	return slices.IndexFunc(a.certs, func(c generated.OrganizationCertificate) bool { return c.Id == id })
-}
-
-func reply(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Request-Id", "req_example")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func notFound(w http.ResponseWriter, id string) {
-	reply(w, http.StatusNotFound, map[string]any{"error": map[string]any{
-		"message": "No certificate with id " + id, "type": "invalid_request_error", "param": "certificate_id", "code": "not_found"}})
-}
-
-func (a *fakeAPI) list(w http.ResponseWriter, r *http.Request) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
-	if err != nil {
-		limit = 20
-	}
-	start := a.find(r.URL.Query().Get("after")) + 1
-	end := min(start+limit, len(a.certs))
-	page := generated.ListCertificatesResponse{Object: "list", Data: a.certs[start:end], HasMore: end < len(a.certs)}
-	if end > start {
-		page.FirstId, page.LastId = &a.certs[start].Id, &a.certs[end-1].Id
-	}
-	reply(w, http.StatusOK, page)
-}
-
-func (a *fakeAPI) upload(w http.ResponseWriter, r *http.Request) {
-	var req generated.UploadCertificateRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || !strings.HasPrefix(req.Certificate, "-----BEGIN CERTIFICATE-----") {
-		reply(w, http.StatusBadRequest, map[string]any{"error": map[string]any{"message": "Not a PEM certificate", "type": "invalid_request_error", "param": "certificate", "code": nil}})
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	c := a.add(req.Name)
-	reply(w, http.StatusOK, generated.Certificate{Object: "certificate", Id: c.Id, Name: c.Name, CreatedAt: c.CreatedAt})
-}
-
-func (a *fakeAPI) activate(w http.ResponseWriter, r *http.Request) {
-	var req generated.ToggleCertificatesRequest
-	_ = json.NewDecoder(r.Body).Decode(&req)
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	resp := generated.OrganizationCertificateActivationResponse{Object: "organization.certificate.activation"}
-	for _, id := range req.CertificateIds {
-		i := a.find(id)
-		if i < 0 {
-			notFound(w, id)
-			return
-		}
-		a.certs[i].Active = true
-		resp.Data = append(resp.Data, a.certs[i])
-	}
-	reply(w, http.StatusOK, resp)
-}
-
-func (a *fakeAPI) get(w http.ResponseWriter, r *http.Request) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	i := a.find(r.PathValue("id"))
-	if i < 0 {
-		notFound(w, r.PathValue("id"))
-		return
-	}
-	c := a.certs[i]
-	reply(w, http.StatusOK, generated.Certificate{Object: "certificate", Id: c.Id, Name: c.Name, CreatedAt: c.CreatedAt})
-}
 
 // Walk every certificate of the organization; the iterator asks for the next
 // page with after = last_id until has_more is false.
@@ -128,12 +17,11 @@ func ExampleAdminClient_AllOrganizationCertificates() {
 	defer srv.Close()
 
 	// In production: generated.New() with OPENAI_ADMIN_KEY set.
-	client, err := generated.New(generated.WithAPIBaseURL(srv.URL+"/v1"), generated.WithAdminKey("sk-admin-example"))
+	client, err := generated.New(generated.WithBaseURL(srv.URL+"/v1"), generated.WithAdminKey("sk-admin-example"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	limit := 2
-	for cert, err := range client.AllOrganizationCertificates(context.Background(), &generated.ListOrganizationCertificatesParams{Limit: &limit}) {
+	for cert, err := range client.AllOrganizationCertificates(context.Background(), generated.ListOptions{Limit: 2}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -150,22 +38,21 @@ func ExampleAdminClient_AllOrganizationCertificates() {
 func ExampleAdminClient_UploadCertificate() {
 	srv := startFakeAPI()
 	defer srv.Close()
-	client, err := generated.New(generated.WithAPIBaseURL(srv.URL+"/v1"), generated.WithAdminKey("sk-admin-example"))
+	client, err := generated.New(generated.WithBaseURL(srv.URL+"/v1"), generated.WithAdminKey("sk-admin-example"))
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 
-	name := "partner-ca"
 	ca, err := testcert.New(testcert.Options{}) // or the PEM of your own CA
 	if err != nil {
 		log.Fatal(err)
 	}
-	cert, err := client.UploadCertificate(ctx, generated.UploadCertificateRequest{Certificate: ca.PEM, Name: &name})
+	cert, err := client.UploadCertificate(ctx, ca.PEM, "partner-ca")
 	if err != nil {
 		log.Fatal(err)
 	}
-	activated, err := client.ActivateOrganizationCertificates(ctx, generated.ToggleCertificatesRequest{CertificateIds: []string{cert.Id}})
+	activated, err := client.ActivateOrganizationCertificates(ctx, cert.Id)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -176,17 +63,137 @@ func ExampleAdminClient_UploadCertificate() {
 	// cert_001 partner-ca active: true
 }
 
+// Replace the CA that mutual TLS trusts without a moment in which neither
+// the old nor the new one is trusted: upload the new certificate, activate
+// it for the organization and for every project that uses the old one,
+// confirm, and only then deactivate and delete the old one.
+func Example_rotateCA() {
+	srv := startFakeAPI("root-2025")
+	defer srv.Close()
+	client, err := generated.New(generated.WithBaseURL(srv.URL+"/v1"), generated.WithAdminKey("sk-admin-example"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	const oldID = "cert_001"
+	projects := []string{"proj_web", "proj_batch", "proj_ml"}
+	// The starting point: the old CA is trusted by the organization and two projects.
+	if _, err := client.ActivateOrganizationCertificates(ctx, oldID); err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range []string{"proj_web", "proj_ml"} {
+		if _, err := client.ActivateProjectCertificates(ctx, p, oldID); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	// Which projects trust the old CA?
+	activeIn := func(project, id string) bool {
+		for c, err := range client.AllProjectCertificates(ctx, project, generated.ListOptions{Limit: 100}) {
+			if err != nil {
+				log.Fatal(err)
+			}
+			if c.Id == id {
+				return c.Active
+			}
+		}
+		return false
+	}
+	var using []string
+	for _, p := range projects {
+		if activeIn(p, oldID) {
+			using = append(using, p)
+		}
+	}
+
+	// Upload the new CA and trust it wherever the old one is trusted.
+	ca, err := testcert.New(testcert.Options{}) // or the PEM of your new CA
+	if err != nil {
+		log.Fatal(err)
+	}
+	cert, err := client.UploadCertificate(ctx, ca.PEM, "root-2026")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.ActivateOrganizationCertificates(ctx, cert.Id); err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range using {
+		if _, err := client.ActivateProjectCertificates(ctx, p, cert.Id); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	// Confirm before taking anything away.
+	for c, err := range client.AllOrganizationCertificates(ctx, generated.ListOptions{Limit: 100}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if c.Id == cert.Id && !c.Active {
+			log.Fatalf("%s is not active for the organization", cert.Id)
+		}
+	}
+	for _, p := range using {
+		if !activeIn(p, cert.Id) {
+			log.Fatalf("%s is not active for %s", cert.Id, p)
+		}
+	}
+
+	// Retire the old CA: deactivated everywhere, it can be deleted.
+	for _, p := range using {
+		if _, err := client.DeactivateProjectCertificates(ctx, p, oldID); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if _, err := client.DeactivateOrganizationCertificates(ctx, oldID); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.DeleteCertificate(ctx, oldID); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("trusted now:", cert.Id, "by the organization and", using)
+	fmt.Println("deleted:", oldID)
+	// Output:
+	// trusted now: cert_002 by the organization and [proj_web proj_ml]
+	// deleted: cert_001
+}
+
+// A certificate still active somewhere cannot be deleted; the API says so
+// with the code certificate_active, which HasCode compares with the
+// constant generated from the fragment.
+func ExampleHasCode() {
+	srv := startFakeAPI("root-2025")
+	defer srv.Close()
+	client, err := generated.New(generated.WithBaseURL(srv.URL+"/v1"), generated.WithAdminKey("sk-admin-example"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := client.ActivateOrganizationCertificates(ctx, "cert_001"); err != nil {
+		log.Fatal(err)
+	}
+
+	_, err = client.DeleteCertificate(ctx, "cert_001")
+	if generated.HasCode(err, generated.ErrorCodeCertificateActive) {
+		fmt.Println("still active; deactivate it first")
+	}
+	fmt.Println(err)
+	// Output:
+	// still active; deactivate it first
+	// certcontract: deleteCertificate failed after 1 attempt: 400 Bad Request: certificate_active: Deactivate the certificate everywhere before deleting it (param certificate_id, request req_example)
+}
+
 // A certificate that does not exist is an *APIError with status 404;
 // IsNotFound says so without a type assertion, errors.As gives the details.
 func ExampleIsNotFound() {
 	srv := startFakeAPI()
 	defer srv.Close()
-	client, err := generated.New(generated.WithAPIBaseURL(srv.URL+"/v1"), generated.WithAdminKey("sk-admin-example"))
+	client, err := generated.New(generated.WithBaseURL(srv.URL+"/v1"), generated.WithAdminKey("sk-admin-example"))
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	_, err = client.GetCertificate(context.Background(), "cert_gone", nil)
+	_, err = client.GetCertificate(context.Background(), "cert_gone", false)
 	if generated.IsNotFound(err) {
 		var apiErr *generated.APIError
 		errors.As(err, &apiErr)
@@ -195,5 +202,5 @@ func ExampleIsNotFound() {
 	}
 	// Output:
 	// not found: certificate_id not_found req_example
-	// certcontract: 404 Not Found: not_found: No certificate with id cert_gone (param certificate_id, request req_example)
+	// certcontract: getCertificate failed after 1 attempt: 404 Not Found: not_found: No certificate with id cert_gone (param certificate_id, request req_example)
 }

@@ -3,68 +3,66 @@ package generated
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"net/http"
 	"slices"
 )
 
 // AllOrganizationCertificates yields every certificate of the organization,
-// page after page: each next page is asked for with after set to the previous
-// page's last_id, with the caller's limit and order kept. It stops after the
-// page whose has_more is false (no request is made past it), when the loop
-// breaks, when ctx is done, or at the first error, which it yields with a
-// zero certificate. params may be nil; its After, if set, is where the walk
-// starts. A certificate someone else deletes while the walk goes on costs
-// it one request, not the walk (see paginate).
+// page after page: each next page is asked for with After set to the
+// previous page's last_id, with the caller's Limit and Order kept; opts.After,
+// if set, is where the walk starts. It stops after the page whose has_more is
+// false (no request is made past it), when the loop breaks, when ctx is done,
+// or at the first error, which it yields with a zero certificate. A server
+// whose pages would make the walk go round forever (has_more without a
+// last_id, or a cursor this walk has already used) ends it with an error. A
+// certificate someone else deletes while the walk goes on costs it one
+// request, not the walk (see paginate).
 //
-//	for cert, err := range client.AllOrganizationCertificates(ctx, nil) {
+//	for cert, err := range client.AllOrganizationCertificates(ctx, generated.ListOptions{}) {
 //		if err != nil {
 //			return err
 //		}
 //		fmt.Println(cert.Id)
 //	}
-func (c *AdminClient) AllOrganizationCertificates(ctx context.Context, params *ListOrganizationCertificatesParams) iter.Seq2[OrganizationCertificate, error] {
-	var p ListOrganizationCertificatesParams
-	if params != nil {
-		p = *params
-	}
-	return paginate(ctx, p.After, func(c OrganizationCertificate) string { return c.Id }, func(after *string) ([]OrganizationCertificate, bool, *string, error) {
-		q := p
-		q.After = after
-		page, err := c.ListOrganizationCertificates(ctx, &q)
-		if err != nil {
-			return nil, false, nil, err
-		}
-		return page.Data, page.HasMore, page.LastId, nil
-	})
+func (c *AdminClient) AllOrganizationCertificates(ctx context.Context, opts ListOptions) iter.Seq2[OrganizationCertificate, error] {
+	return paginate(ctx, c, "listOrganizationCertificates", opts.After, func(c OrganizationCertificate) string { return c.Id },
+		func(after string) ([]OrganizationCertificate, bool, *string, error) {
+			o := opts
+			o.After = after
+			page, err := c.ListOrganizationCertificates(ctx, o)
+			if err != nil {
+				return nil, false, nil, err
+			}
+			return page.Data, page.HasMore, page.LastId, nil
+		})
 }
 
 // AllProjectCertificates yields every certificate with its state in one
 // project, following the pages as [AdminClient.AllOrganizationCertificates]
 // does.
-func (c *AdminClient) AllProjectCertificates(ctx context.Context, projectID string, params *ListProjectCertificatesParams) iter.Seq2[OrganizationProjectCertificate, error] {
-	var p ListProjectCertificatesParams
-	if params != nil {
-		p = *params
-	}
-	return paginate(ctx, p.After, func(c OrganizationProjectCertificate) string { return c.Id }, func(after *string) ([]OrganizationProjectCertificate, bool, *string, error) {
-		q := p
-		q.After = after
-		page, err := c.ListProjectCertificates(ctx, projectID, &q)
-		if err != nil {
-			return nil, false, nil, err
-		}
-		return page.Data, page.HasMore, page.LastId, nil
-	})
+func (c *AdminClient) AllProjectCertificates(ctx context.Context, projectID string, opts ListOptions) iter.Seq2[OrganizationProjectCertificate, error] {
+	return paginate(ctx, c, "listProjectCertificates", opts.After, func(c OrganizationProjectCertificate) string { return c.Id },
+		func(after string) ([]OrganizationProjectCertificate, bool, *string, error) {
+			o := opts
+			o.After = after
+			page, err := c.ListProjectCertificates(ctx, projectID, o)
+			if err != nil {
+				return nil, false, nil, err
+			}
+			return page.Data, page.HasMore, page.LastId, nil
+		})
 }
 
 // maxStepBacks bounds how often one walk recovers from a vanished cursor,
 // so a server that refuses every cursor ends the walk instead of looping.
 const maxStepBacks = 10
 
-// paginate follows cursors from start. A page that says has_more without a
-// last_id, or with the cursor it was asked for, would make the walk repeat
-// forever, so it ends the walk with an error instead.
+// paginate follows cursors from start, remembering every cursor the server
+// handed it: a page that says has_more without a last_id, or with a cursor
+// this walk has already used, would keep the walk going round forever, so it
+// ends the walk with an error instead.
 //
 // On a shared organization someone else may delete the certificate a walk
 // is to continue after, and the API then refuses the cursor (a 400 or 404
@@ -72,14 +70,15 @@ const maxStepBacks = 10
 // that one (to start, when there is none), skips what it has already
 // yielded after that point, and goes on; so every certificate that stays
 // for the whole walk is yielded exactly once, in order.
-func paginate[T any](ctx context.Context, start *string, id func(T) string, fetch func(after *string) ([]T, bool, *string, error)) iter.Seq2[T, error] {
+func paginate[T any](ctx context.Context, c *AdminClient, operation, start string, id func(T) string, fetch func(after string) ([]T, bool, *string, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		var yielded []string   // ids in the order yielded
 		after, at := start, -1 // at: where after is in yielded; -1: start
+		used := map[string]bool{start: true}
 		var overlap map[string]bool
 		stepBacks := 0
-		for {
+		for page := 1; ; page++ {
 			if err := ctx.Err(); err != nil {
 				yield(zero, err)
 				return
@@ -98,9 +97,11 @@ func paginate[T any](ctx context.Context, start *string, id func(T) string, fetc
 				if at--; at < 0 {
 					after = start
 				} else {
-					cursor := yielded[at]
-					after = &cursor
+					after = yielded[at]
 				}
+				// Going back was this walk's choice, so the cursors ahead
+				// may come again; the bound on steps back keeps it finite.
+				used = map[string]bool{after: true}
 				continue
 			}
 			for _, item := range items {
@@ -120,11 +121,16 @@ func paginate[T any](ctx context.Context, start *string, id func(T) string, fetc
 			if !more {
 				return
 			}
-			if last == nil || *last == "" || (after != nil && *last == *after) {
-				yield(zero, errors.New("certcontract: page says has_more but gives no new last_id to continue from"))
+			switch {
+			case last == nil || *last == "":
+				yield(zero, fmt.Errorf("certcontract: %s: page %d says has_more but gives no last_id to continue from", operation, page))
+				return
+			case used[*last]:
+				yield(zero, c.clean(fmt.Errorf("certcontract: %s: page %d gives last_id %q, a cursor this walk has already used; following it would never end", operation, page, *last)))
 				return
 			}
-			after, at = last, slices.Index(yielded, *last)
+			after, at = *last, slices.Index(yielded, *last)
+			used[after] = true
 		}
 	}
 }

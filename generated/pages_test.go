@@ -97,7 +97,7 @@ func ids[T any](seq iter.Seq2[T, error], id func(T) string) ([]string, error) {
 }
 
 func TestAllOrganizationCertificates(t *testing.T) {
-	limit, asc := 2, ListOrganizationCertificatesParamsOrder("asc")
+
 	tests := []struct {
 		name        string
 		server      *listServer
@@ -136,7 +136,7 @@ func TestAllOrganizationCertificates(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ts, count := scriptServer(t, tt.server.handle)
 			c, _ := newTestClient(t, ts)
-			got, err := ids(c.AllOrganizationCertificates(t.Context(), &ListOrganizationCertificatesParams{Limit: &limit, Order: &asc}),
+			got, err := ids(c.AllOrganizationCertificates(t.Context(), ListOptions{Limit: 2, Order: OrderAsc}),
 				func(c OrganizationCertificate) string { return c.Id })
 			if (err != nil) != tt.wantErr {
 				t.Errorf("error = %v; want error: %v", err, tt.wantErr)
@@ -160,8 +160,7 @@ func TestAllProjectCertificates(t *testing.T) {
 		return server.handle(n, r)
 	})
 	c, _ := newTestClient(t, ts)
-	limit, after := 1, "cert_1"
-	got, err := ids(c.AllProjectCertificates(t.Context(), "proj_1", &ListProjectCertificatesParams{Limit: &limit, After: &after}),
+	got, err := ids(c.AllProjectCertificates(t.Context(), "proj_1", ListOptions{Limit: 1, After: "cert_1"}),
 		func(c OrganizationProjectCertificate) string { return c.Id + "/" + string(c.Object) })
 	if err != nil {
 		t.Fatal(err)
@@ -173,8 +172,7 @@ func TestAllProjectCertificates(t *testing.T) {
 }
 
 func TestAllStopsEarly(t *testing.T) {
-	limit := 2
-	params := &ListOrganizationCertificatesParams{Limit: &limit}
+	params := ListOptions{Limit: 2}
 	t.Run("break", func(t *testing.T) {
 		server := listServer{total: 10}
 		ts, count := scriptServer(t, server.handle)
@@ -234,8 +232,7 @@ func TestAllGivesUpOnAServerRefusingEveryCursor(t *testing.T) {
 		return server.handle(n, r)
 	})
 	c, _ := newTestClient(t, ts)
-	limit := 2
-	_, err := ids(c.AllOrganizationCertificates(t.Context(), &ListOrganizationCertificatesParams{Limit: &limit}),
+	_, err := ids(c.AllOrganizationCertificates(t.Context(), ListOptions{Limit: 2}),
 		func(c OrganizationCertificate) string { return c.Id })
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Param != "after" {

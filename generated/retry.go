@@ -10,7 +10,9 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -32,23 +34,6 @@ var defaultRetryPolicy = retryPolicy{
 	maxRetryAfter: 60 * time.Second,
 }
 
-type idempotentKey struct{}
-
-// idempotent marks a POST whose repetition changes nothing more, so the
-// retrying doer treats it like a GET.
-func idempotent(ctx context.Context) context.Context {
-	return context.WithValue(ctx, idempotentKey{}, true)
-}
-
-func isIdempotent(req *http.Request) bool {
-	switch req.Method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	marked, _ := req.Context().Value(idempotentKey{}).(bool)
-	return marked
-}
-
 // retryDoer is the [HttpRequestDoer] under every [AdminClient]. It sits
 // between the generated client and the caller's doer, so each attempt is a
 // fresh send of the request the generated code built.
@@ -56,6 +41,7 @@ type retryDoer struct {
 	next    HttpRequestDoer
 	policy  retryPolicy
 	timeout time.Duration
+	maxBody int64
 	sleep   func(context.Context, time.Duration) error
 	logger  *slog.Logger
 	// redact keeps the admin key out of logged errors: a caller's doer may
@@ -65,7 +51,12 @@ type retryDoer struct {
 
 func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	safe := d.policy.unsafeToo || isIdempotent(req)
+	// A request that is not an AdminClient call is never repeated.
+	cl := callOf(ctx)
+	if cl == nil {
+		cl = &call{operation: req.Method + " " + req.URL.Path, class: storesOnce}
+	}
+	safe := d.policy.unsafeToo || cl.class == idempotent
 	// A body without GetBody was consumed by the first attempt and cannot be
 	// sent again; the generated builders always set GetBody.
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
@@ -76,11 +67,12 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 			if req.GetBody != nil {
 				body, err := req.GetBody()
 				if err != nil {
-					return nil, fmt.Errorf("certcontract: rewinding request body: %w", err)
+					return nil, fmt.Errorf("rewinding the request body: %w", err)
 				}
 				send.Body = body
 			}
 		}
+		cl.attempts++
 		rsp, err := d.attempt(send)
 		if ctx.Err() != nil || !replayable || attempt >= d.policy.maxRetries {
 			return rsp, err
@@ -101,7 +93,7 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 				outcome = slog.Int("status", rsp.StatusCode)
 			}
 			d.logger.LogAttrs(ctx, slog.LevelWarn, "certcontract: retrying",
-				slog.String("method", req.Method), slog.String("path", req.URL.Path),
+				slog.String("operation", d.redact(cl.operation)), slog.String("path", d.redact(req.URL.Path)),
 				slog.Int("attempt", attempt+1), outcome, slog.Duration("wait", wait))
 		}
 		if rsp != nil {
@@ -110,62 +102,87 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 		}
 		if serr := d.sleep(ctx, wait); serr != nil {
 			if err != nil {
-				return nil, fmt.Errorf("certcontract: %s %s: %w while waiting to retry after: %w", req.Method, req.URL.Path, serr, err)
+				return nil, fmt.Errorf("%w while waiting to retry after: %w", serr, err)
 			}
-			return nil, fmt.Errorf("certcontract: %s %s: %w while waiting to retry after status %d", req.Method, req.URL.Path, serr, rsp.StatusCode)
+			return nil, fmt.Errorf("%w while waiting to retry after status %d", serr, rsp.StatusCode)
 		}
 	}
 }
 
-// attempt sends once, bounded by the per-attempt timeout. The timeout stays
-// armed while the caller reads the body and is released when it closes it.
+// attempt sends once, bounded by the per-attempt timeout and the body limit.
+// The timeout stays armed while the caller reads the body and is released
+// when it closes it.
 func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
-	if d.timeout <= 0 {
-		return d.next.Do(req)
+	ctx, cancel := req.Context(), context.CancelFunc(func() {})
+	if d.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, d.timeout)
+		req = req.WithContext(ctx)
 	}
-	ctx, cancel := context.WithTimeout(req.Context(), d.timeout)
-	rsp, err := d.next.Do(req.WithContext(ctx))
+	rsp, err := d.next.Do(req)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	rsp.Body = &cancelOnClose{ReadCloser: rsp.Body, cancel: cancel}
+	if rsp.Request != nil && rsp.Request.URL != nil && origin(rsp.Request.URL) != origin(req.URL) {
+		_ = rsp.Body.Close()
+		cancel()
+		return nil, fmt.Errorf("%w: the answer came from %s", errForeignOrigin, origin(rsp.Request.URL))
+	}
+	body := &boundedBody{rc: rsp.Body, left: d.maxBody, limit: d.maxBody, cancel: cancel}
+	if rsp.ContentLength > d.maxBody {
+		body.left = 0 // refused at the first read, which reads one byte
+	}
+	rsp.Body = body
 	return rsp, nil
 }
 
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
+// errForeignOrigin is a caller's doer having followed a redirect: the answer
+// is not used, and the attempt is not repeated.
+var errForeignOrigin = errors.New("the HTTP client followed a redirect to another origin, so the admin key may have been sent there")
 
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
+// origin is a URL's scheme, host and port: where a request goes, and so
+// whom the key is shown to.
+func origin(u *url.URL) string {
+	scheme, port := strings.ToLower(u.Scheme), u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443", "http": "80"}[scheme]
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
 // decide says whether a failed attempt is retried and after how long.
 func (d *retryDoer) decide(safe bool, rsp *http.Response, err error, attempt int) (time.Duration, bool) {
 	if err != nil {
 		var verify *tls.CertificateVerificationError
-		if errors.As(err, &verify) {
-			return 0, false // the same certificate fails the same way
+		if errors.As(err, &verify) || errors.Is(err, errForeignOrigin) {
+			return 0, false // the same attempt fails the same way
 		}
 		if !safe && !neverSent(err) {
 			return 0, false
 		}
 		return d.backoff(attempt), true
 	}
-	switch s := rsp.StatusCode; {
-	case s == http.StatusTooManyRequests:
-		// A 429 is refused before any work is done, so even an upload
-		// can be sent again.
-	case s == http.StatusRequestTimeout, s >= 500 && s <= 599:
-		if !safe {
+	if rsp.StatusCode >= 200 && rsp.StatusCode <= 299 {
+		return 0, false
+	}
+	// The server's word outranks the status, as in the official SDKs: it
+	// knows whether the attempt changed anything.
+	switch rsp.Header.Get("X-Should-Retry") {
+	case "true":
+	case "false":
+		return 0, false
+	default:
+		switch s := rsp.StatusCode; {
+		case s == http.StatusTooManyRequests:
+			// A 429 is refused before any work is done, so even an upload
+			// can be sent again.
+		case s == http.StatusRequestTimeout, s >= 500 && s <= 599:
+			if !safe {
+				return 0, false
+			}
+		default:
 			return 0, false
 		}
-	default:
-		return 0, false
 	}
 	if ra := retryAfter(rsp.Header, time.Now()); ra > 0 {
 		return ra, ra <= d.policy.maxRetryAfter

@@ -17,27 +17,27 @@ import (
 	"time"
 )
 
-type call func(ctx context.Context, c *AdminClient) error
+type callFunc func(ctx context.Context, c *AdminClient) error
 
 var (
 	listOrg = func(ctx context.Context, c *AdminClient) error {
-		_, err := c.ListOrganizationCertificates(ctx, nil)
+		_, err := c.ListOrganizationCertificates(ctx, ListOptions{})
 		return err
 	}
 	upload = func(ctx context.Context, c *AdminClient) error {
-		_, err := c.UploadCertificate(ctx, UploadCertificateRequest{Certificate: "-----BEGIN CERTIFICATE-----"})
+		_, err := c.UploadCertificate(ctx, "-----BEGIN CERTIFICATE-----", "")
 		return err
 	}
 	activateOrg = func(ctx context.Context, c *AdminClient) error {
-		_, err := c.ActivateOrganizationCertificates(ctx, ToggleCertificatesRequest{CertificateIds: []string{"cert_1"}})
+		_, err := c.ActivateOrganizationCertificates(ctx, "cert_1")
 		return err
 	}
 	deactivateProject = func(ctx context.Context, c *AdminClient) error {
-		_, err := c.DeactivateProjectCertificates(ctx, "proj_1", ToggleCertificatesRequest{CertificateIds: []string{"cert_1"}})
+		_, err := c.DeactivateProjectCertificates(ctx, "proj_1", "cert_1")
 		return err
 	}
 	modify = func(ctx context.Context, c *AdminClient) error {
-		_, err := c.ModifyCertificate(ctx, "cert_1", ModifyCertificateRequest{})
+		_, err := c.ModifyCertificate(ctx, "cert_1", "")
 		return err
 	}
 	deleteCert = func(ctx context.Context, c *AdminClient) error {
@@ -52,7 +52,13 @@ func okFor(r *http.Request) reply {
 	case r.Method == http.MethodGet:
 		return reply{status: 200, body: pageBody}
 	case strings.HasSuffix(r.URL.Path, "activate"):
-		return reply{status: 200, body: `{"object":"organization.project.certificate.deactivation","data":[]}`}
+		object := map[string]string{
+			"/organization/certificates/activate":                   "organization.certificate.activation",
+			"/organization/certificates/deactivate":                 "organization.certificate.deactivation",
+			"/organization/projects/proj_1/certificates/activate":   "organization.project.certificate.activation",
+			"/organization/projects/proj_1/certificates/deactivate": "organization.project.certificate.deactivation",
+		}[r.URL.Path]
+		return reply{status: 200, body: `{"object":"` + object + `","data":[]}`}
 	case r.Method == http.MethodDelete:
 		return reply{status: 200, body: `{"object":"certificate.deleted","id":"cert_1"}`}
 	}
@@ -79,7 +85,7 @@ func TestRetries(t *testing.T) {
 	date := func() string { return time.Now().Add(10 * time.Second).UTC().Format(http.TimeFormat) }
 	tests := []struct {
 		name         string
-		call         call
+		call         callFunc
 		opts         []Option
 		script       func(n int, r *http.Request) reply
 		wantRequests int32
@@ -257,7 +263,7 @@ func deadAddress(t *testing.T) string {
 func TestConnectionErrors(t *testing.T) {
 	tests := []struct {
 		name         string
-		call         call
+		call         callFunc
 		refused      int32 // attempts that cannot connect
 		hangUp       bool  // the server reads the request, then closes the connection
 		wantAttempts int32
@@ -284,7 +290,7 @@ func TestConnectionErrors(t *testing.T) {
 				})
 			}
 			d := &deadDoer{dead: deadAddress(t), fail: tt.refused}
-			c, _ := newTestClient(t, ts, WithDoer(d))
+			c, _ := newTestClient(t, ts, WithHTTPClient(d))
 			err := tt.call(t.Context(), c)
 			if (err != nil) != tt.wantErr {
 				t.Errorf("error = %v; want error: %v", err, tt.wantErr)
@@ -304,7 +310,7 @@ func TestCertificateVerificationErrorIsNotRetried(t *testing.T) {
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
 	d := &deadDoer{} // fail 0: passes every request on to a client that does not trust the test certificate
-	c, w := newTestClient(t, ts, WithDoer(d))
+	c, w := newTestClient(t, ts, WithHTTPClient(d))
 	err := listOrg(t.Context(), c)
 	var verify *tls.CertificateVerificationError
 	if !errors.As(err, &verify) {
@@ -380,13 +386,13 @@ func TestTimeouts(t *testing.T) {
 	t.Run("cancelling during the wait stops at once", func(t *testing.T) {
 		ts, count := scriptServer(t, fail(503, nil))
 		ctx, cancel := context.WithCancel(t.Context())
-		c, _ := newTestClient(t, ts, func(s *settings) error {
+		c, _ := newTestClient(t, ts, optionFunc(func(s *settings) error {
 			s.sleep = func(ctx context.Context, d time.Duration) error {
 				cancel()
 				return sleepContext(ctx, time.Hour)
 			}
 			return nil
-		})
+		}))
 		err := listOrg(ctx, c)
 		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "status 503") {
 			t.Errorf("error = %v; want context.Canceled mentioning the 503", err)

@@ -105,14 +105,12 @@ func floor(base string) lister {
 }
 
 func ours(tb testing.TB, base string) lister {
-	c, err := generated.New(generated.WithAPIBaseURL(base), generated.WithAdminKey(adminKey), generated.WithDoer(httpClient()))
+	c, err := generated.New(generated.WithBaseURL(base), generated.WithAdminKey(adminKey), generated.WithHTTPClient(httpClient()))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	limit := pageSize
-	params := &generated.ListOrganizationCertificatesParams{Limit: &limit}
 	return func(ctx context.Context) ([]string, error) {
-		p, err := c.ListOrganizationCertificates(ctx, params)
+		p, err := c.ListOrganizationCertificates(ctx, generated.ListOptions{Limit: pageSize})
 		if err != nil {
 			return nil, err
 		}

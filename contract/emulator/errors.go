@@ -88,7 +88,8 @@ func (e *apiError) write(w http.ResponseWriter) {
 		body.Error.Param = &e.param
 	}
 	if e.code != "" {
-		body.Error.Code = &e.code
+		code := generated.ErrorCode(e.code)
+		body.Error.Code = &code
 	}
 	if e.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(e.retryAfter))

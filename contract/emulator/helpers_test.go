@@ -149,7 +149,7 @@ func (r response) apiError(t testing.TB) apiErr {
 		e.param = *body.Error.Param
 	}
 	if body.Error.Code != nil {
-		e.code = *body.Error.Code
+		e.code = string(*body.Error.Code)
 	}
 	return e
 }

@@ -120,7 +120,7 @@ func answer(status int, body []byte) string {
 		msg = msg[:160] + "..."
 	}
 	if e.Error.Code != nil && *e.Error.Code != "" {
-		msg = *e.Error.Code + ": " + msg
+		msg = string(*e.Error.Code) + ": " + msg
 	}
 	return s + " (" + msg + ")"
 }
