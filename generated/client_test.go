@@ -3,7 +3,9 @@ package generated
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -77,8 +79,13 @@ func (w *waits) get() []time.Duration {
 
 func newTestClient(t *testing.T, ts *httptest.Server, opts ...Option) (*AdminClient, *waits) {
 	t.Helper()
+	return newTestClientAt(t, ts.URL+"/v1", opts...)
+}
+
+func newTestClientAt(t *testing.T, baseURL string, opts ...Option) (*AdminClient, *waits) {
+	t.Helper()
 	w := &waits{}
-	c, err := New(append([]Option{WithBaseURL(ts.URL + "/v1"), WithAdminKey(testKey), w.option()}, opts...)...)
+	c, err := New(append([]Option{WithBaseURL(baseURL), WithAdminKey(testKey), w.option()}, opts...)...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -180,14 +187,27 @@ func (failingDoer) Do(req *http.Request) (*http.Response, error) {
 	return nil, fmt.Errorf("proxy said no to %v", req.Header)
 }
 
+// The key echoed back in an error's param, code, type or X-Request-Id
+// showed verbatim in err.Error(): only message was redacted.
 func TestAdminKeyNeverShown(t *testing.T) {
-	// The server echoes the key back, as a careless proxy or API might.
+	// The server echoes the key back, as a careless proxy or API might, in
+	// every field and header that reaches an error.
 	ts, _ := scriptServer(t, func(n int, r *http.Request) reply {
+		key := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 		switch r.URL.Path {
-		case "/organization/certificates/cert_json":
+		case "/organization/certificates/cert_message":
 			return reply{status: 401, body: errorBody("invalid_api_key", "", "Incorrect API key provided: "+r.Header.Get("Authorization"))}
+		case "/organization/certificates/cert_fields":
+			return reply{status: 400, header: map[string]string{"X-Request-Id": "req_" + key},
+				body: fmt.Sprintf(`{"error":{"message":"no","type":%q,"param":%q,"code":%q}}`, key, key, key)}
 		case "/organization/certificates/cert_text":
 			return reply{status: 403, header: map[string]string{"Content-Type": "text/plain"}, body: "forbidden for " + r.Header.Get("Authorization")}
+		case "/organization/certificates/cert_redirect":
+			return reply{status: 302, header: map[string]string{"Location": "https://elsewhere.test/?k=" + key}}
+		case "/organization/certificates/cert_object":
+			return reply{status: 200, body: fmt.Sprintf(`{"object":%q,"id":"cert_object","name":null,"created_at":1,"certificate_details":{}}`, key)}
+		case "/organization/certificates":
+			return reply{status: 200, body: fmt.Sprintf(`{"object":"list","data":[],"has_more":true,"first_id":null,"last_id":%q}`, key)}
 		}
 		return reply{status: 500, body: errorBody("server_error", "", "key "+r.Header.Get("Authorization"))}
 	})
@@ -196,17 +216,25 @@ func TestAdminKeyNeverShown(t *testing.T) {
 	c, _ := newTestClient(t, ts, WithLogger(logger))
 	viaDoer, _ := newTestClient(t, ts, WithHTTPClient(failingDoer{}), WithLogger(logger))
 
+	get := func(id string) error { _, err := c.GetCertificate(t.Context(), id, false); return err }
 	var shown []string
 	for _, err := range []error{
-		func() error { _, err := c.GetCertificate(t.Context(), "cert_json", false); return err }(),
-		func() error { _, err := c.GetCertificate(t.Context(), "cert_text", false); return err }(),
+		get("cert_message"), get("cert_fields"), get("cert_text"), get("cert_redirect"), get("cert_object"),
 		func() error { _, err := c.DeleteCertificate(t.Context(), "cert_500"); return err }(),
 		func() error { _, err := viaDoer.DeleteCertificate(t.Context(), "cert_x"); return err }(),
+		func() error {
+			_, err := ids(c.AllOrganizationCertificates(t.Context(), ListOptions{}), func(c OrganizationCertificate) string { return c.Id })
+			return err
+		}(),
 	} {
 		if err == nil {
 			t.Fatal("call succeeded; want an error")
 		}
-		shown = append(shown, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
+		shown = append(shown, err.Error(), fmt.Sprintf("%v %+v %#v", err, err, err))
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			shown = append(shown, fmt.Sprintf("%v %+v %#v", apiErr, *apiErr, apiErr))
+		}
 	}
 	logger.Info("client", "client", c)
 	shown = append(shown, logs.String(), fmt.Sprintf("%v %+v %#v", c, c, c), fmt.Sprintf("%+v", *c))
@@ -217,5 +245,102 @@ func TestAdminKeyNeverShown(t *testing.T) {
 		if strings.Contains(s, "SECRET") {
 			t.Errorf("admin key shown in %q", s)
 		}
+	}
+}
+
+// The generated client's options configure New as they configure
+// NewClientWithResponses, so the obvious name works with either.
+func TestGeneratedOptionsConfigureNew(t *testing.T) {
+	var seenHeader string
+	ts, _ := scriptServer(t, func(_ int, r *http.Request) reply {
+		seenHeader = r.Header.Get("X-Team")
+		return reply{status: 200, body: pageBody}
+	})
+	var sent atomic.Int32
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		sent.Add(1)
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	c, err := New(WithAdminKey(testKey), WithBaseURL(ts.URL+"/v1"), WithHTTPClient(hc),
+		WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+			r.Header.Set("X-Team", "pki")
+			r.Header.Set("Authorization", "Bearer not-the-key") // the client's own key wins
+			return nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListOrganizationCertificates(t.Context(), ListOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if sent.Load() != 1 || seenHeader != "pki" {
+		t.Errorf("requests through the given client = %d, X-Team = %q; want 1 and pki", sent.Load(), seenHeader)
+	}
+	if hc.CheckRedirect != nil {
+		t.Error("New changed the caller's *http.Client")
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// followingDoer follows redirects itself, as a caller's own doer may.
+type followingDoer struct{}
+
+func (followingDoer) Do(req *http.Request) (*http.Response, error) { return http.DefaultClient.Do(req) }
+
+// A server answering 302 to another origin (same host, another port) once
+// received the admin key: net/http forwards Authorization to the same host
+// whatever the port.
+func TestRedirectToAnotherOriginNeverCarriesTheKey(t *testing.T) {
+	var leaked atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.Header.Get("Authorization"), testKey) {
+			leaked.Add(1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, pageBody)
+	}))
+	t.Cleanup(other.Close)
+	ts, count := scriptServer(t, func(_ int, r *http.Request) reply {
+		return reply{status: http.StatusFound, header: map[string]string{"Location": other.URL + "/v1" + r.URL.Path}}
+	})
+	tests := []struct {
+		name       string
+		opts       []Option
+		wantStatus int  // the 3xx comes back as an *APIError; 0: another error
+		wantLeak   bool // a doer of the caller's own that follows redirects
+	}{
+		{name: "default client", wantStatus: http.StatusFound},
+		{name: "caller's *http.Client", opts: []Option{WithHTTPClient(&http.Client{})}, wantStatus: http.StatusFound},
+		{name: "caller's *http.Client with its own CheckRedirect", opts: []Option{WithHTTPClient(&http.Client{
+			CheckRedirect: func(*http.Request, []*http.Request) error { return nil }})}, wantStatus: http.StatusFound},
+		{name: "caller's doer that follows redirects: the answer is not used", opts: []Option{WithHTTPClient(followingDoer{})}, wantLeak: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			leaked.Store(0)
+			count.Store(0)
+			c, w := newTestClient(t, ts, tt.opts...)
+			page, err := c.ListOrganizationCertificates(t.Context(), ListOptions{})
+			if page != nil || err == nil {
+				t.Fatalf("got %v, %v; want an error", page, err)
+			}
+			if got := leaked.Load() > 0; got != tt.wantLeak {
+				t.Errorf("key reached the other origin: %v; want %v", got, tt.wantLeak)
+			}
+			var apiErr *APIError
+			if tt.wantStatus != 0 {
+				if !errors.As(err, &apiErr) || apiErr.Status != tt.wantStatus || !strings.Contains(apiErr.Message, "not followed") {
+					t.Errorf("error = %v; want a %d *APIError saying the redirect was not followed", err, tt.wantStatus)
+				}
+			} else if !errors.Is(err, errForeignOrigin) {
+				t.Errorf("error = %v; want errForeignOrigin", err)
+			}
+			if count.Load() != 1 || len(w.get()) != 0 {
+				t.Errorf("requests = %d, waits = %v; want 1 and none", count.Load(), w.get())
+			}
+		})
 	}
 }

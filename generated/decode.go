@@ -101,6 +101,10 @@ func walk(raw json.RawMessage, t reflect.Type, path string) error {
 		if err := json.Unmarshal(raw, &fields); err != nil {
 			return fmt.Errorf("%s: %w", name(path), err)
 		}
+		// Missing fields are reported together and before anything else:
+		// they say best what kind of answer this is not.
+		var missing []string
+		var invalid error
 		for i := range t.NumField() {
 			f := t.Field(i)
 			key, tagOpts, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -113,15 +117,22 @@ func walk(raw json.RawMessage, t reflect.Type, path string) error {
 			switch {
 			case !present && optional:
 			case !present:
-				return fmt.Errorf("required field %s is missing", name(at))
+				missing = append(missing, name(at))
 			case isNull(v) && (optional || f.Type.Kind() == reflect.Pointer):
+			case invalid != nil:
 			case isNull(v):
-				return fmt.Errorf("%s is null", name(at))
+				invalid = fmt.Errorf("%s is null", name(at))
 			default:
-				if err := walk(v, f.Type, at); err != nil {
-					return err
-				}
+				invalid = walk(v, f.Type, at)
 			}
+		}
+		switch len(missing) {
+		case 0:
+			return invalid
+		case 1:
+			return fmt.Errorf("required field %s is missing", missing[0])
+		default:
+			return fmt.Errorf("required fields %s are missing", strings.Join(missing, ", "))
 		}
 	case reflect.Slice:
 		var items []json.RawMessage

@@ -2,6 +2,7 @@ package generated
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 )
 
@@ -67,6 +68,15 @@ func (o ListOptions) projectParams() *ListProjectCertificatesParams {
 	return &ListProjectCertificatesParams{Limit: p.Limit, After: p.After, Order: (*ListProjectCertificatesParamsOrder)(p.Order)}
 }
 
+// needID refuses a call whose path would lack an id: the request would
+// reach another route, or none.
+func needID(operation, param, id string) error {
+	if id == "" {
+		return &OperationError{Operation: operation, Err: fmt.Errorf("%s is empty", param)}
+	}
+	return nil
+}
+
 // toggle is the body of the four activate and deactivate operations; no ids
 // are sent as an empty list, which the API refuses with a 400.
 func toggle(certificateIDs []string) ToggleCertificatesRequest {
@@ -117,6 +127,9 @@ func (c *AdminClient) DeactivateOrganizationCertificates(ctx context.Context, ce
 // GetCertificate returns one certificate, with its PEM in
 // CertificateDetails.Content when withContent is true.
 func (c *AdminClient) GetCertificate(ctx context.Context, certificateID string, withContent bool) (*Certificate, error) {
+	if err := needID("getCertificate", "certificate_id", certificateID); err != nil {
+		return nil, err
+	}
 	var params GetCertificateParams
 	if withContent {
 		params.Include = &[]GetCertificateParamsInclude{GetCertificateParamsIncludeContent}
@@ -130,6 +143,9 @@ func (c *AdminClient) GetCertificate(ctx context.Context, certificateID string, 
 // changes nothing). Setting the same name twice has the effect of setting it
 // once, so it is retried.
 func (c *AdminClient) ModifyCertificate(ctx context.Context, certificateID, name string) (*Certificate, error) {
+	if err := needID("modifyCertificate", "certificate_id", certificateID); err != nil {
+		return nil, err
+	}
 	var body ModifyCertificateRequest
 	if name != "" {
 		body.Name = &name
@@ -144,6 +160,9 @@ func (c *AdminClient) ModifyCertificate(ctx context.Context, certificateID, name
 // attempt deleted it but its answer was lost, the retry answers 404, so a
 // caller that just asked for the deletion may treat [IsNotFound] as done.
 func (c *AdminClient) DeleteCertificate(ctx context.Context, certificateID string) (*DeleteCertificateResponse, error) {
+	if err := needID("deleteCertificate", "certificate_id", certificateID); err != nil {
+		return nil, err
+	}
 	return do(ctx, c, "deleteCertificate", func(ctx context.Context) (*http.Response, error) {
 		return c.api.DeleteCertificate(ctx, certificateID)
 	}, ParseDeleteCertificateResult, (*DeleteCertificateResult).GetJSON200)
@@ -153,6 +172,9 @@ func (c *AdminClient) DeleteCertificate(ctx context.Context, certificateID strin
 // certificates with their state in one project.
 // [AdminClient.AllProjectCertificates] walks every page.
 func (c *AdminClient) ListProjectCertificates(ctx context.Context, projectID string, opts ListOptions) (*ListProjectCertificatesResponse, error) {
+	if err := needID("listProjectCertificates", "project_id", projectID); err != nil {
+		return nil, err
+	}
 	return do(ctx, c, "listProjectCertificates", func(ctx context.Context) (*http.Response, error) {
 		return c.api.ListProjectCertificates(ctx, projectID, opts.projectParams())
 	}, ParseListProjectCertificatesResult, (*ListProjectCertificatesResult).GetJSON200)
@@ -161,6 +183,9 @@ func (c *AdminClient) ListProjectCertificates(ctx context.Context, projectID str
 // ActivateProjectCertificates activates up to 10 certificates for one
 // project, all or none. Repeating it changes nothing, so it is retried.
 func (c *AdminClient) ActivateProjectCertificates(ctx context.Context, projectID string, certificateIDs ...string) (*OrganizationProjectCertificateActivationResponse, error) {
+	if err := needID("activateProjectCertificates", "project_id", projectID); err != nil {
+		return nil, err
+	}
 	return do(ctx, c, "activateProjectCertificates", func(ctx context.Context) (*http.Response, error) {
 		return c.api.ActivateProjectCertificates(ctx, projectID, toggle(certificateIDs))
 	}, ParseActivateProjectCertificatesResult, (*ActivateProjectCertificatesResult).GetJSON200)
@@ -169,6 +194,9 @@ func (c *AdminClient) ActivateProjectCertificates(ctx context.Context, projectID
 // DeactivateProjectCertificates deactivates up to 10 certificates for one
 // project, all or none. Repeating it changes nothing, so it is retried.
 func (c *AdminClient) DeactivateProjectCertificates(ctx context.Context, projectID string, certificateIDs ...string) (*OrganizationProjectCertificateDeactivationResponse, error) {
+	if err := needID("deactivateProjectCertificates", "project_id", projectID); err != nil {
+		return nil, err
+	}
 	return do(ctx, c, "deactivateProjectCertificates", func(ctx context.Context) (*http.Response, error) {
 		return c.api.DeactivateProjectCertificates(ctx, projectID, toggle(certificateIDs))
 	}, ParseDeactivateProjectCertificatesResult, (*DeactivateProjectCertificatesResult).GetJSON200)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -240,5 +241,39 @@ func TestAllGivesUpOnAServerRefusingEveryCursor(t *testing.T) {
 	}
 	if n := count.Load(); n > 3*(maxStepBacks+1) {
 		t.Errorf("%d requests before giving up", n)
+	}
+}
+
+// A server whose cursors cycled between two ids kept the iterator going
+// forever: only a repeat of the cursor just asked with was caught.
+func TestCursorCycleEndsTheWalk(t *testing.T) {
+	tests := []struct {
+		name  string
+		start string
+		// next maps the cursor asked with to the page's last_id.
+		next         map[string]string
+		wantRequests int32
+	}{
+		{name: "two ids taking turns", next: map[string]string{"": "cert_a", "cert_a": "cert_b", "cert_b": "cert_a"}, wantRequests: 3},
+		{name: "back to the first page's cursor", next: map[string]string{"": "cert_a", "cert_a": "cert_b", "cert_b": "cert_c", "cert_c": "cert_a"}, wantRequests: 4},
+		{name: "back to where the walk started", start: "cert_s", next: map[string]string{"cert_s": "cert_a", "cert_a": "cert_s"}, wantRequests: 2},
+		{name: "the cursor just asked with", next: map[string]string{"": "cert_a", "cert_a": "cert_a"}, wantRequests: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, count := scriptServer(t, func(_ int, r *http.Request) reply {
+				last := tt.next[r.URL.Query().Get("after")]
+				item := fmt.Sprintf(`{"object":"organization.certificate","id":%q,"name":null,"active":true,"created_at":1,"certificate_details":{}}`, last)
+				return reply{status: 200, body: fmt.Sprintf(`{"object":"list","data":[%s],"has_more":true,"first_id":%q,"last_id":%q}`, item, last, last)}
+			})
+			c, _ := newTestClient(t, ts)
+			_, err := ids(c.AllOrganizationCertificates(t.Context(), ListOptions{After: tt.start}), func(c OrganizationCertificate) string { return c.Id })
+			if err == nil || !strings.Contains(err.Error(), "a cursor this walk has already used") {
+				t.Errorf("error = %v; want the walk ended on a used cursor", err)
+			}
+			if count.Load() != tt.wantRequests {
+				t.Errorf("requests = %d; want %d", count.Load(), tt.wantRequests)
+			}
+		})
 	}
 }

@@ -141,6 +141,20 @@ func TestRetries(t *testing.T) {
 			script: thenOK(1, fail(500, nil)), wantRequests: 2, wantWaits: []time.Duration{500 * time.Millisecond}, slack: 0.25},
 		{name: "delete is retried on 500", call: deleteCert,
 			script: thenOK(1, fail(500, nil)), wantRequests: 2, wantWaits: []time.Duration{500 * time.Millisecond}, slack: 0.25},
+		{name: "x-should-retry: false stops the retry of a 503", call: listOrg,
+			script: fail(503, map[string]string{"X-Should-Retry": "false"}), wantRequests: 1, wantStatus: 503},
+		{name: "x-should-retry: false stops the retry of a 429", call: listOrg,
+			script: fail(429, map[string]string{"X-Should-Retry": "false", "Retry-After": "1"}), wantRequests: 1, wantStatus: 429},
+		{name: "x-should-retry: true retries a 400", call: listOrg,
+			script: thenOK(1, fail(400, map[string]string{"X-Should-Retry": "true"})), wantRequests: 2, wantWaits: []time.Duration{500 * time.Millisecond}, slack: 0.25},
+		{name: "x-should-retry: true retries a 409 after its Retry-After", call: modify,
+			script: thenOK(1, fail(409, map[string]string{"X-Should-Retry": "true", "Retry-After": "2"})), wantRequests: 2, wantWaits: []time.Duration{2 * time.Second}},
+		{name: "x-should-retry: true retries an upload after a 500", call: upload,
+			script: thenOK(1, fail(500, map[string]string{"X-Should-Retry": "true"})), wantRequests: 2, wantWaits: []time.Duration{500 * time.Millisecond}, slack: 0.25},
+		{name: "x-should-retry: true still respects the retry count", call: listOrg,
+			script: fail(400, map[string]string{"X-Should-Retry": "true"}), wantRequests: 3, wantWaits: []time.Duration{500 * time.Millisecond, time.Second}, slack: 0.25, wantStatus: 400},
+		{name: "another x-should-retry value leaves the status to decide", call: listOrg,
+			script: fail(400, map[string]string{"X-Should-Retry": "yes"}), wantRequests: 1, wantStatus: 400},
 		{name: "404 with an HTML body is not retried and keeps the page's text", call: listOrg,
 			script: func(int, *http.Request) reply {
 				return reply{status: 404, header: map[string]string{"Content-Type": "text/html"}, body: "<html>\n  <h1>Not Found</h1>\n</html>"}
@@ -430,5 +444,24 @@ func TestRetryAfter(t *testing.T) {
 				t.Errorf("retryAfter = %v; want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// A refused connection came back as a bare "dial tcp ...: connection
+// refused" after 1.2 s of silent retries, without the operation or the
+// attempt count.
+func TestFailedCallNamesOperationAttemptsAndCause(t *testing.T) {
+	c, w := newTestClientAt(t, "http://"+deadAddress(t)+"/v1")
+	_, err := c.GetCertificate(t.Context(), "cert_1", true)
+	var opErr *OperationError
+	var netErr *net.OpError
+	if !errors.As(err, &opErr) || !errors.As(err, &netErr) {
+		t.Fatalf("error = %#v; want an *OperationError around the *net.OpError", err)
+	}
+	if opErr.Operation != "getCertificate" || opErr.Attempts != 3 || len(w.get()) != 2 {
+		t.Errorf("operation %q, attempts %d, waits %v; want getCertificate, 3, two waits", opErr.Operation, opErr.Attempts, w.get())
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, "certcontract: getCertificate failed after 3 attempts: ") || !strings.Contains(msg, "connection refused") {
+		t.Errorf("error text %q; want the operation, the attempts and the cause", msg)
 	}
 }
