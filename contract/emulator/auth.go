@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
+
+	"github.com/certcontract/certcontract/generated"
 )
 
 const adminKeyPrefix = "sk-admin-"
@@ -46,7 +48,7 @@ type tenant struct {
 }
 
 func unauthorized(message string) *apiError {
-	return &apiError{status: http.StatusUnauthorized, typ: typeInvalidRequest, code: codeInvalidAPIKey, message: message}
+	return &apiError{status: http.StatusUnauthorized, typ: typeInvalidRequest, code: generated.ErrorCodeInvalidAPIKey, message: message}
 }
 
 // orgHash names an organization in logs without revealing its key.

@@ -56,7 +56,7 @@ func TestUnauthorizedOnEveryEndpoint(t *testing.T) {
 						req.Header.Set("Authorization", tt.header)
 					}
 				})
-				r.wantError(t, apiErr{status: http.StatusUnauthorized, code: "invalid_api_key"})
+				r.wantError(t, apiErr{status: http.StatusUnauthorized, code: generated.ErrorCodeInvalidAPIKey})
 			})
 		}
 	}
@@ -86,7 +86,7 @@ func TestUnauthorizedBeforeValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c.do(t, tt.method, tt.path, tt.body).wantError(t, apiErr{status: http.StatusUnauthorized, code: "invalid_api_key"})
+			c.do(t, tt.method, tt.path, tt.body).wantError(t, apiErr{status: http.StatusUnauthorized, code: generated.ErrorCodeInvalidAPIKey})
 		})
 	}
 }
@@ -103,11 +103,11 @@ func TestOrganizationsAreIsolated(t *testing.T) {
 		t.Fatalf("bob sees %d certificates of alice", len(page.Data))
 	}
 	id := cert.Id
-	bob.do(t, http.MethodGet, "/organization/certificates/"+id, nil).wantError(t, apiErr{status: 404, param: "certificate_id", code: "not_found"})
-	bob.do(t, http.MethodPost, "/organization/certificates/"+id, map[string]any{"name": "bob's"}).wantError(t, apiErr{status: 404, param: "certificate_id", code: "not_found"})
+	bob.do(t, http.MethodGet, "/organization/certificates/"+id, nil).wantError(t, apiErr{status: 404, param: "certificate_id", code: generated.ErrorCodeNotFound})
+	bob.do(t, http.MethodPost, "/organization/certificates/"+id, map[string]any{"name": "bob's"}).wantError(t, apiErr{status: 404, param: "certificate_id", code: generated.ErrorCodeNotFound})
 	bob.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": []string{id}}).
-		wantError(t, apiErr{status: 404, param: "certificate_ids", code: "not_found"})
-	bob.do(t, http.MethodDelete, "/organization/certificates/"+id, nil).wantError(t, apiErr{status: 404, param: "certificate_id", code: "not_found"})
+		wantError(t, apiErr{status: 404, param: "certificate_ids", code: generated.ErrorCodeNotFound})
+	bob.do(t, http.MethodDelete, "/organization/certificates/"+id, nil).wantError(t, apiErr{status: 404, param: "certificate_id", code: generated.ErrorCodeNotFound})
 
 	var got generated.Certificate
 	alice.do(t, http.MethodGet, "/organization/certificates/"+id, nil).decode(t, http.StatusOK, &got)

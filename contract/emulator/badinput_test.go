@@ -25,14 +25,14 @@ func TestBodyTooLarge(t *testing.T) {
 	huge := `{"certificate": "` + strings.Repeat("A", emulator.MaxBodyBytes) + `"}`
 	for _, ep := range bodyEndpoints() {
 		t.Run(ep.name, func(t *testing.T) {
-			c.do(t, ep.method, ep.path, huge).wantError(t, apiErr{status: http.StatusRequestEntityTooLarge, code: "request_too_large"})
+			c.do(t, ep.method, ep.path, huge).wantError(t, apiErr{status: http.StatusRequestEntityTooLarge, code: generated.ErrorCodeRequestTooLarge})
 		})
 		// Without Content-Length the cap still holds while reading.
 		t.Run(ep.name+"/chunked", func(t *testing.T) {
 			c.send(t, ep.method, ep.path, huge, func(r *http.Request) {
 				r.Body = readerOnly{strings.NewReader(huge)}
 				r.ContentLength = -1
-			}).wantError(t, apiErr{status: http.StatusRequestEntityTooLarge, code: "request_too_large"})
+			}).wantError(t, apiErr{status: http.StatusRequestEntityTooLarge, code: generated.ErrorCodeRequestTooLarge})
 		})
 	}
 	// Exactly the cap is read, then judged on its content.
@@ -58,7 +58,7 @@ func TestWrongContentType(t *testing.T) {
 					} else {
 						r.Header.Set("Content-Type", ct)
 					}
-				}).wantError(t, apiErr{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type"})
+				}).wantError(t, apiErr{status: http.StatusUnsupportedMediaType, code: generated.ErrorCodeUnsupportedMediaType})
 			})
 		}
 	}

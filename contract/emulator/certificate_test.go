@@ -77,7 +77,7 @@ func TestUnknownCertificateIsNotFound(t *testing.T) {
 			if body, ok := ep.body.(map[string]any); ok && body["certificate_ids"] != nil {
 				param = "certificate_ids"
 			}
-			c.do(t, ep.method, ep.path, ep.body).wantError(t, apiErr{status: http.StatusNotFound, param: param, code: "not_found"})
+			c.do(t, ep.method, ep.path, ep.body).wantError(t, apiErr{status: http.StatusNotFound, param: param, code: generated.ErrorCodeNotFound})
 		})
 	}
 }
@@ -139,7 +139,7 @@ func TestDeleteOnlyWhenInactiveEverywhere(t *testing.T) {
 			c.do(t, http.MethodPost, tt.activate+"/activate", ids).decode(t, http.StatusOK, nil)
 
 			c.do(t, http.MethodDelete, "/organization/certificates/"+id, nil).
-				wantError(t, apiErr{status: http.StatusBadRequest, param: "certificate_id", code: "certificate_active"})
+				wantError(t, apiErr{status: http.StatusBadRequest, param: "certificate_id", code: generated.ErrorCodeCertificateActive})
 			c.do(t, http.MethodGet, "/organization/certificates/"+id, nil).decode(t, http.StatusOK, nil)
 
 			c.do(t, http.MethodPost, tt.activate+"/deactivate", ids).decode(t, http.StatusOK, nil)
@@ -148,8 +148,8 @@ func TestDeleteOnlyWhenInactiveEverywhere(t *testing.T) {
 			if want := map[string]any{"id": id, "object": "certificate.deleted"}; !jsonEqual(deleted, want) {
 				t.Fatalf("delete answered %v, want %v", deleted, want)
 			}
-			c.do(t, http.MethodGet, "/organization/certificates/"+id, nil).wantError(t, apiErr{status: 404, param: "certificate_id", code: "not_found"})
-			c.do(t, http.MethodDelete, "/organization/certificates/"+id, nil).wantError(t, apiErr{status: 404, param: "certificate_id", code: "not_found"})
+			c.do(t, http.MethodGet, "/organization/certificates/"+id, nil).wantError(t, apiErr{status: 404, param: "certificate_id", code: generated.ErrorCodeNotFound})
+			c.do(t, http.MethodDelete, "/organization/certificates/"+id, nil).wantError(t, apiErr{status: 404, param: "certificate_id", code: generated.ErrorCodeNotFound})
 			if n := len(c.listAll(t, "/organization/certificates", 100, "asc")); n != 0 {
 				t.Fatalf("%d certificates listed after delete", n)
 			}

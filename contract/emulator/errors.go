@@ -11,19 +11,12 @@ import (
 	"github.com/certcontract/certcontract/generated"
 )
 
-// Error types and codes as the live API spells them.
+// Error types as the live API spells them. The codes are the fragment's
+// ErrorCode constants, which the client and the suite compare with.
 const (
 	typeInvalidRequest = "invalid_request_error"
 	typeRateLimit      = "requests"
 	typeServer         = "server_error"
-
-	codeInvalidAPIKey     = "invalid_api_key"
-	codeNotFound          = "not_found"
-	codeLimitReached      = "certificate_limit_reached"
-	codeCertificateActive = "certificate_active"
-	codeRateLimit         = "rate_limit_exceeded"
-	codeTooLarge          = "request_too_large"
-	codeUnsupportedMedia  = "unsupported_media_type"
 )
 
 // apiError is one error answer: a status and the OpenAI error body.
@@ -31,12 +24,12 @@ type apiError struct {
 	status     int
 	message    string
 	typ        string
-	param      string // empty: null
-	code       string // empty: null
-	retryAfter int    // seconds; 0: no Retry-After header
+	param      string              // empty: null
+	code       generated.ErrorCode // empty: null
+	retryAfter int                 // seconds; 0: no Retry-After header
 }
 
-func badRequest(param, code, message string) *apiError {
+func badRequest(param string, code generated.ErrorCode, message string) *apiError {
 	return &apiError{status: http.StatusBadRequest, typ: typeInvalidRequest, param: param, code: code, message: message}
 }
 
@@ -46,16 +39,16 @@ func badRequest(param, code, message string) *apiError {
 var refusals = []struct {
 	rule     error
 	status   int
-	code     string
+	code     generated.ErrorCode
 	param    string // "": null
 	namesIDs bool   // param is the operation's id parameter
 }{
 	{rule: store.ErrInvalidCertificate, status: http.StatusBadRequest, param: "certificate"},
-	{rule: store.ErrCertificateLimit, status: http.StatusBadRequest, code: codeLimitReached},
-	{rule: store.ErrUnknownCertificate, status: http.StatusNotFound, code: codeNotFound, namesIDs: true},
-	{rule: store.ErrUnknownProject, status: http.StatusNotFound, code: codeNotFound, param: "project_id"},
+	{rule: store.ErrCertificateLimit, status: http.StatusBadRequest, code: generated.ErrorCodeCertificateLimitReached},
+	{rule: store.ErrUnknownCertificate, status: http.StatusNotFound, code: generated.ErrorCodeNotFound, namesIDs: true},
+	{rule: store.ErrUnknownProject, status: http.StatusNotFound, code: generated.ErrorCodeNotFound, param: "project_id"},
 	{rule: store.ErrUnknownCursor, status: http.StatusBadRequest, param: "after"},
-	{rule: store.ErrCertificateActive, status: http.StatusBadRequest, code: codeCertificateActive, namesIDs: true},
+	{rule: store.ErrCertificateActive, status: http.StatusBadRequest, code: generated.ErrorCodeCertificateActive, namesIDs: true},
 }
 
 // refusal is the answer to a store error; ids is the operation's parameter
@@ -88,8 +81,7 @@ func (e *apiError) write(w http.ResponseWriter) {
 		body.Error.Param = &e.param
 	}
 	if e.code != "" {
-		code := generated.ErrorCode(e.code)
-		body.Error.Code = &code
+		body.Error.Code = &e.code
 	}
 	if e.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(e.retryAfter))

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/certcontract/certcontract/generated"
 )
 
 // Faults make the emulator misbehave the way a loaded API does, for testing a
@@ -106,7 +108,7 @@ func (f *faultInjector) apply(r *http.Request) *apiError {
 func (f *faultInjector) fault(status int) *apiError {
 	switch status {
 	case http.StatusTooManyRequests:
-		return &apiError{status: status, typ: typeRateLimit, code: codeRateLimit, retryAfter: f.RetryAfter,
+		return &apiError{status: status, typ: typeRateLimit, code: generated.ErrorCodeRateLimitExceeded, retryAfter: f.RetryAfter,
 			message: "Rate limit reached for requests (injected by the emulator). Please try again later."}
 	case http.StatusServiceUnavailable:
 		return &apiError{status: status, typ: typeServer, retryAfter: f.RetryAfter,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/testcert"
+	"github.com/certcontract/certcontract/generated"
 )
 
 func TestNoFaultsByDefault(t *testing.T) {
@@ -27,9 +28,9 @@ func TestFaultRateAndStatuses(t *testing.T) {
 		faults   emulator.Faults
 		want     int
 		wantType string
-		wantCode string
+		wantCode generated.ErrorCode
 	}{
-		{"429", emulator.Faults{Rate: 1, Statuses: []int{429}, RetryAfter: 3}, 429, "requests", "rate_limit_exceeded"},
+		{"429", emulator.Faults{Rate: 1, Statuses: []int{429}, RetryAfter: 3}, 429, "requests", generated.ErrorCodeRateLimitExceeded},
 		{"500", emulator.Faults{Rate: 1, Statuses: []int{500}}, 500, "server_error", ""},
 		{"503", emulator.Faults{Rate: 1, Statuses: []int{503}}, 503, "server_error", ""},
 	}
@@ -103,7 +104,7 @@ func TestFaultHeader(t *testing.T) {
 		value string
 		want  apiErr
 	}{
-		{"429", apiErr{status: 429, typ: "requests", code: "rate_limit_exceeded"}},
+		{"429", apiErr{status: 429, typ: "requests", code: generated.ErrorCodeRateLimitExceeded}},
 		{"500", apiErr{status: 500, typ: "server_error"}},
 		{"503", apiErr{status: 503, typ: "server_error"}},
 		{"404", apiErr{status: 400, param: emulator.FaultHeader}},
@@ -120,7 +121,7 @@ func TestFaultHeader(t *testing.T) {
 	// A bad key still comes first.
 	c.as("").send(t, http.MethodGet, "/organization/certificates", nil, func(r *http.Request) {
 		r.Header.Set(emulator.FaultHeader, "500")
-	}).wantError(t, apiErr{status: 401, code: "invalid_api_key"})
+	}).wantError(t, apiErr{status: 401, code: generated.ErrorCodeInvalidAPIKey})
 }
 
 func TestFaultLatency(t *testing.T) {

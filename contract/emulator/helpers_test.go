@@ -135,7 +135,7 @@ type apiErr struct {
 	status int
 	typ    string
 	param  string
-	code   string
+	code   generated.ErrorCode
 }
 
 func (r response) apiError(t testing.TB) apiErr {
@@ -149,7 +149,7 @@ func (r response) apiError(t testing.TB) apiErr {
 		e.param = *body.Error.Param
 	}
 	if body.Error.Code != nil {
-		e.code = string(*body.Error.Code)
+		e.code = *body.Error.Code
 	}
 	return e
 }

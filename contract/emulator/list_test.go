@@ -167,7 +167,7 @@ func TestUnknownProjectIsNotFound(t *testing.T) {
 		{http.MethodPost, "/organization/projects/proj_nope/certificates/activate", ids},
 		{http.MethodPost, "/organization/projects/proj_nope/certificates/deactivate", ids},
 	} {
-		c.do(t, tt.method, tt.path, tt.body).wantError(t, apiErr{status: http.StatusNotFound, param: "project_id", code: "not_found"})
+		c.do(t, tt.method, tt.path, tt.body).wantError(t, apiErr{status: http.StatusNotFound, param: "project_id", code: generated.ErrorCodeNotFound})
 	}
 	c.do(t, http.MethodGet, "/organization/projects/proj_only/certificates", nil).decode(t, http.StatusOK, nil)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/generated"
 )
 
 // syncBuffer is a log sink the server's goroutines may share.
@@ -51,8 +52,8 @@ func TestOneLogLinePerRequestWithoutTheKey(t *testing.T) {
 
 	c.do(t, http.MethodGet, "/organization/certificates", nil).decode(t, http.StatusOK, nil)
 	c.do(t, http.MethodGet, "/organization/certificates?limit=0", nil).wantError(t, apiErr{status: 400, param: "limit"})
-	c.as("sk-admin-other-secret").do(t, http.MethodGet, "/organization/certificates/cert_x", nil).wantError(t, apiErr{status: 404, param: "certificate_id", code: "not_found"})
-	c.as("").do(t, http.MethodDelete, "/organization/certificates/cert_x", nil).wantError(t, apiErr{status: 401, code: "invalid_api_key"})
+	c.as("sk-admin-other-secret").do(t, http.MethodGet, "/organization/certificates/cert_x", nil).wantError(t, apiErr{status: 404, param: "certificate_id", code: generated.ErrorCodeNotFound})
+	c.as("").do(t, http.MethodDelete, "/organization/certificates/cert_x", nil).wantError(t, apiErr{status: 401, code: generated.ErrorCodeInvalidAPIKey})
 
 	out := logs.String()
 	lines := strings.Split(strings.TrimSpace(out), "\n")

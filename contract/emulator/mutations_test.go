@@ -37,7 +37,7 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 		{emulator.MutationNonAtomicToggle, func(t *testing.T, c *apiClient) bool {
 			id := c.upload(t, "").Id
 			c.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": []string{id, "cert_unknown"}}).
-				wantError(t, apiErr{status: http.StatusNotFound, param: "certificate_ids", code: "not_found"})
+				wantError(t, apiErr{status: http.StatusNotFound, param: "certificate_ids", code: generated.ErrorCodeNotFound})
 			return c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
 		}},
 		{emulator.MutationRepeatAcrossPages, func(t *testing.T, c *apiClient) bool {

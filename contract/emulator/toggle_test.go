@@ -76,7 +76,7 @@ func TestToggleIsAllOrNothing(t *testing.T) {
 			c.do(t, http.MethodPost, scope+opposite, map[string]any{"certificate_ids": []string{a, b}}).decode(t, http.StatusOK, nil)
 
 			c.do(t, http.MethodPost, tg.path, map[string]any{"certificate_ids": []string{a, "cert_unknown", b}}).
-				wantError(t, apiErr{status: http.StatusNotFound, param: "certificate_ids", code: "not_found"})
+				wantError(t, apiErr{status: http.StatusNotFound, param: "certificate_ids", code: generated.ErrorCodeNotFound})
 			for _, it := range c.listAll(t, scope[:len(scope)-1], 100, "asc") {
 				if it.Active == tg.active {
 					t.Fatalf("%s changed although the batch was refused", it.Id)
@@ -163,7 +163,7 @@ func TestToggleNamesTheUnknownID(t *testing.T) {
 		ids = append(ids, "cert_missing_"+strconv.Itoa(i))
 	}
 	r := c.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": ids})
-	r.wantError(t, apiErr{status: http.StatusNotFound, param: "certificate_ids", code: "not_found"})
+	r.wantError(t, apiErr{status: http.StatusNotFound, param: "certificate_ids", code: generated.ErrorCodeNotFound})
 	if !strings.Contains(string(r.body), "cert_missing_0") {
 		t.Fatalf("the message does not name the first unknown id: %s", r.body)
 	}

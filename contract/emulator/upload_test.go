@@ -162,7 +162,7 @@ func TestFiftyFirstCertificateIsRefused(t *testing.T) {
 		c.do(t, http.MethodPost, "/organization/certificates", body).decode(t, http.StatusOK, nil)
 	}
 	c.do(t, http.MethodPost, "/organization/certificates", body).
-		wantError(t, apiErr{status: http.StatusBadRequest, code: "certificate_limit_reached"})
+		wantError(t, apiErr{status: http.StatusBadRequest, code: generated.ErrorCodeCertificateLimitReached})
 	if n := len(c.listAll(t, "/organization/certificates", 100, "desc")); n != emulator.MaxCertificates {
 		t.Fatalf("%d certificates stored, want %d", n, emulator.MaxCertificates)
 	}
@@ -173,5 +173,5 @@ func TestFiftyFirstCertificateIsRefused(t *testing.T) {
 	c.do(t, http.MethodDelete, "/organization/certificates/"+page.Data[0].Id, nil).decode(t, http.StatusOK, nil)
 	c.do(t, http.MethodPost, "/organization/certificates", body).decode(t, http.StatusOK, nil)
 	c.do(t, http.MethodPost, "/organization/certificates", body).
-		wantError(t, apiErr{status: http.StatusBadRequest, code: "certificate_limit_reached"})
+		wantError(t, apiErr{status: http.StatusBadRequest, code: generated.ErrorCodeCertificateLimitReached})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
+	"github.com/certcontract/certcontract/generated"
 	"github.com/certcontract/certcontract/generated/spec"
 )
 
@@ -108,10 +109,10 @@ func invalidURL(r *http.Request) *apiError {
 func readJSONBody(r *http.Request) ([]byte, *apiError) {
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mediaType != "application/json" {
-		return nil, &apiError{status: http.StatusUnsupportedMediaType, typ: typeInvalidRequest, code: codeUnsupportedMedia,
+		return nil, &apiError{status: http.StatusUnsupportedMediaType, typ: typeInvalidRequest, code: generated.ErrorCodeUnsupportedMediaType,
 			message: "The request body must be JSON, sent with Content-Type: application/json."}
 	}
-	tooLarge := &apiError{status: http.StatusRequestEntityTooLarge, typ: typeInvalidRequest, code: codeTooLarge,
+	tooLarge := &apiError{status: http.StatusRequestEntityTooLarge, typ: typeInvalidRequest, code: generated.ErrorCodeRequestTooLarge,
 		message: fmt.Sprintf("The request body is larger than %d bytes.", MaxBodyBytes)}
 	if r.ContentLength > MaxBodyBytes {
 		return nil, tooLarge
