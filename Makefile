@@ -59,7 +59,14 @@ vulncheck: ## govulncheck over every module (needs the Go vulnerability database
 	@for m in $(MODULES); do echo "govulncheck: $$m"; $(GO) -C $$m run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) ./... || exit 1; done
 
 .PHONY: unit
-unit: ## Unit tests of the main module with the race detector.
+unit: ## Unit tests of the main module with the race detector (needs cgo and a C compiler).
+	@# go turns cgo off when it finds no C compiler, and -race then fails with
+	@# a message that does not say why.
+	@cc=$$($(GO) env CC); if [ "$$($(GO) env CGO_ENABLED)" != 1 ] || ! command -v "$${cc%% *}" >/dev/null; then \
+		echo "make unit: the race detector needs cgo and a C compiler (go env CC: $$cc, CGO_ENABLED: $$($(GO) env CGO_ENABLED))." >&2; \
+		echo "Install a C compiler (on Debian: apt-get install gcc) or set CC to one, and leave CGO_ENABLED unset." >&2; \
+		exit 1; \
+	fi
 	$(GO) test -race ./...
 
 # The contract suite's reports; the suite writes every one but junit.xml.

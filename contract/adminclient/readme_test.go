@@ -1,0 +1,127 @@
+package adminclient_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// goBlock is one ```go block of the README and the line it starts on.
+type goBlock struct {
+	line int
+	code string
+}
+
+func readmeGoBlocks(t *testing.T, path string) []goBlock {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []goBlock
+	lines := strings.Split(string(raw), "\n")
+	for i := 0; i < len(lines); i++ {
+		if strings.TrimSpace(lines[i]) != "```go" {
+			continue
+		}
+		start := i + 1
+		for i++; i < len(lines) && strings.TrimSpace(lines[i]) != "```"; i++ {
+		}
+		blocks = append(blocks, goBlock{line: start + 1, code: strings.Join(lines[start:i], "\n") + "\n"})
+	}
+	return blocks
+}
+
+// Every Go block of the README is a whole file that compiles against this
+// working tree, so a reader can copy any of them; the program that calls
+// every operation also runs, against the emulator.
+func TestReadmeGoBlocksCompileAndTheConsumerRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a separate module; skipped in -short mode")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := readmeGoBlocks(t, filepath.Join(root, "README.md"))
+	if len(blocks) == 0 {
+		t.Fatal("the README has no Go block")
+	}
+
+	dir := t.TempDir()
+	goMod := "module example.com/readme\n\ngo 1.26\n\nrequire github.com/certcontract/certcontract v0.0.0\n\n" +
+		"replace github.com/certcontract/certcontract => " + root + "\n"
+	sums, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "go.mod"), goMod)
+	write(t, filepath.Join(dir, "go.sum"), string(sums))
+	consumer := ""
+	for i, b := range blocks {
+		if !regexp.MustCompile(`^(//[^\n]*\n)*package \w+\n`).MatchString(b.code) {
+			t.Errorf("README.md:%d: the Go block is not a whole file (package clause, imports, code); write it as one so that it can be copied and built", b.line)
+			continue
+		}
+		name := fmt.Sprintf("block%02d_line%d", i+1, b.line)
+		write(t, filepath.Join(dir, name, "main.go"), b.code)
+		if strings.Contains(b.code, "usage: consumer") {
+			consumer = name
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	// The module proxy stays as the environment sets it: the blocks may
+	// import what the module's own tests have not downloaded.
+	env := []string{"GOWORK=off"}
+	goCmd(t, dir, env, "mod", "tidy")
+	goCmd(t, dir, env, "vet", "./...")
+	if consumer == "" {
+		t.Fatal(`no README block holds the program that calls every operation ("usage: consumer")`)
+	}
+	bin := filepath.Join(dir, "consumer")
+	goCmd(t, dir, env, "build", "-o", bin, "./"+consumer)
+
+	pem := filepath.Join(dir, "ca.pem")
+	write(t, pem, newPEM(t))
+	cmd := exec.Command(bin, pem, "proj_default")
+	cmd.Env = append(os.Environ(), "OPENAI_ADMIN_KEY="+newKey(t), "OPENAI_BASE_URL="+startEmulator(t))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the README's consumer failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"content as uploaded: true",
+		"refused: certcontract: deleteCertificate failed after 1 attempt: 400 Bad Request: certificate_active",
+		"deleted cert_",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the README's consumer did not print %q:\n%s", want, out)
+		}
+	}
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func goCmd(t *testing.T, dir string, env []string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
