@@ -32,6 +32,7 @@ var (
 	names     suite.Names // the run id is shared by all processes
 	collector suite.Observations
 	ledger    suite.Ledger
+	fields    suite.Fields // checks every certificate in every answer
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
@@ -68,7 +69,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(stop)
 	}
-	transport, err := suite.Transport(cfg, baseURL, collector.Observe)
+	transport, err := suite.Transport(cfg, baseURL, collector.Observe, fields.Layer)
 	Expect(err).NotTo(HaveOccurred())
 	// The timeout bounds a hung exchange with a remote API; specs end sooner
 	// when interrupted, through their SpecContext.

@@ -58,8 +58,10 @@ type mutation struct {
 	handlers func(server.ServerInterface) server.ServerInterface
 }
 
-// catalogue holds every mutation, in the order KnownMutations lists them.
-var catalogue = []mutation{
+// catalogue holds every mutation, in the order KnownMutations lists them:
+// the named ones, then one per cell of the field × answer table
+// (mutated_fields.go).
+var catalogue = append([]mutation{
 	{name: MutationIgnoreLimit, rules: func(r rules) rules { return ignoreLimit{r} }},
 	{name: MutationWrongObject, handlers: func(h server.ServerInterface) server.ServerInterface { return wrongObject{h} }},
 	{name: MutationDeleteActive, rules: func(r rules) rules { return deleteActive{r} }},
@@ -67,7 +69,7 @@ var catalogue = []mutation{
 	{name: MutationRepeatAcrossPages, rules: func(r rules) rules { return repeatAcrossPages{r} }},
 	{name: MutationFoundUnknownID, rules: func(r rules) rules { return foundUnknownID{r} }},
 	{name: MutationActiveAfterUpload, rules: func(r rules) rules { return activeAfterUpload{r} }},
-}
+}, fieldMutations()...)
 
 // KnownMutations returns every mutation the emulator implements, so a suite
 // can prove it catches each one.
@@ -82,6 +84,11 @@ func KnownMutations() []Mutation {
 // CatchesLabel is the Ginkgo label of a contract spec that catches m: with m
 // switched on, that spec must fail (make teeth checks it does).
 func CatchesLabel(m Mutation) string { return "catches:" + string(m) }
+
+// SanityLabel marks the contract spec that make teeth runs beside each
+// mutation's catching specs: no mutation touches it, so its passing shows
+// the run itself worked and the catching specs failed for the mutation.
+const SanityLabel = "teeth-sanity"
 
 // mutationSet is the mutations switched on in one emulator.
 type mutationSet []mutation

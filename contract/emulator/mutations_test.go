@@ -56,6 +56,9 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 		}},
 	}
 	covered := map[emulator.Mutation]bool{}
+	for _, c := range emulator.FieldCells() {
+		covered[c.Mutation()] = true // TestFieldMutationsBreakOnlyTheirCell
+	}
 	for _, tt := range tests {
 		covered[tt.mutation] = true
 		t.Run(string(tt.mutation), func(t *testing.T) {
@@ -75,12 +78,17 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 }
 
 func TestMutationsMarshalAsTheirNames(t *testing.T) {
-	data, err := json.Marshal(emulator.KnownMutations())
+	known := emulator.KnownMutations()
+	data, err := json.Marshal(known[:7])
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload"]`
 	if string(data) != want {
 		t.Fatalf("%s, want %s", data, want)
+	}
+	cells := emulator.FieldCells()
+	if len(known) != 7+len(cells) || known[7] != "wrong-id-in-upload" || known[len(known)-1] != cells[len(cells)-1].Mutation() {
+		t.Fatalf("after the named mutations, want one per field cell: %v", known[7:])
 	}
 }

@@ -1,8 +1,13 @@
 // Package teeth proves the contract suite fails when the API misbehaves: it
-// runs the whole suite, as `make contract` does, against the emulator with each
-// deliberately wrong behaviour switched on, and checks that the specs labelled
-// as catching it (emulator.CatchesLabel) failed, and that the correct emulator
-// passes.
+// runs the whole suite, as `make contract` does, against the correct
+// emulator, which must pass, and then, once per deliberately wrong behaviour,
+// the specs labelled as catching it (emulator.CatchesLabel), which must
+// fail, beside the sanity spec (emulator.SanityLabel), which must pass.
+//
+// The runs per mutation are focused and run in parallel: with one mutation
+// per cell of the field × answer table there are close to a hundred, and a
+// whole suite for each would take minutes where the labelled specs take a
+// fraction of a second.
 package teeth_test
 
 import (
@@ -42,11 +47,11 @@ func specs(t *testing.T, path string) []types.SpecReport {
 	return out
 }
 
-// labelled returns the specs carrying the label that says they catch m.
-func labelled(all []types.SpecReport, m emulator.Mutation) []types.SpecReport {
+// labelled returns the specs carrying label.
+func labelled(all []types.SpecReport, label string) []types.SpecReport {
 	var out []types.SpecReport
 	for _, s := range all {
-		if slices.Contains(s.Labels(), emulator.CatchesLabel(m)) {
+		if slices.Contains(s.Labels(), label) {
 			out = append(out, s)
 		}
 	}
@@ -69,9 +74,20 @@ func suiteEnv(mutation emulator.Mutation) []string {
 	return env
 }
 
+// fieldOf is the JSON name of the field a field mutation breaks, which the
+// failure of a spec catching it names; "" for the other mutations.
+func fieldOf(m emulator.Mutation) string {
+	for _, c := range emulator.FieldCells() {
+		if c.Mutation() == m {
+			return string(c.Field)
+		}
+	}
+	return ""
+}
+
 func TestEveryMutationIsCaught(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the contract suite once per mutation")
+		t.Skip("runs the contract suite once, and its labelled specs once per mutation")
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "contract.test")
@@ -81,22 +97,17 @@ func TestEveryMutationIsCaught(t *testing.T) {
 		t.Fatalf("compile the suite: %v\n%s", err, out)
 	}
 
-	run := func(t *testing.T, mutation emulator.Mutation) (passed bool, all []types.SpecReport, output []byte) {
-		t.Helper()
-		reports := filepath.Join(dir, "reports-"+string(mutation))
+	t.Run("correct emulator", func(t *testing.T) {
+		reports := filepath.Join(dir, "reports")
 		cmd := exec.Command("go", "run", "github.com/onsi/ginkgo/v2/ginkgo",
 			"-p", "--randomize-all", "--no-color", "--json-report=report.json", "--output-dir="+reports, bin)
-		cmd.Env = suiteEnv(mutation)
+		cmd.Env = suiteEnv("")
 		out, err := cmd.CombinedOutput()
 		if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
 			t.Fatalf("run ginkgo: %v", err)
 		}
-		return err == nil, specs(t, filepath.Join(reports, "report.json")), out
-	}
-
-	t.Run("correct emulator", func(t *testing.T) {
-		passed, all, out := run(t, "")
-		if !passed {
+		all := specs(t, filepath.Join(reports, "report.json"))
+		if err != nil {
 			var fails []string
 			for _, s := range all {
 				if s.State.Is(types.SpecStateFailureStates) {
@@ -105,11 +116,11 @@ func TestEveryMutationIsCaught(t *testing.T) {
 			}
 			t.Fatalf("the suite fails on the correct emulator: %q\n%s", fails, out)
 		}
-		// Every mutation must name a spec that catches it, or the run below
+		// Every mutation must name a spec that catches it, or the runs below
 		// could not tell whether the suite checks its rule; a label naming
 		// no mutation is a typo or a mutation since removed.
 		for _, m := range emulator.KnownMutations() {
-			if len(labelled(all, m)) == 0 {
+			if len(labelled(all, emulator.CatchesLabel(m))) == 0 {
 				t.Errorf("mutation %s: label the spec that catches it with emulator.CatchesLabel(emulator.Mutation...)", m)
 			}
 		}
@@ -121,37 +132,49 @@ func TestEveryMutationIsCaught(t *testing.T) {
 				}
 			}
 		}
+		if len(labelled(all, emulator.SanityLabel)) == 0 {
+			t.Errorf("no spec is labelled %s", emulator.SanityLabel)
+		}
 	})
 
 	for _, m := range emulator.KnownMutations() {
 		t.Run(string(m), func(t *testing.T) {
-			passed, all, out := run(t, m)
-			if passed {
+			t.Parallel()
+			report := filepath.Join(dir, string(m)+".json")
+			cmd := exec.Command(bin, "-ginkgo.no-color", "-ginkgo.json-report="+report,
+				"-ginkgo.label-filter="+emulator.CatchesLabel(m)+" || "+emulator.SanityLabel)
+			cmd.Env = suiteEnv(m)
+			out, err := cmd.CombinedOutput()
+			if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
+				t.Fatalf("run the suite: %v", err)
+			}
+			if err == nil {
 				t.Fatalf("the suite passes with mutation %s: nothing catches it\n%s", m, out)
 			}
-			// Each spec labelled as catching m must fail: a label on a spec
-			// that passes would claim a check the suite does not make.
-			catchers := labelled(all, m)
-			ran := 0
-			for _, s := range catchers {
-				if s.State.Is(types.SpecStateSkipped | types.SpecStatePending) {
-					continue
-				}
-				ran++
-				if !s.State.Is(types.SpecStateFailureStates) {
-					t.Errorf("%q is labelled %s but %s", s.FullText(), emulator.CatchesLabel(m), s.State)
+			all := specs(t, report)
+			for _, s := range labelled(all, emulator.SanityLabel) {
+				if s.State != types.SpecStatePassed {
+					t.Fatalf("the sanity spec %q %s: the run itself is broken\n%s", s.FullText(), s.State, s.Failure.Message)
 				}
 			}
-			if ran == 0 {
+			// Each spec labelled as catching m must fail, and for a field
+			// mutation say which field: a label on a spec that passes, or
+			// fails for another reason, would claim a check the suite does
+			// not make.
+			catchers := labelled(all, emulator.CatchesLabel(m))
+			if len(catchers) == 0 {
 				t.Fatalf("no spec labelled %s ran", emulator.CatchesLabel(m))
 			}
-			failed := 0
-			for _, s := range all {
-				if s.State.Is(types.SpecStateFailureStates) {
-					failed++
+			field := fieldOf(m)
+			for _, s := range catchers {
+				switch {
+				case !s.State.Is(types.SpecStateFailureStates):
+					t.Errorf("%q is labelled %s but %s", s.FullText(), emulator.CatchesLabel(m), s.State)
+				case field != "" && !strings.Contains(s.Failure.Message, field):
+					t.Errorf("%q fails, but not about %s: %s", s.FullText(), field, s.Failure.Message)
 				}
 			}
-			t.Logf("caught by %d labelled specs (failed: %d specs)", ran, failed)
+			t.Logf("caught by %d labelled specs", len(catchers))
 		})
 	}
 }

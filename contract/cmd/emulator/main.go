@@ -135,7 +135,8 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.IntVar(&opts.cfg.Shared.Foreign, "foreign", 0, "certificates someone else uploaded, seeded in every new organization (named or not, some active, some expiring soon)")
 	fs.Float64Var(&opts.cfg.Shared.ActorRate, "actor-rate", 0, "changes per second another client makes to its own certificates in every organization (0: none)")
 	fs.IntVar(&opts.cfg.Shared.ActorSlots, "actor-slots", emulator.DefaultActorSlots, "the most certificates that client holds at once")
-	fs.StringVar(&mutations, "mutations", "", "comma-separated deliberately wrong behaviours, to prove a test suite catches them: "+joinMutations(emulator.KnownMutations()))
+	fs.StringVar(&mutations, "mutations", "", "comma-separated deliberately wrong behaviours, to prove a test suite catches them: "+
+		"ignore-limit, delete-active and the others the README lists, or <break>-<field>-in-<answer> such as stale-name-in-org-list-asc")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: emulator [flags]\n\nServes the Certificates API under /v1. Every flag may be set from the environment\nas EMULATOR_<FLAG>, e.g. EMULATOR_FAULT_RATE=0.1; the command line wins.\n\n")
 		fs.PrintDefaults()
@@ -217,12 +218,4 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-func joinMutations(ms []emulator.Mutation) string {
-	names := make([]string, len(ms))
-	for i, m := range ms {
-		names[i] = string(m)
-	}
-	return strings.Join(names, ", ")
 }

@@ -1,0 +1,178 @@
+package emulator_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/suite"
+	"github.com/certcontract/certcontract/contract/testcert"
+)
+
+// answerSteps go through every answer that carries a certificate, each
+// step producing one, in an order that makes every field checkable: the
+// certificate is renamed before any answer could show a stale name, and is
+// inactive when modified. The suite's field checker (suite.Fields) judges
+// each answer; a step also fails on what only its caller can see: an
+// upload's id must be the certificate's, a list must carry it.
+func answerSteps(t *testing.T, base string) map[emulator.Answer]error {
+	t.Helper()
+	fields := &suite.Fields{}
+	checked := &http.Client{Transport: fields.Layer(http.DefaultTransport)}
+	send := func(c *http.Client, method, path string, body any) ([]byte, error) {
+		var r io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			r = bytes.NewReader(b)
+		}
+		req, _ := http.NewRequestWithContext(t.Context(), method, base+path, r)
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := c.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			return b, fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, b)
+		}
+		return b, nil
+	}
+	idOf := func(b []byte) string {
+		var c struct{ ID string }
+		_ = json.Unmarshal(b, &c)
+		return c.ID
+	}
+	carries := func(id string) func([]byte) error {
+		return func(b []byte) error {
+			if !strings.Contains(string(b), `"id":"`+id+`"`) {
+				return fmt.Errorf("the list lacks the certificate's id %s", id)
+			}
+			return nil
+		}
+	}
+
+	pem, err := testcert.New(testcert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[emulator.Answer]error{}
+	b, err := send(checked, http.MethodPost, "/organization/certificates", map[string]any{"certificate": pem.PEM, "name": "before"})
+	if err == nil {
+		_, err = send(http.DefaultClient, http.MethodGet, "/organization/certificates/"+idOf(b), nil)
+	}
+	out[emulator.AnswerUpload] = err
+	id := idOf(b)
+	if err != nil {
+		// The id as stored, from a list no upload mutation touches.
+		b, err = send(http.DefaultClient, http.MethodGet, "/organization/certificates", nil)
+		var page struct{ Data []struct{ ID string } }
+		if err != nil || json.Unmarshal(b, &page) != nil || len(page.Data) != 1 {
+			t.Fatalf("the organization holds %s (%v)", b, err)
+		}
+		id = page.Data[0].ID
+	}
+	cert := "/organization/certificates/" + id
+	project := "/organization/projects/proj_default/certificates"
+	ids := map[string]any{"certificate_ids": []string{id}}
+	for _, s := range []struct {
+		answer       emulator.Answer
+		method, path string
+		body         any
+		also         func([]byte) error
+	}{
+		{emulator.AnswerModify, http.MethodPost, cert, map[string]any{"name": "after"}, nil},
+		{emulator.AnswerGet, http.MethodGet, cert + "?include[]=content", nil, nil},
+		{emulator.AnswerOrgListDesc, http.MethodGet, "/organization/certificates?order=desc", nil, carries(id)},
+		{emulator.AnswerOrgListAsc, http.MethodGet, "/organization/certificates?order=asc", nil, carries(id)},
+		{emulator.AnswerProjectListDesc, http.MethodGet, project + "?order=desc", nil, carries(id)},
+		{emulator.AnswerProjectListAsc, http.MethodGet, project + "?order=asc", nil, carries(id)},
+		{emulator.AnswerActivateOrg, http.MethodPost, "/organization/certificates/activate", ids, nil},
+		{emulator.AnswerDeactivateOrg, http.MethodPost, "/organization/certificates/deactivate", ids, nil},
+		{emulator.AnswerActivateProject, http.MethodPost, project + "/activate", ids, nil},
+		{emulator.AnswerDeactivateProject, http.MethodPost, project + "/deactivate", ids, nil},
+	} {
+		b, err := send(checked, s.method, s.path, s.body)
+		if err == nil && s.also != nil {
+			err = s.also(b)
+		}
+		out[s.answer] = err
+	}
+	return out
+}
+
+// Each field mutation breaks its field in its answer and nowhere else, and
+// the suite's field checker catches it there, naming the field.
+func TestFieldMutationsBreakOnlyTheirCell(t *testing.T) {
+	serve := func(t *testing.T, m ...emulator.Mutation) string {
+		emu, err := emulator.New(emulator.Config{Mutations: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(emu)
+		t.Cleanup(ts.Close)
+		return ts.URL + emulator.BasePath
+	}
+	for answer, err := range answerSteps(t, serve(t)) {
+		if err != nil {
+			t.Fatalf("the correct emulator fails the %s step: %v", answer, err)
+		}
+	}
+	for _, cell := range emulator.FieldCells() {
+		t.Run(string(cell.Mutation()), func(t *testing.T) {
+			for answer, err := range answerSteps(t, serve(t, cell.Mutation())) {
+				switch {
+				case answer != cell.Answer && err != nil:
+					t.Errorf("breaks the %s answer too: %v", answer, err)
+				case answer == cell.Answer && err == nil:
+					t.Errorf("the %s answer passes", answer)
+				case answer == cell.Answer && !strings.Contains(err.Error(), string(cell.Field)):
+					t.Errorf("caught, but not for %s: %v", cell.Field, err)
+				}
+			}
+		})
+	}
+}
+
+// The README's field × answer table names, for every cell, how its mutation
+// breaks it; it must say what the mutations do.
+func TestREADMETableShowsEveryFieldCell(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[emulator.Answer][]string{}
+	for line := range strings.Lines(string(readme)) {
+		cols := strings.Split(strings.TrimSpace(line), " | ")
+		if len(cols) != len(emulator.Fields)+2 || !strings.HasPrefix(cols[0], "| `") {
+			continue
+		}
+		rows[emulator.Answer(strings.Trim(cols[0], "| `"))] = cols[1 : len(cols)-1]
+	}
+	for _, a := range emulator.Answers {
+		row, ok := rows[a]
+		if !ok {
+			t.Errorf("the README's table has no row for %s", a)
+			continue
+		}
+		for i, f := range emulator.Fields {
+			want := "—"
+			for _, c := range emulator.FieldCells() {
+				if c.Answer == a && c.Field == f {
+					want = c.Break
+				}
+			}
+			if row[i] != want {
+				t.Errorf("README: %s × %s says %q, the mutation is %q", a, f, row[i], want)
+			}
+		}
+	}
+}
