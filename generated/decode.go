@@ -1,15 +1,11 @@
 package generated
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"reflect"
-	"strings"
 )
 
 // call is one AdminClient call on its way through the retrying doer, which
@@ -61,112 +57,11 @@ func decode[R result, T any](c *AdminClient, rsp *http.Response, err error, pars
 	if v == nil {
 		return nil, fmt.Errorf("unexpected %d answer with Content-Type %q", rsp.StatusCode, rsp.Header.Get("Content-Type"))
 	}
-	if err := checkShape(res.GetBody(), reflect.TypeFor[T]()); err != nil {
+	if err := checkShape(res.GetBody(), v); err != nil {
 		return nil, fmt.Errorf("the %d answer is not what the fragment documents: %w", rsp.StatusCode, err)
 	}
 	return v, nil
 }
-
-// checkShape reports how body, a 2xx answer that decoded into t, departs
-// from the fragment: a required field absent, a null where the fragment
-// allows none, or an enum value (such as object) it does not list. Decoding
-// alone cannot tell: {} decodes into an empty list. The generated type says
-// what the fragment requires: oapi-codegen gives every optional field
-// omitempty, every nullable one a pointer, and every enum a Valid method.
-func checkShape(body []byte, t reflect.Type) error {
-	return walk(body, t, "")
-}
-
-type enum interface{ Valid() bool }
-
-var enumType = reflect.TypeFor[enum]()
-
-func walk(raw json.RawMessage, t reflect.Type, path string) error {
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Implements(enumType) {
-		v := reflect.New(t)
-		if err := json.Unmarshal(raw, v.Interface()); err != nil {
-			return fmt.Errorf("%s: %w", name(path), err)
-		}
-		if !v.Elem().Interface().(enum).Valid() {
-			return fmt.Errorf("%s is %s, a value the fragment does not list", name(path), raw)
-		}
-		return nil
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		var fields map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &fields); err != nil {
-			return fmt.Errorf("%s: %w", name(path), err)
-		}
-		// Missing fields are reported together and before anything else:
-		// they say best what kind of answer this is not.
-		var missing []string
-		var invalid error
-		for i := range t.NumField() {
-			f := t.Field(i)
-			key, tagOpts, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if key == "" || key == "-" {
-				continue
-			}
-			optional := strings.Contains(tagOpts, "omitempty")
-			at := join(path, key)
-			v, present := fields[key]
-			switch {
-			case !present && optional:
-			case !present:
-				missing = append(missing, name(at))
-			case isNull(v) && (optional || f.Type.Kind() == reflect.Pointer):
-			case invalid != nil:
-			case isNull(v):
-				invalid = fmt.Errorf("%s is null", name(at))
-			default:
-				invalid = walk(v, f.Type, at)
-			}
-		}
-		switch len(missing) {
-		case 0:
-			return invalid
-		case 1:
-			return fmt.Errorf("required field %s is missing", missing[0])
-		default:
-			return fmt.Errorf("required fields %s are missing", strings.Join(missing, ", "))
-		}
-	case reflect.Slice:
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return fmt.Errorf("%s: %w", name(path), err)
-		}
-		for i, item := range items {
-			at := fmt.Sprintf("%s[%d]", path, i)
-			if isNull(item) {
-				return fmt.Errorf("%s is null", name(at))
-			}
-			if err := walk(item, t.Elem(), at); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func name(path string) string {
-	if path == "" {
-		return "the body"
-	}
-	return fmt.Sprintf("%q", path)
-}
-
-func isNull(raw json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
 
 // ErrResponseTooLarge is the cause of a call whose answer was larger than
 // [WithMaxResponseBytes] allows.

@@ -143,7 +143,7 @@ func FuzzAnswerDecoding(f *testing.F) {
 				if merr != nil {
 					t.Fatal(merr)
 				}
-				if serr := checkShape(raw, reflect.TypeOf(got)); serr != nil {
+				if serr := checkShape(raw, got); serr != nil {
 					t.Errorf("result %s breaks the fragment: %v", raw, serr)
 				}
 			}
