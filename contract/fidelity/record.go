@@ -65,7 +65,8 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	tr := &tracer{}
 	start := time.Now()
-	out := req.WithContext(httptrace.WithClientTrace(req.Context(), tr.trace()))
+	// A RoundTripper must not change the request it was given: send a copy.
+	out := req.Clone(httptrace.WithClientTrace(req.Context(), tr.trace()))
 	if reqBody != nil {
 		out.Body = io.NopCloser(bytes.NewReader(reqBody))
 	}
@@ -205,8 +206,8 @@ func (r *Recorder) query(raw string) []har.NameValue {
 	return out
 }
 
-// readRequestBody reads the body without spending it for the caller: a
-// request that can be sent again (GetBody) keeps doing so.
+// readRequestBody reads and closes the body, as a RoundTripper must; a caller
+// that sends the request again gets a new body from GetBody.
 func readRequestBody(req *http.Request) ([]byte, error) {
 	if req.Body == nil || req.Body == http.NoBody {
 		return nil, nil
@@ -216,7 +217,6 @@ func readRequestBody(req *http.Request) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("record %s %s: read the request body: %w", req.Method, req.URL.Path, err)
 	}
-	req.Body = io.NopCloser(bytes.NewReader(b))
 	return b, nil
 }
 

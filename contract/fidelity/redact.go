@@ -20,8 +20,8 @@ const KeyPlaceholderPrefix = "REDACTED-ADMIN-KEY-"
 // by a way nobody foresaw is still removed.
 var adminKeyShape = regexp.MustCompile(`sk-admin-[A-Za-z0-9_-]+`)
 
-// placeholderShape finds placeholders again in a recording.
-var placeholderShape = regexp.MustCompile(regexp.QuoteMeta(KeyPlaceholderPrefix) + `[0-9a-f]{12}`)
+// placeholderShape tells a placeholder from other tokens of a recording.
+var placeholderShape = regexp.MustCompile(`^` + regexp.QuoteMeta(KeyPlaceholderPrefix) + `[0-9a-f]{12}$`)
 
 // Redactor replaces admin keys with placeholders. The placeholder of a key is
 // a salted hash of it: processes that share the salt (the run id) give one

@@ -195,3 +195,11 @@ func decode(text, encoding string) ([]byte, error) {
 		return nil, fmt.Errorf("unknown encoding %q (want base64 or none)", encoding)
 	}
 }
+
+// String is the body as stored in the file ("" without a body).
+func (p *PostData) String() string {
+	if p == nil {
+		return ""
+	}
+	return p.Text
+}

@@ -127,7 +127,11 @@ func readEntries(dec *json.Decoder, l *Log) error {
 		l.Entries = append(l.Entries, e)
 	}
 	if err := delim(dec, ']'); err != nil {
-		return fmt.Errorf("log.entries: %w", describe(err))
+		where := "log.entries"
+		if n := len(l.Entries); n > 0 {
+			where += fmt.Sprintf(", after entry %d (%s)", n, l.Entries[n-1].name())
+		}
+		return fmt.Errorf("%s: %w", where, describe(err))
 	}
 	return nil
 }

@@ -1,0 +1,307 @@
+package fidelity
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Format is an output format of a report.
+type Format string
+
+const (
+	FormatText     Format = "text"
+	FormatMarkdown Format = "markdown"
+	FormatJSON     Format = "json"
+)
+
+// Report is a replay judged against an allow-list, grouped by operation.
+type Report struct {
+	Recording   string            `json:"recording"`
+	Target      string            `json:"target"`
+	RecordedRun string            `json:"recordedRun,omitempty"`
+	ReplayRun   string            `json:"replayRun,omitempty"`
+	Replayed    int               `json:"replayed"`
+	Diverging   int               `json:"diverging"` // divergences no allow-list entry expects
+	Allowed     int               `json:"allowed"`   // divergences an entry expects
+	Operations  []OperationReport `json:"operations"`
+	Skipped     []Exchange        `json:"skipped"`
+	// Reasons are the allow-list entries that matched, with their reasons.
+	Reasons map[string]string `json:"reasons,omitempty"`
+	// Stale are allow-list entries that matched nothing.
+	Stale []AllowEntry `json:"stale,omitempty"`
+	// Partial counts list answers compared without some of their items.
+	Partial int `json:"partial"`
+}
+
+// OperationReport is what the replay showed for one operation: how many of
+// its exchanges were replayed, and those that diverged.
+type OperationReport struct {
+	Operation string     `json:"operation"`
+	Replayed  int        `json:"replayed"`
+	Exchanges []Exchange `json:"exchanges"`
+}
+
+// NewReport judges res; allow may be nil.
+func NewReport(recording string, res *Result, allow *AllowList) *Report {
+	r := &Report{Recording: recording, Target: res.Target, RecordedRun: res.RecordedRun, ReplayRun: res.ReplayRun,
+		Operations: []OperationReport{}, Skipped: []Exchange{}, Reasons: map[string]string{}}
+	if allow == nil {
+		allow = &AllowList{}
+	}
+	used := make([]bool, len(allow.Entries))
+	byOp := map[string]*OperationReport{}
+	for _, x := range res.Exchanges {
+		if x.Skipped != "" {
+			r.Skipped = append(r.Skipped, x)
+			continue
+		}
+		r.Replayed++
+		if len(x.Notes) > 0 {
+			r.Partial++
+		}
+		op := byOp[x.Operation]
+		if op == nil {
+			op = &OperationReport{Operation: x.Operation, Exchanges: []Exchange{}}
+			byOp[x.Operation] = op
+		}
+		op.Replayed++
+		if len(x.Divergences) == 0 {
+			continue
+		}
+		x.Divergences = slices.Clone(x.Divergences)
+		for i := range x.Divergences {
+			d := &x.Divergences[i]
+			for k := range allow.Entries {
+				if allow.Entries[k].matches(x.Operation, *d) {
+					d.AllowedBy, used[k] = allow.Entries[k].Name, true
+					r.Reasons[d.AllowedBy] = allow.Entries[k].Reason
+					break
+				}
+			}
+			if d.AllowedBy == "" {
+				r.Diverging++
+			} else {
+				r.Allowed++
+			}
+		}
+		op.Exchanges = append(op.Exchanges, x)
+	}
+	for k, e := range allow.Entries {
+		if !used[k] {
+			r.Stale = append(r.Stale, e)
+		}
+	}
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for k := range byOp {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		r.Operations = append(r.Operations, *byOp[name])
+	}
+	return r
+}
+
+// OK reports whether the replay matched the recording: no divergence that
+// the allow-list does not expect, and no stale allow-list entry.
+func (r *Report) OK() bool { return r.Diverging == 0 && len(r.Stale) == 0 }
+
+// Summary is the report's one line.
+func (r *Report) Summary() string {
+	tail := fmt.Sprintf("%d exchanges replayed against %s", r.Replayed, r.Target)
+	var extra []string
+	if r.Allowed > 0 {
+		extra = append(extra, plural(r.Allowed, "divergence", "divergences")+" allowed")
+	}
+	if len(r.Skipped) > 0 {
+		extra = append(extra, fmt.Sprintf("%d skipped", len(r.Skipped)))
+	}
+	if len(extra) > 0 {
+		tail += " (" + strings.Join(extra, ", ") + ")"
+	}
+	if r.OK() {
+		return "OK: no divergence; " + tail + "."
+	}
+	var parts []string
+	if r.Diverging > 0 {
+		ops, exchanges := 0, 0
+		for _, o := range r.Operations {
+			n := 0
+			for _, x := range o.Exchanges {
+				if x.diverges() {
+					n++
+				}
+			}
+			if n > 0 {
+				ops++
+				exchanges += n
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s in %s of %s", plural(r.Diverging, "divergence", "divergences"),
+			plural(exchanges, "exchange", "exchanges"), plural(ops, "operation", "operations")))
+	}
+	if len(r.Stale) > 0 {
+		parts = append(parts, plural(len(r.Stale), "stale allow-list entry", "stale allow-list entries"))
+	}
+	return "FAIL: " + strings.Join(parts, ", ") + "; " + tail + "."
+}
+
+// diverges reports whether x has a divergence no allow-list entry expects.
+func (x Exchange) diverges() bool {
+	return slices.ContainsFunc(x.Divergences, func(d Divergence) bool { return d.AllowedBy == "" })
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// Write renders the report in the given format.
+func (r *Report) Write(w io.Writer, f Format) error {
+	switch f {
+	case FormatText:
+		return r.writeText(w)
+	case FormatMarkdown:
+		return r.writeMarkdown(w)
+	case FormatJSON:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(struct {
+			OK      bool   `json:"ok"`
+			Summary string `json:"summary"`
+			*Report
+		}{r.OK(), r.Summary(), r})
+	default:
+		return fmt.Errorf("unknown format %q (want text, markdown or json)", f)
+	}
+}
+
+const howToRead = "Each divergence is a recorded answer the replay did not repeat. Ids, request ids and " +
+	"created_at are compared by role (the same certificate, present, whole seconds), not by value; " +
+	"names carry the replay's run id in place of the recording's."
+
+func (x Exchange) title() string {
+	return fmt.Sprintf("entry %d (process %d, #%d) %s %s", x.Entry, x.Process, x.Sequence, x.Method, x.Path)
+}
+
+func (d Divergence) line() string {
+	what := string(d.Check)
+	if d.Field != "" {
+		what += " " + d.Field
+	}
+	s := fmt.Sprintf("%s: recorded %s, replayed %s", what, d.Recorded, d.Replayed)
+	if d.AllowedBy != "" {
+		s += " [allowed: " + d.AllowedBy + "]"
+	}
+	return s
+}
+
+func (r *Report) writeText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Fidelity: %s replayed against %s\n", r.Recording, r.Target)
+	fmt.Fprintf(&b, "%s\n\n%s\n", r.Summary(), howToRead)
+	for _, o := range r.Operations {
+		fmt.Fprintf(&b, "\n%s: %d replayed, %d diverge\n", o.Operation, o.Replayed, len(o.Exchanges))
+		for _, x := range o.Exchanges {
+			fmt.Fprintf(&b, "  %s\n", x.title())
+			for _, d := range x.Divergences {
+				fmt.Fprintf(&b, "    - %s\n", d.line())
+			}
+			fmt.Fprintf(&b, "    recorded: %d %s\n", x.Recorded.Status, x.Recorded.Body)
+			fmt.Fprintf(&b, "    replayed: %d %s\n", x.Replayed.Status, x.Replayed.Body)
+			for _, n := range x.Notes {
+				fmt.Fprintf(&b, "    not compared: %s\n", n)
+			}
+		}
+	}
+	r.writeTail(&b, "\n%s (%d)\n", "  %s\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeTail writes what both text formats end with: the allow-list entries
+// that matched, stale ones, partial lists and skipped exchanges.
+func (r *Report) writeTail(b *strings.Builder, heading, item string) {
+	if len(r.Reasons) > 0 {
+		fmt.Fprintf(b, heading, "Allowed by the allow-list", len(r.Reasons))
+		for _, name := range slices.Sorted(func(yield func(string) bool) {
+			for k := range r.Reasons {
+				if !yield(k) {
+					return
+				}
+			}
+		}) {
+			fmt.Fprintf(b, item, name+": "+strings.Join(strings.Fields(r.Reasons[name]), " "))
+		}
+	}
+	if len(r.Stale) > 0 {
+		fmt.Fprintf(b, heading, "Stale allow-list entries: they matched no divergence; remove them, or find out why the divergence went away", len(r.Stale))
+		for _, e := range r.Stale {
+			fmt.Fprintf(b, item, fmt.Sprintf("%s (checks: %v)", e.Name, e.Checks))
+		}
+	}
+	if r.Partial > 0 {
+		fmt.Fprintf(b, heading, "List answers compared without some of their items: certificates the recording did not create, or that another process changed at the same moment", r.Partial)
+	}
+	if len(r.Skipped) > 0 {
+		fmt.Fprintf(b, heading, "Not replayed", len(r.Skipped))
+		for _, x := range r.Skipped {
+			fmt.Fprintf(b, item, fmt.Sprintf("entry %d %s %s (%s): %s", x.Entry, x.Method, x.Path, x.Operation, x.Skipped))
+		}
+	}
+}
+
+func (r *Report) writeMarkdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## Fidelity: `%s` replayed against %s\n\n**%s**\n\n%s\n", r.Recording, r.Target, r.Summary(), howToRead)
+	if len(r.Operations) > 0 {
+		b.WriteString("\n| operation | replayed | diverge |\n| --- | ---: | ---: |\n")
+		for _, o := range r.Operations {
+			fmt.Fprintf(&b, "| `%s` | %d | %d |\n", o.Operation, o.Replayed, len(o.Exchanges))
+		}
+	}
+	for _, o := range r.Operations {
+		if len(o.Exchanges) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n### `%s`\n", o.Operation)
+		for _, x := range o.Exchanges {
+			fmt.Fprintf(&b, "\nentry %d (process %d, #%d) `%s %s`\n\n", x.Entry, x.Process, x.Sequence, x.Method, cell(x.Path))
+			b.WriteString("| check | field | recorded | replayed |\n| --- | --- | --- | --- |\n")
+			for _, d := range x.Divergences {
+				check := string(d.Check)
+				if d.AllowedBy != "" {
+					check += " (allowed: " + d.AllowedBy + ")"
+				}
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", check, code(d.Field), code(d.Recorded), code(d.Replayed))
+			}
+			fmt.Fprintf(&b, "| answer | | %s | %s |\n", code(fmt.Sprintf("%d %s", x.Recorded.Status, x.Recorded.Body)),
+				code(fmt.Sprintf("%d %s", x.Replayed.Status, x.Replayed.Body)))
+			for _, n := range x.Notes {
+				fmt.Fprintf(&b, "\nnot compared: %s\n", cell(n))
+			}
+		}
+	}
+	r.writeTail(&b, "\n### %s (%d)\n\n", "- %s\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// cell makes text safe inside a Markdown table cell.
+func cell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+func code(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "`" + strings.ReplaceAll(cell(s), "`", "'") + "`"
+}
