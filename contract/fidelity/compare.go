@@ -329,7 +329,7 @@ func (c *comparison) list(path string, rec, rep []any) (complete bool) {
 }
 
 func idList(ids []string, total int) string {
-	s := fmt.Sprintf("%d certificates [%s]", len(ids), strings.Join(ids, ", "))
+	s := fmt.Sprintf("%s [%s]", plural(len(ids), "certificate", "certificates"), strings.Join(ids, ", "))
 	if len(ids) != total {
 		s += fmt.Sprintf(" of %d on the page", total)
 	}

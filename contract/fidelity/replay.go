@@ -56,6 +56,11 @@ type Exchange struct {
 	Divergences []Divergence `json:"divergences,omitempty"`
 	// Notes say what was left out of the comparison and why.
 	Notes []string `json:"notes,omitempty"`
+	// Follows is the entry of the first divergence in the same
+	// organization, when there was one before: state the replay changed
+	// differently makes later answers differ too, so the first one is where
+	// to look.
+	Follows int `json:"follows,omitempty"`
 }
 
 // Result is a whole replay.
@@ -117,7 +122,8 @@ func Replay(ctx context.Context, f *har.File, opts Options) (*Result, error) {
 	if opts.Target == "" {
 		res.Target = "the emulator (in-process)"
 	}
-	lost := map[string]int{} // recorded id -> entry whose upload the replay did not repeat
+	lost := map[string]int{}            // recorded id -> entry whose upload the replay did not repeat
+	firstDivergence := map[string]int{} // organization -> entry
 	for i := range log.Entries {
 		e := &log.Entries[i]
 		x := Exchange{
@@ -140,6 +146,13 @@ func Replay(ctx context.Context, f *har.File, opts Options) (*Result, error) {
 				c := &comparison{m: m, uncomparable: p.uncomparable(i)}
 				c.compare(recordedAnswer(e), rep)
 				x.Divergences, x.Notes = c.out, c.notes
+			}
+			if len(x.Divergences) > 0 {
+				if n, ok := firstDivergence[org(e)]; ok {
+					x.Follows = n
+				} else {
+					firstDivergence[org(e)] = i + 1
+				}
 			}
 			if p.op[i] == opUpload && e.Response.Status == http.StatusOK {
 				recID := p.created[i]

@@ -191,6 +191,14 @@ func (x Exchange) title() string {
 	return fmt.Sprintf("entry %d (process %d, #%d) %s %s", x.Entry, x.Process, x.Sequence, x.Method, x.Path)
 }
 
+// follows says which earlier divergence may have caused this one.
+func (x Exchange) follows() string {
+	if x.Follows == 0 {
+		return ""
+	}
+	return fmt.Sprintf("after the divergence at entry %d in this organization", x.Follows)
+}
+
 func (d Divergence) line() string {
 	what := string(d.Check)
 	if d.Field != "" {
@@ -211,6 +219,9 @@ func (r *Report) writeText(w io.Writer) error {
 		fmt.Fprintf(&b, "\n%s: %d replayed, %d diverge\n", o.Operation, o.Replayed, len(o.Exchanges))
 		for _, x := range o.Exchanges {
 			fmt.Fprintf(&b, "  %s\n", x.title())
+			if f := x.follows(); f != "" {
+				fmt.Fprintf(&b, "    (%s)\n", f)
+			}
 			for _, d := range x.Divergences {
 				fmt.Fprintf(&b, "    - %s\n", d.line())
 			}
@@ -273,7 +284,11 @@ func (r *Report) writeMarkdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "\n### `%s`\n", o.Operation)
 		for _, x := range o.Exchanges {
-			fmt.Fprintf(&b, "\nentry %d (process %d, #%d) `%s %s`\n\n", x.Entry, x.Process, x.Sequence, x.Method, cell(x.Path))
+			fmt.Fprintf(&b, "\nentry %d (process %d, #%d) `%s %s`", x.Entry, x.Process, x.Sequence, x.Method, cell(x.Path))
+			if f := x.follows(); f != "" {
+				fmt.Fprintf(&b, ", %s", f)
+			}
+			b.WriteString("\n\n")
 			b.WriteString("| check | field | recorded | replayed |\n| --- | --- | --- | --- |\n")
 			for _, d := range x.Divergences {
 				check := string(d.Check)

@@ -1,0 +1,182 @@
+package fidelity_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/fidelity"
+	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/testcert"
+	"github.com/certcontract/certcontract/generated"
+)
+
+const runID = "cc0123abcd"
+
+// record runs a short session through every operation against an emulator
+// with the given mutations, and returns its recording.
+func record(t *testing.T, mutations ...emulator.Mutation) *har.File {
+	t.Helper()
+	emu, err := emulator.New(emulator.Config{Mutations: mutations, Faults: emulator.Faults{Header: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	base := srv.URL + emulator.BasePath
+	rec := fidelity.NewRecorder(fidelity.NewRedactor(runID))
+	key := "sk-admin-" + runID + "-1-1"
+	c, err := generated.NewClientWithResponses(base,
+		generated.WithHTTPClient(&http.Client{Transport: rec}),
+		generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+			r.Header.Set("Authorization", "Bearer "+key)
+			return nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	upload := func(label string) string {
+		cert, err := testcert.New(testcert.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "contract-" + runID + "-" + label
+		res, err := c.UploadCertificateWithResponse(ctx, generated.UploadCertificateRequest{Certificate: cert.PEM, Name: &name})
+		if err != nil || res.JSON200 == nil {
+			t.Fatalf("upload: %v %s", err, res.Body)
+		}
+		return res.JSON200.Id
+	}
+	a, b := upload("a"), upload("b")
+	one := 1
+	page, err := c.ListOrganizationCertificatesWithResponse(ctx, &generated.ListOrganizationCertificatesParams{Limit: &one})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.JSON200 != nil && page.JSON200.LastId != nil {
+		_, _ = c.ListOrganizationCertificatesWithResponse(ctx, &generated.ListOrganizationCertificatesParams{Limit: &one, After: page.JSON200.LastId})
+	}
+	content := &generated.GetCertificateParams{Include: &[]generated.GetCertificateParamsInclude{generated.GetCertificateParamsIncludeContent}}
+	_, _ = c.GetCertificateWithResponse(ctx, a, content)
+	renamed := "contract-" + runID + "-renamed"
+	_, _ = c.ModifyCertificateWithResponse(ctx, a, generated.ModifyCertificateRequest{Name: &renamed})
+	ids := generated.ToggleCertificatesRequest{CertificateIds: []string{a}}
+	_, _ = c.ActivateOrganizationCertificatesWithResponse(ctx, ids)
+	_, _ = c.ActivateProjectCertificatesWithResponse(ctx, "proj_alpha", ids)
+	_, _ = c.ListProjectCertificatesWithResponse(ctx, "proj_alpha", nil)
+	_, _ = c.DeleteCertificateWithResponse(ctx, a) // refused: active
+	_, _ = c.DeactivateProjectCertificatesWithResponse(ctx, "proj_alpha", ids)
+	_, _ = c.DeactivateOrganizationCertificatesWithResponse(ctx, ids)
+	_, _ = c.ListOrganizationCertificatesWithResponse(ctx, nil)
+	_, _ = c.DeleteCertificateWithResponse(ctx, b)
+	_, _ = c.GetCertificateWithResponse(ctx, b, nil)                              // 404
+	_, _ = c.GetCertificateWithResponse(ctx, "cert_contract_missing_"+runID, nil) // 404
+	_, _ = c.ListOrganizationCertificatesWithResponse(ctx, nil, func(_ context.Context, r *http.Request) error {
+		r.Header.Set(emulator.FaultHeader, "503") // forced: replayed too
+		return nil
+	})
+	_, _ = c.DeleteCertificateWithResponse(ctx, a)
+	return rec.File(har.RunInfo{ID: runID, BaseURL: base, Projects: emulator.DefaultProjects})
+}
+
+func replay(t *testing.T, f *har.File) *fidelity.Report {
+	t.Helper()
+	res, err := fidelity.Replay(t.Context(), f, fidelity.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fidelity.NewReport("session.har", res, nil)
+}
+
+func TestReplayOfTheSameEmulatorMatches(t *testing.T) {
+	f := record(t)
+	r := replay(t, f)
+	if !r.OK() || r.Replayed != len(f.Log.Entries) {
+		var b strings.Builder
+		_ = r.Write(&b, fidelity.FormatText)
+		t.Fatalf("%d of %d replayed:\n%s", r.Replayed, len(f.Log.Entries), b.String())
+	}
+}
+
+// A mutation that changes only answers diverges at the operations it
+// changes and nowhere else; one that changes state diverges first where it
+// changed it, and the report says later divergences follow that one.
+func TestReplayNamesWhatAMutationChanged(t *testing.T) {
+	tests := []struct {
+		mutation emulator.Mutation
+		// divergences are "check field" of every divergence, or for a
+		// change of state, of the first.
+		divergences []string
+		ops         []string // every operation that diverges, or for a change of state the first
+		state       bool
+	}{
+		{emulator.MutationWrongObject, []string{"value object"}, []string{"getCertificate", "modifyCertificate", "uploadCertificate"}, false},
+		{emulator.MutationFoundUnknownID, []string{"status "}, []string{"getCertificate"}, false},
+		{emulator.MutationIgnoreLimit, []string{"items data", "value has_more", "id last_id"}, []string{"listOrganizationCertificates"}, false},
+		{emulator.MutationDeleteActive, []string{"status "}, []string{"deleteCertificate"}, true},
+		{emulator.MutationActiveAfterUpload, []string{"value data[*].active"}, []string{"listOrganizationCertificates"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.mutation), func(t *testing.T) {
+			r := replay(t, record(t, tt.mutation))
+			var b strings.Builder
+			_ = r.Write(&b, fidelity.FormatText)
+			if r.OK() {
+				t.Fatalf("no divergence:\n%s", b.String())
+			}
+			var ops []string
+			var first *fidelity.Exchange
+			for _, o := range r.Operations {
+				for _, x := range o.Exchanges {
+					if !slices.Contains(ops, o.Operation) {
+						ops = append(ops, o.Operation)
+					}
+					if x.Follows == 0 {
+						if first != nil {
+							t.Fatalf("entries %d and %d both say they come first:\n%s", first.Entry, x.Entry, b.String())
+						}
+						first = &x
+					}
+					if tt.state {
+						continue
+					}
+					for _, d := range x.Divergences {
+						if !expected(tt.divergences, d) {
+							t.Errorf("%s entry %d: %+v, want only %q", o.Operation, x.Entry, d, tt.divergences)
+						}
+					}
+				}
+			}
+			if tt.state {
+				ops = []string{first.Operation}
+				if d := first.Divergences[0]; !expected(tt.divergences, d) {
+					t.Errorf("first divergence %+v, want %q", d, tt.divergences)
+				}
+			}
+			if !slices.Equal(ops, tt.ops) {
+				t.Fatalf("divergences at %v, want %v:\n%s", ops, tt.ops, b.String())
+			}
+		})
+	}
+}
+
+// expected reports whether d is one of want, "check field" each, where * in
+// a field stands for any text.
+func expected(want []string, d fidelity.Divergence) bool {
+	return slices.ContainsFunc(want, func(w string) bool {
+		check, field, _ := strings.Cut(w, " ")
+		if check != string(d.Check) {
+			return false
+		}
+		before, after, found := strings.Cut(field, "*")
+		if !found {
+			return field == d.Field
+		}
+		return strings.HasPrefix(d.Field, before) && strings.HasSuffix(d.Field, after) && len(d.Field) >= len(field)-1
+	})
+}
