@@ -59,6 +59,11 @@ func NewRecorder(redact *Redactor, opts ...RecorderOption) *Recorder {
 // The response comes back with its body intact.
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	seq := int(r.seq.Add(1))
+	// An admin key sent as a bearer token is registered, so that its other
+	// forms (escaped, base64) are redacted wherever they appear too.
+	if _, token, ok := strings.Cut(req.Header.Get("Authorization"), " "); ok && adminKeyShape.MatchString(token) {
+		r.redact.Add(token)
+	}
 	reqBody, err := readRequestBody(req)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -54,6 +55,9 @@ func (r *Redactor) Add(secret string) {
 	p := r.placeholder(secret)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if slices.Contains(r.pairs, secret) {
+		return
+	}
 	forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret),
 		base64.StdEncoding.EncodeToString([]byte(secret)), base64.RawURLEncoding.EncodeToString([]byte(secret))}
 	for i, f := range forms {
