@@ -120,7 +120,7 @@ func Replay(ctx context.Context, f *har.File, opts Options) (*Result, error) {
 	m := newMapper(recordedRun, opts.Key, opts.Projects)
 	res := &Result{Target: target, RecordedRun: recordedRun, ReplayRun: m.replayRun}
 	if opts.Target == "" {
-		res.Target = "the emulator (in-process)"
+		res.Target = "an emulator in this process"
 	}
 	lost := map[string]int{}            // recorded id -> entry whose upload the replay did not repeat
 	firstDivergence := map[string]int{} // organization -> entry
@@ -143,7 +143,7 @@ func Replay(ctx context.Context, f *har.File, opts Options) (*Result, error) {
 				x.Divergences = []Divergence{{Check: CheckNoResponse, Recorded: fmt.Sprint(e.Response.Status), Replayed: err.Error()}}
 			default:
 				x.Replayed = &Side{Status: rep.status, Body: excerpt(rep.body)}
-				c := &comparison{m: m, uncomparable: p.uncomparable(i)}
+				c := &comparison{m: m, uncomparable: p.uncomparable(i, lost)}
 				c.compare(recordedAnswer(e), rep)
 				x.Divergences, x.Notes = c.out, c.notes
 			}
@@ -321,8 +321,11 @@ func plan(l *har.Log, ops *operations) *replayPlan {
 }
 
 // uncomparable is what list entry i cannot be compared on.
-func (p *replayPlan) uncomparable(i int) map[string]string {
+func (p *replayPlan) uncomparable(i int, lost map[string]int) map[string]string {
 	out := map[string]string{}
+	for id, n := range lost {
+		out[id] = fmt.Sprintf("entry %d created it in the recording but not in the replay", n)
+	}
 	for id := range p.foreign {
 		out[id] = "a certificate this recording did not create"
 	}

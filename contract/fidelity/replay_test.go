@@ -180,3 +180,89 @@ func expected(want []string, d fidelity.Divergence) bool {
 		return strings.HasPrefix(d.Field, before) && strings.HasSuffix(d.Field, after) && len(d.Field) >= len(field)-1
 	})
 }
+
+// entryOf finds the first recorded exchange of method and path prefix.
+func entryOf(t *testing.T, f *har.File, method, path string) *har.Entry {
+	t.Helper()
+	for i := range f.Log.Entries {
+		e := &f.Log.Entries[i]
+		if e.Request.Method == method && strings.Contains(e.Request.URL, path) {
+			return e
+		}
+	}
+	t.Fatalf("no %s %s in the recording", method, path)
+	return nil
+}
+
+// What a live organization holds besides the run's certificates, and what
+// the live API does on its own, cannot be replayed: it is left out and said
+// so, not reported as a divergence.
+func TestReplayLeavesOutWhatTheRecordingCouldNotShare(t *testing.T) {
+	f := record(t)
+	// A certificate the organization held before the run, in the first page.
+	first := entryOf(t, f, "GET", "/organization/certificates?limit=1")
+	first.Response.Content.Text = strings.Replace(first.Response.Content.Text, `"data":[`,
+		`"data":[{"id":"cert_foreign","object":"organization.certificate","active":true,"created_at":1,"certificate_details":{}},`, 1)
+	// The next page is asked for after it.
+	next := entryOf(t, f, "GET", "after=")
+	next.Request.URL = next.Request.URL[:strings.Index(next.Request.URL, "after=")] + "after=cert_foreign"
+	// A real rate limit, answered on the live API's own.
+	limited := entryOf(t, f, "GET", "/organization/projects/proj_alpha/certificates")
+	limited.Response.Status = 429
+
+	r := replay(t, f)
+	var b strings.Builder
+	_ = r.Write(&b, fidelity.FormatText)
+	if !r.OK() || r.Partial != 1 || len(r.Skipped) != 2 {
+		t.Fatalf("partial %d, skipped %d:\n%s", r.Partial, len(r.Skipped), b.String())
+	}
+	for _, want := range []string{"uses cert_foreign, a certificate this recording did not create", "answered 429 on its own", "List answers compared without some of their items: certificates the recording did not create, or that another process changed at the same moment (1)"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// When the replay could not create a certificate the recording created,
+// what used it is not replayed and lists are compared without it: the upload
+// is the first divergence, and the report says the rest follow it.
+func TestReplaySkipsWhatALostUploadWouldHaveServed(t *testing.T) {
+	f := record(t)
+	up := entryOf(t, f, "POST", "/organization/certificates")
+	up.Request.PostData.Text = strings.Replace(up.Request.PostData.Text, "BEGIN CERTIFICATE", "BEGIN CERTIFICATES", 1)
+	r := replay(t, f)
+	var b strings.Builder
+	_ = r.Write(&b, fidelity.FormatText)
+	if r.OK() || len(r.Skipped) == 0 {
+		t.Fatalf("diverging %d, skipped %d:\n%s", r.Diverging, len(r.Skipped), b.String())
+	}
+	for _, o := range r.Operations {
+		for _, x := range o.Exchanges {
+			if (x.Entry == 1) != (x.Follows == 0) {
+				t.Errorf("entry %d follows %d:\n%s", x.Entry, x.Follows, b.String())
+			}
+		}
+	}
+	for _, x := range r.Skipped {
+		if !strings.Contains(x.Skipped, "which entry 1 created in the recording but not in the replay") {
+			t.Errorf("entry %d skipped: %s", x.Entry, x.Skipped)
+		}
+	}
+}
+
+// A recording's projects become the target's, so a live recording made in a
+// project of its own replays against any emulator.
+func TestReplayMapsProjects(t *testing.T) {
+	f := record(t)
+	for i := range f.Log.Entries {
+		e := &f.Log.Entries[i]
+		e.Request.URL = strings.ReplaceAll(e.Request.URL, "proj_alpha", "proj_live")
+	}
+	res, err := fidelity.Replay(t.Context(), f, fidelity.Options{Projects: map[string]string{"proj_live": "proj_alpha"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := fidelity.NewReport("s.har", res, nil); !r.OK() {
+		t.Fatal(r.Summary())
+	}
+}
