@@ -99,6 +99,11 @@ contract-shared: ## The suite against a standalone emulator shaped like a shared
 teeth: ## Prove the contract suite catches each deliberately wrong emulator behaviour.
 	$(GO) test -count=1 -v -run TestEveryMutationIsCaught ./contract/teeth
 
+.PHONY: replay
+replay: ## Replay a recording (CONTRACT_RECORD's file): HAR=<file> [TARGET=<base url>] [FORMAT=text|markdown|json]; fails on a divergence.
+	@test -n "$(HAR)" || { echo "usage: make replay HAR=<recording.har> [TARGET=<base url>] [FORMAT=text|markdown|json]" >&2; exit 2; }
+	$(GO) run ./contract/cmd/replay -har "$(abspath $(HAR))" $(if $(TARGET),-target "$(TARGET)") -format "$(or $(FORMAT),text)"
+
 .PHONY: emulator
 emulator: ## Serve the emulator on 127.0.0.1:8080 until Ctrl-C; ARGS="-fault-rate 0.1 ..." for flags.
 	$(GO) run ./contract/cmd/emulator $(ARGS)
