@@ -32,7 +32,8 @@ var (
 	names     suite.Names // the run id is shared by all processes
 	collector suite.Observations
 	ledger    suite.Ledger
-	fields    suite.Fields // checks every certificate in every answer
+	fields    suite.Fields     // checks every certificate in every answer
+	recording *suite.Recording // nil unless CONTRACT_RECORD is set
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
@@ -69,7 +70,10 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(stop)
 	}
-	transport, err := suite.Transport(cfg, baseURL, collector.Observe, fields.Layer)
+	recording = suite.NewRecording(cfg, names.Run, GinkgoParallelProcess(), baseURL)
+	// The recording goes last, nearest the wire: it keeps the answers as they
+	// came, before any layer above reads them.
+	transport, err := suite.Transport(cfg, baseURL, collector.Observe, append([]suite.Layer{fields.Layer}, recording.Layers()...)...)
 	Expect(err).NotTo(HaveOccurred())
 	// The timeout bounds a hung exchange with a remote API; specs end sooner
 	// when interrupted, through their SpecContext.
@@ -93,15 +97,21 @@ var _ = AfterEach(func() {
 
 // What a spec did not remove (it was interrupted, or its cleanup failed) is
 // removed here: first by each process from its ledger, then by the first
-// process for every certificate the run's names own.
+// process for every certificate the run's names own. Each process then
+// writes its part of the recording, and the first merges them, after its
+// sweep, once every other process is done.
 var _ = SynchronizedAfterSuite(func(ctx SpecContext) {
 	if target != nil && cfg.Remote() {
 		Expect(ledger.Sweep(ctx)).To(Succeed())
 	}
+	Expect(recording.WritePart()).To(Succeed())
 }, func(ctx SpecContext) {
 	if target != nil && cfg.Remote() {
 		sweepRun(ctx)
 	}
+	Expect(recording.WritePart()).To(Succeed())
+	suiteCfg, _ := GinkgoConfiguration()
+	Expect(recording.Merge(suiteCfg.ParallelTotal)).To(Succeed())
 })
 
 // The coverage gate. With a report directory (as `make contract` runs it) the

@@ -276,13 +276,15 @@ func (t *tracer) timings(start, headers, end time.Time) har.Timings {
 		return out
 	}
 	out.Blocked = max(ms(t.gotConn.Sub(start))-max(out.DNS, 0)-max(out.Connect, 0), 0)
-	out.Send = ms(t.wroteRequest.Sub(t.gotConn))
+	// The phases follow each other; a server may answer before the whole
+	// request is written (a 413 to a large body), and that wait is then 0.
 	first := t.firstByte
-	if first.IsZero() {
-		first = headers
+	if first.IsZero() || first.Before(t.wroteRequest) {
+		first = t.wroteRequest
 	}
+	out.Send = ms(t.wroteRequest.Sub(t.gotConn))
 	out.Wait = ms(first.Sub(t.wroteRequest))
-	out.Receive = ms(end.Sub(first))
+	out.Receive = ms(max(end.Sub(first), 0))
 	return out
 }
 

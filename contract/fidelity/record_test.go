@@ -95,6 +95,20 @@ func TestRecordingHoldsNoKeyInAnyForm(t *testing.T) {
 	}
 }
 
+// Regression: a key that began with an earlier key (…-2-5, then …-2-59)
+// kept the rest of itself after the earlier key's placeholder, and the
+// replay could not tell its organization.
+func TestAKeyThatStartsWithAnotherIsRedactedWhole(t *testing.T) {
+	r := fidelity.NewRedactor(runID, "sk-admin-run-2-5", "live-1")
+	r.Add("live-12")
+	for _, key := range []string{"sk-admin-run-2-59", "live-12"} {
+		got := r.String("Bearer " + key)
+		if !strings.HasPrefix(got, "Bearer "+fidelity.KeyPlaceholderPrefix) || len(got) != len("Bearer ")+len(fidelity.KeyPlaceholderPrefix)+12 {
+			t.Errorf("%s became %q", key, got)
+		}
+	}
+}
+
 func TestRecordingKeepsOrderBodiesAndTimings(t *testing.T) {
 	srv := echo(t)
 	rec := fidelity.NewRecorder(fidelity.NewRedactor(runID), fidelity.RecordProcess(3))

@@ -66,18 +66,32 @@ func (r *Redactor) Add(secret string) {
 		}
 		r.pairs = append(r.pairs, f, p)
 	}
+	// A Replacer prefers the pair given first; given longest first, a key
+	// that starts with another key is replaced whole.
+	byLength := make([][2]string, 0, len(r.pairs)/2)
+	for i := 0; i < len(r.pairs); i += 2 {
+		byLength = append(byLength, [2]string{r.pairs[i], r.pairs[i+1]})
+	}
+	slices.SortStableFunc(byLength, func(a, b [2]string) int { return len(b[0]) - len(a[0]) })
+	r.pairs = r.pairs[:0]
+	for _, p := range byLength {
+		r.pairs = append(r.pairs, p[0], p[1])
+	}
 	r.replacer = strings.NewReplacer(r.pairs...)
 }
 
-// String returns s with every secret replaced.
+// String returns s with every secret replaced. Whatever is shaped like an
+// admin key goes first, whole, so that a registered key that is the start of
+// a longer one cannot leave the longer one's tail behind.
 func (r *Redactor) String(s string) string {
+	s = adminKeyShape.ReplaceAllStringFunc(s, r.placeholder)
 	r.mu.RLock()
 	rep := r.replacer
 	r.mu.RUnlock()
 	if rep != nil {
 		s = rep.Replace(s)
 	}
-	return adminKeyShape.ReplaceAllStringFunc(s, r.placeholder)
+	return s
 }
 
 func (r *Redactor) placeholder(secret string) string {

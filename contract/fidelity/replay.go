@@ -116,7 +116,7 @@ func Replay(ctx context.Context, f *har.File, opts Options) (*Result, error) {
 		}
 	}
 
-	p := plan(log, ops)
+	p := plan(log, ops, base)
 	m := newMapper(recordedRun, opts.Key, opts.Projects)
 	res := &Result{Target: target, RecordedRun: recordedRun, ReplayRun: m.replayRun}
 	if opts.Target == "" {
@@ -189,15 +189,21 @@ func recordedBase(l *har.Log) string {
 	return base
 }
 
-// below is a recorded URL without the base it was sent to.
+// below is a recorded URL's path and query below the base URL's path. Only
+// the path counts: parallel processes each start an emulator of their own,
+// on a port of its own.
 func below(base, raw string) string {
-	if rest, ok := strings.CutPrefix(raw, base); ok {
-		return rest
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
 	}
-	if u, err := url.Parse(raw); err == nil {
-		return u.RequestURI()
+	rest := u.RequestURI()
+	if b, err := url.Parse(base); err == nil {
+		if r, ok := strings.CutPrefix(rest, strings.TrimSuffix(b.Path, "/")); ok && (r == "" || r[0] == '/' || r[0] == '?') {
+			return r
+		}
 	}
-	return raw
+	return rest
 }
 
 func send(ctx context.Context, client *http.Client, target, base string, e *har.Entry, m *mapper) (answer, error) {
@@ -267,12 +273,12 @@ type replayPlan struct {
 	concurrent map[int]map[string]string
 }
 
-func plan(l *har.Log, ops *operations) *replayPlan {
+func plan(l *har.Log, ops *operations, base string) *replayPlan {
 	p := &replayPlan{op: make([]string, len(l.Entries)), created: map[int]string{}, foreign: map[string]bool{},
 		concurrent: map[int]map[string]string{}}
 	createdIDs := map[string]int{}
 	for i, e := range l.Entries {
-		p.op[i] = ops.name(e.Request.Method, e.Request.URL)
+		p.op[i] = ops.name(e.Request.Method, base+below(base, e.Request.URL))
 		if p.op[i] == opUpload && e.Response.Status == http.StatusOK {
 			body, _ := e.Response.Content.Body()
 			if v, ok := decodeJSON(body); ok && idOf(v) != "" {

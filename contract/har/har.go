@@ -47,7 +47,9 @@ type Creator struct {
 type RunInfo struct {
 	// ID is the run id every certificate name of the run carries.
 	ID string `json:"id"`
-	// BaseURL is the API the run talked to; request URLs start with it.
+	// BaseURL is the API the run talked to. Request URLs start with its
+	// path; parallel processes that each ran an emulator of their own have
+	// hosts of their own, and BaseURL names the first process's.
 	BaseURL string `json:"baseUrl"`
 	// Projects are the project ids the run could use.
 	Projects []string `json:"projects,omitempty"`

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +21,7 @@ const (
 	EnvExclusive   = "CONTRACT_EXCLUSIVE"          // 1: also run specs that need the organization to themselves
 	EnvFaultHeader = "CONTRACT_FAULT_HEADER"       // 1: CONTRACT_BASE_URL honours X-Emulator-Fault (a standalone emulator)
 	EnvMutations   = "CONTRACT_EMULATOR_MUTATIONS" // comma list: deliberately wrong in-process emulator
+	EnvRecord      = "CONTRACT_RECORD"             // a HAR file to write every exchange of the run to
 )
 
 // Labels for what may not run against a shared, live organization.
@@ -41,6 +44,7 @@ type Config struct {
 	Exclusive   bool
 	FaultHeader bool // the target answers X-Emulator-Fault; always so in-process
 	Mutations   []emulator.Mutation
+	Record      string // absolute path of the HAR file to write; empty: no recording
 }
 
 // Remote says whether the suite checks an API it did not start.
@@ -89,6 +93,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			continue
 		}
 		cfg.Mutations = append(cfg.Mutations, emulator.Mutation(m))
+	}
+
+	if cfg.Record = strings.TrimSpace(getenv(EnvRecord)); cfg.Record != "" {
+		// The suite runs in contract/, not where it was started from; make
+		// contract turns a relative path into an absolute one.
+		if !filepath.IsAbs(cfg.Record) {
+			errs = append(errs, fmt.Errorf("%s=%q: give an absolute path (make contract makes a relative one absolute)", EnvRecord, cfg.Record))
+		} else if fi, err := os.Stat(filepath.Dir(cfg.Record)); err != nil || !fi.IsDir() {
+			errs = append(errs, fmt.Errorf("%s=%q: the folder %s does not exist: create it first", EnvRecord, cfg.Record, filepath.Dir(cfg.Record)))
+		}
 	}
 
 	if cfg.Remote() {

@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -35,6 +36,8 @@ func TestLoadConfigRefusesSayingWhatToSet(t *testing.T) {
 		{"mutations for a remote API", with(live, EnvMutations, "ignore-limit"), "unset it or unset " + EnvBaseURL},
 		{"an unknown mutation", []string{EnvMutations, "ignore-limits"}, `unknown mutation "ignore-limits"`},
 		{"a flag that is not a boolean", []string{EnvExclusive, "yes please"}, "set it to 1 or 0"},
+		{"a recording at a relative path", []string{EnvRecord, "run.har"}, "give an absolute path"},
+		{"a recording in a folder that is not there", []string{EnvRecord, "/nowhere/at/all/run.har"}, "the folder /nowhere/at/all does not exist"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := LoadConfig(env(tc.env...))
@@ -46,6 +49,7 @@ func TestLoadConfigRefusesSayingWhatToSet(t *testing.T) {
 }
 
 func TestLoadConfigAccepts(t *testing.T) {
+	recordPath := filepath.Join(t.TempDir(), "run.har")
 	for _, tc := range []struct {
 		name string
 		env  []string
@@ -60,6 +64,7 @@ func TestLoadConfigAccepts(t *testing.T) {
 		{"a standalone emulator with its fault header",
 			[]string{EnvBaseURL, "http://127.0.0.1:8080/v1", EnvAdminKey, "sk-admin-x", EnvProjectID, "proj_default", EnvFaultHeader, "1"},
 			Config{BaseURL: "http://127.0.0.1:8080/v1", AdminKey: "sk-admin-x", ProjectID: "proj_default", FaultHeader: true}},
+		{"a recording", []string{EnvRecord, recordPath}, Config{FaultHeader: true, Record: recordPath}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := LoadConfig(env(tc.env...))
