@@ -143,7 +143,7 @@ func Replay(ctx context.Context, f *har.File, opts Options) (*Result, error) {
 				x.Divergences = []Divergence{{Check: CheckNoResponse, Recorded: fmt.Sprint(e.Response.Status), Replayed: err.Error()}}
 			default:
 				x.Replayed = &Side{Status: rep.status, Body: excerpt(rep.body)}
-				c := &comparison{m: m, uncomparable: p.uncomparable(i, lost)}
+				c := &comparison{m: m, uncomparable: p.uncomparable(i, lost), interchangeable: p.interchangeable}
 				c.compare(recordedAnswer(e), rep)
 				x.Divergences, x.Notes = c.out, c.notes
 			}
@@ -262,8 +262,10 @@ func recordedAnswer(e *har.Entry) answer {
 // anything: each entry's operation, the certificates the recording created,
 // and which list items cannot be compared.
 type replayPlan struct {
+	entries []har.Entry
 	op      []string
 	created map[int]string // upload entry -> recorded id it created
+	origin  map[string]int // recorded id -> upload entry that created it
 	// foreign are certificates the recording's lists show but it never
 	// created: the organization held them already, and the target does not.
 	foreign map[string]bool
@@ -274,9 +276,9 @@ type replayPlan struct {
 }
 
 func plan(l *har.Log, ops *operations, base string) *replayPlan {
-	p := &replayPlan{op: make([]string, len(l.Entries)), created: map[int]string{}, foreign: map[string]bool{},
-		concurrent: map[int]map[string]string{}}
-	createdIDs := map[string]int{}
+	p := &replayPlan{entries: l.Entries, op: make([]string, len(l.Entries)), created: map[int]string{},
+		origin: map[string]int{}, foreign: map[string]bool{}, concurrent: map[int]map[string]string{}}
+	createdIDs := p.origin
 	for i, e := range l.Entries {
 		p.op[i] = ops.name(e.Request.Method, base+below(base, e.Request.URL))
 		if p.op[i] == opUpload && e.Response.Status == http.StatusOK {
@@ -324,6 +326,15 @@ func plan(l *har.Log, ops *operations, base string) *replayPlan {
 		}
 	}
 	return p
+}
+
+// interchangeable says whether two recorded certificates were uploaded by
+// different processes at the same moment: which one the server stored first,
+// and so their order in a list, is down to timing.
+func (p *replayPlan) interchangeable(a, b string) bool {
+	i, okA := p.origin[a]
+	j, okB := p.origin[b]
+	return okA && okB && p.entries[i].Process != p.entries[j].Process && overlap(&p.entries[i], &p.entries[j])
 }
 
 // uncomparable is what list entry i cannot be compared on.
