@@ -1,0 +1,161 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/fidelity"
+)
+
+// The whole loop, offline: the contract suite runs as make contract runs it
+// (in parallel) with CONTRACT_RECORD, and its recording is replayed against
+// the correct emulator.
+func TestRecordTheSuiteAndReplayIt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the contract suite three times")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "contract.test")
+	// Compile once; each run below reuses the binary.
+	if out, err := exec.Command("go", "test", "-c", "-o", bin, "../..").CombinedOutput(); err != nil {
+		t.Fatalf("compile the suite: %v\n%s", err, out)
+	}
+	record := func(t *testing.T, name string, env ...string) []byte {
+		t.Helper()
+		path := filepath.Join(dir, name+".har")
+		cmd := exec.Command("go", "run", "github.com/onsi/ginkgo/v2/ginkgo", "-p", "--no-color", bin)
+		cmd.Env = append(suiteEnv(), append(env, "CONTRACT_RECORD="+path)...)
+		out, err := cmd.CombinedOutput()
+		if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
+			t.Fatalf("run ginkgo: %v", err)
+		}
+		b, readErr := os.ReadFile(path)
+		if readErr != nil {
+			t.Fatalf("no recording (%v); the suite said:\n%s", readErr, out)
+		}
+		if parts, _ := filepath.Glob(path + ".process-*"); len(parts) > 0 {
+			t.Fatalf("parts left after the merge: %v", parts)
+		}
+		return b
+	}
+	replayed := func(t *testing.T, recording []byte) (int, report) {
+		t.Helper()
+		path := filepath.Join(t.TempDir(), "r.har")
+		if err := os.WriteFile(path, recording, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := replay(t, nil, "-har", path, "-format", "json")
+		var r report
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("exit %d, %v\nstdout: %s\nstderr: %s", code, err, out, errOut)
+		}
+		if r.Replayed < 500 {
+			t.Fatalf("only %d exchanges replayed: %s", r.Replayed, r.Summary)
+		}
+		return code, r
+	}
+
+	t.Run("on the emulator: no key in the recording, no divergence", func(t *testing.T) {
+		recording := record(t, "emulator")
+		// Every organization's key is sk-admin-<run>-<process>-<n>; none
+		// may remain, plain or in base64 (which starts the same for all).
+		for _, form := range []*regexp.Regexp{regexp.MustCompile(`sk-admin-[A-Za-z0-9]`), regexp.MustCompile(`c2stYWRtaW4t`)} {
+			if loc := form.FindIndex(recording); loc != nil {
+				t.Fatalf("the recording holds a key: ...%s...", recording[max(loc[0]-80, 0):min(loc[1]+80, len(recording))])
+			}
+		}
+		if code, r := replayed(t, recording); code != 0 || !r.OK {
+			t.Fatalf("exit %d: %s\n%v", code, r.Summary, r.diverging())
+		}
+	})
+
+	t.Run("on one shared organization: its key in no form, no divergence", func(t *testing.T) {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		key := "live/key+" + hex.EncodeToString(b) // shaped like no admin key, with characters that escape
+		emu, err := emulator.New(emulator.Config{Keys: []string{key}, Faults: emulator.Faults{Header: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(emu)
+		defer srv.Close()
+		recording := string(record(t, "shared", "CONTRACT_BASE_URL="+srv.URL+emulator.BasePath, "OPENAI_ADMIN_KEY="+key,
+			"CONTRACT_PROJECT_ID=proj_default", "CONTRACT_FAULT_HEADER=1", "CONTRACT_EXCLUSIVE=1"))
+		for _, form := range []string{key, url.QueryEscape(key), url.PathEscape(key), hex.EncodeToString(b),
+			base64.StdEncoding.EncodeToString([]byte(key)), base64.RawURLEncoding.EncodeToString([]byte(key))} {
+			if strings.Contains(recording, form) {
+				t.Fatalf("the recording holds the key as %q", form)
+			}
+		}
+		if code, r := replayed(t, []byte(recording)); code != 0 || !r.OK {
+			t.Fatalf("exit %d: %s\n%v", code, r.Summary, r.diverging())
+		}
+	})
+
+	t.Run("with a mutation: every divergence at an operation it changes, exit 1", func(t *testing.T) {
+		code, r := replayed(t, record(t, "mutated", "CONTRACT_EMULATOR_MUTATIONS="+string(emulator.MutationWrongObject)))
+		if code != 1 || r.OK {
+			t.Fatalf("exit %d: %s", code, r.Summary)
+		}
+		var ops []string
+		for _, o := range r.Operations {
+			if len(o.Exchanges) > 0 {
+				ops = append(ops, o.Operation)
+			}
+			for _, x := range o.Exchanges {
+				for _, d := range x.Divergences {
+					if d.Check != fidelity.CheckValue || d.Field != "object" || d.Recorded != `"organization.certificate"` {
+						t.Errorf("%s entry %d: %+v", o.Operation, x.Entry, d)
+					}
+				}
+			}
+		}
+		if want := []string{"getCertificate", "modifyCertificate", "uploadCertificate"}; !slices.Equal(ops, want) {
+			t.Fatalf("divergences at %v, want %v: %s", ops, want, r.Summary)
+		}
+	})
+}
+
+// report is the part of the JSON report the test reads.
+type report struct {
+	OK         bool   `json:"ok"`
+	Summary    string `json:"summary"`
+	Replayed   int    `json:"replayed"`
+	Operations []struct {
+		Operation string              `json:"operation"`
+		Exchanges []fidelity.Exchange `json:"exchanges"`
+	} `json:"operations"`
+}
+
+func (r report) diverging() []fidelity.Exchange {
+	var out []fidelity.Exchange
+	for _, o := range r.Operations {
+		out = append(out, o.Exchanges...)
+	}
+	return out
+}
+
+// suiteEnv is the caller's environment minus everything that would point the
+// suite at another target or record it elsewhere.
+func suiteEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "CONTRACT_") || strings.HasPrefix(kv, "OPENAI_ADMIN_KEY=") || strings.HasPrefix(kv, envKey+"=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
