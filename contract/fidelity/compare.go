@@ -72,7 +72,7 @@ type comparison struct {
 	// in either order.
 	interchangeable func(a, b string) bool
 	out             []Divergence
-	notes        []string
+	notes           []string
 }
 
 func (c *comparison) diverge(check Check, field, recorded, replayed string) {

@@ -80,9 +80,9 @@ func TestExitStatus(t *testing.T) {
 	}
 
 	tests := []struct {
-		name       string
-		args       []string
-		code       int
+		name        string
+		args        []string
+		code        int
 		out, errOut string
 	}{
 		{"a matching replay", []string{"-har", clean}, 0, "OK: no divergence; 2 exchanges replayed", ""},

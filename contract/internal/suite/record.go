@@ -32,8 +32,8 @@ func NewRecording(cfg Config, runID string, process int, baseURL string) *Record
 		projects = []string{cfg.ProjectID}
 	}
 	return &Recording{
-		path:    cfg.Record,
-		process: process,
+		path:     cfg.Record,
+		process:  process,
 		run:      har.RunInfo{ID: runID, BaseURL: baseURL, Projects: projects},
 		redactor: fidelity.NewRedactor(runID, cfg.AdminKey),
 	}
