@@ -79,10 +79,11 @@ contract: ## Contract suite on the in-process emulator, or on CONTRACT_BASE_URL;
 	@# table and the reports are printed, and ginkgo's status kept, either way.
 	@trap : INT; status=0; \
 	echo '$(GINKGO) -p --randomize-all $(if $(CI),--no-color) --junit-report=junit.xml --output-dir=$(REPORTS) $(GINKGO_FLAGS) ./contract'; \
-	$(if $(CONTRACT_RECORD),CONTRACT_RECORD="$(abspath $(CONTRACT_RECORD))") $(GINKGO) -p --randomize-all $(if $(CI),--no-color) --junit-report=junit.xml --output-dir=$(REPORTS) $(GINKGO_FLAGS) ./contract || status=$$?; \
+	$(if $(CONTRACT_RECORD),mkdir -p "$(dir $(abspath $(CONTRACT_RECORD)))"; CONTRACT_RECORD="$(abspath $(CONTRACT_RECORD))") $(GINKGO) -p --randomize-all $(if $(CI),--no-color) --junit-report=junit.xml --output-dir=$(REPORTS) $(GINKGO_FLAGS) ./contract || status=$$?; \
 	if [ -f $(REPORTS)/coverage.txt ]; then echo; cat $(REPORTS)/coverage.txt; fi; \
 	echo; echo "Reports:"; \
 	for f in $(CONTRACT_REPORTS); do if [ -f $(REPORTS)/$$f ]; then echo "  $(REPORTS)/$$f"; fi; done; \
+	$(if $(CONTRACT_RECORD),if [ -f "$(abspath $(CONTRACT_RECORD))" ]; then echo "  $(CONTRACT_RECORD) (the recording: make replay HAR=$(CONTRACT_RECORD))"; fi;) \
 	exit $$status
 
 # What make contract-shared makes the emulator look like: a busy organization

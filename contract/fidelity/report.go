@@ -214,9 +214,19 @@ func (d Divergence) line() string {
 func (r *Report) writeText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Fidelity: %s replayed against %s\n", r.Recording, r.Target)
-	fmt.Fprintf(&b, "%s\n\n%s\n", r.Summary(), howToRead)
+	fmt.Fprintf(&b, "%s\n\n%s\n\n", r.Summary(), howToRead)
+	width := 0
 	for _, o := range r.Operations {
-		fmt.Fprintf(&b, "\n%s: %d replayed, %d diverge\n", o.Operation, o.Replayed, len(o.Exchanges))
+		width = max(width, len(o.Operation))
+	}
+	for _, o := range r.Operations {
+		fmt.Fprintf(&b, "  %-*s  %4d replayed, %d diverge\n", width, o.Operation, o.Replayed, len(o.Exchanges))
+	}
+	for _, o := range r.Operations {
+		if len(o.Exchanges) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n%s\n", o.Operation)
 		for _, x := range o.Exchanges {
 			fmt.Fprintf(&b, "  %s\n", x.title())
 			if f := x.follows(); f != "" {
