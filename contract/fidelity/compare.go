@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"mime"
 	"slices"
 	"strconv"
@@ -216,18 +217,16 @@ func (c *comparison) object(path string, r, p map[string]any) {
 			listed, complete = true, c.list(join(path, "data"), items, reps)
 		}
 	}
-	keys := slices.Sorted(func(yield func(string) bool) {
-		for k := range r {
-			if !yield(k) {
-				return
-			}
+	// The recorded fields, then the replay's extra ones, each sorted.
+	keys := slices.Sorted(maps.Keys(r))
+	var extra []string
+	for k := range p {
+		if _, ok := r[k]; !ok {
+			extra = append(extra, k)
 		}
-		for k := range p {
-			if _, ok := r[k]; !ok && !yield(k) {
-				return
-			}
-		}
-	})
+	}
+	slices.Sort(extra)
+	keys = append(keys, extra...)
 	for _, k := range keys {
 		if (k == "data" && listed) || (!complete && slices.Contains(pageFields, k)) {
 			continue

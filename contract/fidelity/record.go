@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -178,13 +179,7 @@ func (r *Recorder) response(resp *http.Response, body []byte) har.Response {
 // headers lists h sorted by name, every value redacted.
 func (r *Recorder) headers(h http.Header) []har.NameValue {
 	out := []har.NameValue{}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range h {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[name] {
 			out = append(out, har.NameValue{Name: name, Value: r.redact.String(v)})
 		}

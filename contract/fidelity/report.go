@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -94,13 +95,7 @@ func NewReport(recording string, res *Result, allow *AllowList) *Report {
 			r.Stale = append(r.Stale, e)
 		}
 	}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range byOp {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(byOp)) {
 		r.Operations = append(r.Operations, *byOp[name])
 	}
 	return r
@@ -252,13 +247,7 @@ func (r *Report) writeText(w io.Writer) error {
 func (r *Report) writeTail(b *strings.Builder, heading, item string) {
 	if len(r.Reasons) > 0 {
 		fmt.Fprintf(b, heading, "Allowed by the allow-list", len(r.Reasons))
-		for _, name := range slices.Sorted(func(yield func(string) bool) {
-			for k := range r.Reasons {
-				if !yield(k) {
-					return
-				}
-			}
-		}) {
+		for _, name := range slices.Sorted(maps.Keys(r.Reasons)) {
 			fmt.Fprintf(b, item, name+": "+strings.Join(strings.Fields(r.Reasons[name]), " "))
 		}
 	}
