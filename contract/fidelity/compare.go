@@ -181,7 +181,11 @@ func (c *comparison) walk(path string, r, p any) {
 		return
 	}
 	if kindOf(r) != kindOf(p) {
-		c.diverge(CheckType, path, kindOf(r)+" "+show(r), kindOf(p)+" "+show(p))
+		check := CheckType
+		if strings.HasPrefix(path, "error.") {
+			check = CheckError // a code or param that is null on one side is another code or param
+		}
+		c.diverge(check, path, kindOf(r)+" "+show(r), kindOf(p)+" "+show(p))
 		return
 	}
 	switch r := r.(type) {
