@@ -28,9 +28,15 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "contract.test")
-	// Compile once; each run below reuses the binary.
+	// Compile the suite and this command once, each as make runs it (not
+	// under the race detector this test may run with); the runs below reuse
+	// the binaries.
 	if out, err := exec.Command("go", "test", "-c", "-o", bin, "../..").CombinedOutput(); err != nil {
 		t.Fatalf("compile the suite: %v\n%s", err, out)
+	}
+	cmdBin := filepath.Join(dir, "replay")
+	if out, err := exec.Command("go", "build", "-o", cmdBin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("compile the command: %v\n%s", err, out)
 	}
 	record := func(t *testing.T, name string, env ...string) []byte {
 		t.Helper()
@@ -56,7 +62,19 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 		if err := os.WriteFile(path, recording, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		code, out, errOut := replay(t, nil, "-har", path, "-format", "json")
+		cmd := exec.Command(cmdBin, "-har", path, "-format", "json", "-allowlist", filepath.Join("..", "..", "fidelity", "allowlist.yaml"))
+		cmd.Env = suiteEnv()
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		code := 0
+		if err := cmd.Run(); err != nil {
+			exit, ok := err.(*exec.ExitError)
+			if !ok {
+				t.Fatal(err)
+			}
+			code = exit.ExitCode()
+		}
+		out, errOut := stdout.String(), stderr.String()
 		var r report
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatalf("exit %d, %v\nstdout: %s\nstderr: %s", code, err, out, errOut)
