@@ -101,3 +101,31 @@ func TestListWithoutUncomparableItems(t *testing.T) {
 		t.Fatalf("the order went unnoticed: %+v", c.out)
 	}
 }
+
+// Certificates two processes uploaded at the same moment may swap places,
+// in a page and at its edge; others may not.
+func TestListOfInterchangeableCertificates(t *testing.T) {
+	m := newMapper("", "", nil)
+	m.bind("cert_a", "cert_x")
+	m.bind("cert_b", "cert_y")
+	m.bind("cert_c", "cert_z")
+	// cert_a was uploaded while cert_b and cert_c were, one after the other.
+	together := func(a, b string) bool { return a != b && (a == "cert_a" || b == "cert_a") }
+	for _, tt := range []struct {
+		rec, rep string
+		diverge  bool
+	}{
+		{`[{"id":"cert_a"},{"id":"cert_b"}]`, `[{"id":"cert_y"},{"id":"cert_x"}]`, false},
+		{`[{"id":"cert_a"},{"id":"cert_b"},{"id":"cert_c"}]`, `[{"id":"cert_y"},{"id":"cert_z"},{"id":"cert_x"}]`, false},
+		{`[{"id":"cert_a"},{"id":"cert_b"},{"id":"cert_c"}]`, `[{"id":"cert_z"},{"id":"cert_y"},{"id":"cert_x"}]`, true},
+		{`[{"id":"cert_a"}]`, `[{"id":"cert_y"}]`, false},
+		{`[{"id":"cert_b"}]`, `[{"id":"cert_z"}]`, true},
+		{`[{"id":"cert_b"},{"id":"cert_c"}]`, `[{"id":"cert_z"},{"id":"cert_y"}]`, true},
+	} {
+		c := &comparison{m: m, interchangeable: together}
+		c.compare(answer{status: 200, body: []byte(`{"data":` + tt.rec + `}`)}, answer{status: 200, body: []byte(`{"data":` + tt.rep + `}`)})
+		if (len(c.out) > 0) != tt.diverge {
+			t.Errorf("%s against %s: %+v", tt.rec, tt.rep, c.out)
+		}
+	}
+}

@@ -330,7 +330,8 @@ func plan(l *har.Log, ops *operations, base string) *replayPlan {
 
 // interchangeable says whether two recorded certificates were uploaded by
 // different processes at the same moment: which one the server stored first,
-// and so their order in a list, is down to timing.
+// and so their order in a list and which of them a page holds at its edge,
+// is down to timing.
 func (p *replayPlan) interchangeable(a, b string) bool {
 	i, okA := p.origin[a]
 	j, okB := p.origin[b]
