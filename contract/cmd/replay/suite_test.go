@@ -56,7 +56,8 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 		}
 		return b
 	}
-	replayed := func(t *testing.T, recording []byte) (int, report) {
+	// replayed replays a recording that must hold at least least exchanges.
+	replayed := func(t *testing.T, recording []byte, least int) (int, report) {
 		t.Helper()
 		path := filepath.Join(t.TempDir(), "r.har")
 		if err := os.WriteFile(path, recording, 0o600); err != nil {
@@ -79,7 +80,7 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatalf("exit %d, %v\nstdout: %s\nstderr: %s", code, err, out, errOut)
 		}
-		if r.Replayed < 500 {
+		if r.Replayed < least {
 			t.Fatalf("only %d exchanges replayed: %s", r.Replayed, r.Summary)
 		}
 		return code, r
@@ -94,7 +95,7 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 				t.Fatalf("the recording holds a key: ...%s...", recording[max(loc[0]-80, 0):min(loc[1]+80, len(recording))])
 			}
 		}
-		if code, r := replayed(t, recording); code != 0 || !r.OK {
+		if code, r := replayed(t, recording, 500); code != 0 || !r.OK {
 			t.Fatalf("exit %d: %s\n%v", code, r.Summary, r.diverging())
 		}
 	})
@@ -117,13 +118,14 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 				t.Fatalf("the recording holds the key as %q", form)
 			}
 		}
-		if code, r := replayed(t, []byte(recording)); code != 0 || !r.OK {
+		if code, r := replayed(t, []byte(recording), 500); code != 0 || !r.OK {
 			t.Fatalf("exit %d: %s\n%v", code, r.Summary, r.diverging())
 		}
 	})
 
 	t.Run("with a mutation: every divergence at an operation it changes, exit 1", func(t *testing.T) {
-		code, r := replayed(t, record(t, "mutated", "CONTRACT_EMULATOR_MUTATIONS="+string(emulator.MutationWrongObject)))
+		// Every upload fails its spec at once, so the run is short.
+		code, r := replayed(t, record(t, "mutated", "CONTRACT_EMULATOR_MUTATIONS="+string(emulator.MutationWrongObject)), 100)
 		if code != 1 || r.OK {
 			t.Fatalf("exit %d: %s", code, r.Summary)
 		}
@@ -140,8 +142,16 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 				}
 			}
 		}
-		if want := []string{"getCertificate", "modifyCertificate", "uploadCertificate"}; !slices.Equal(ops, want) {
-			t.Fatalf("divergences at %v, want %v: %s", ops, want, r.Summary)
+		// The mutation changes what these answer; the suite stops most
+		// specs at their first upload, so the others may not be reached.
+		changed := []string{"getCertificate", "modifyCertificate", "uploadCertificate"}
+		for _, op := range ops {
+			if !slices.Contains(changed, op) {
+				t.Errorf("a divergence at %s, which the mutation does not change", op)
+			}
+		}
+		if !slices.Contains(ops, "uploadCertificate") {
+			t.Fatalf("divergences at %v, none at uploadCertificate: %s", ops, r.Summary)
 		}
 	})
 }
