@@ -1,9 +1,6 @@
 package emulator
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"strings"
 
@@ -12,13 +9,23 @@ import (
 
 const adminKeyPrefix = "sk-admin-"
 
-// authenticate finds the organization of the request's admin key. Every
-// request is checked before anything else, as the live API does, so a bad key
-// learns nothing about routes, parameters or state.
-func (s *Server) authenticate(r *http.Request) (*tenant, *apiError) {
+// MaxAdminKeyBytes is the longest admin key accepted. Real admin keys are
+// sk-admin- and under 200 characters (secret scanners match them as
+// sk-admin-[A-Za-z0-9_-]{20,200}); 256 leaves room for that and refuses
+// anything else before it is looked up or kept.
+const MaxAdminKeyBytes = 256
+
+// authenticate checks the request's admin key and returns its account. Every
+// request is checked before anything else, as the live API does, so a bad
+// key learns nothing about routes, parameters or state. Nothing is kept for a
+// key here (see organizations.go).
+func (s *Server) authenticate(r *http.Request) (*account, *apiError) {
 	header := r.Header.Get("Authorization")
 	if header == "" {
 		return nil, unauthorized("You didn't provide an API key. Provide your admin key in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).")
+	}
+	if len(header) > len("Bearer ")+MaxAdminKeyBytes {
+		return nil, unauthorized("Incorrect API key provided: it is longer than any admin key.")
 	}
 	scheme, key, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || key == "" || strings.ContainsAny(key, " \t") {
@@ -27,43 +34,9 @@ func (s *Server) authenticate(r *http.Request) (*tenant, *apiError) {
 	if s.keys != nil && !s.keys[key] || s.keys == nil && (!strings.HasPrefix(key, adminKeyPrefix) || len(key) == len(adminKeyPrefix)) {
 		return nil, unauthorized("Incorrect API key provided. You need an admin key (sk-admin-...) of this organization.")
 	}
-	if t, ok := s.tenants.Load(key); ok {
-		return t.(*tenant), nil
-	}
-	org, err := s.newOrganization()
-	if err != nil {
-		return nil, internalError()
-	}
-	t, loaded := s.tenants.LoadOrStore(key, &tenant{hash: orgHash(key), rules: s.mutations.wrap(org)})
-	if !loaded {
-		s.startActor(org)
-	}
-	return t.(*tenant), nil
-}
-
-// tenant is one admin key's organization as the handlers see it.
-type tenant struct {
-	hash  string // names the organization in logs without revealing its key
-	rules rules  // its state and rules, with the switched-on mutations around them
+	return &account{s: s, key: key}, nil
 }
 
 func unauthorized(message string) *apiError {
 	return &apiError{status: http.StatusUnauthorized, typ: typeInvalidRequest, code: generated.ErrorCodeInvalidAPIKey, message: message}
-}
-
-// orgHash names an organization in logs without revealing its key.
-func orgHash(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:6])
-}
-
-type tenantContextKey struct{}
-
-func withTenant(r *http.Request, t *tenant) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), tenantContextKey{}, t))
-}
-
-// rulesOf returns the rules of the organization authenticate found for r.
-func rulesOf(r *http.Request) rules {
-	return r.Context().Value(tenantContextKey{}).(*tenant).rules
 }

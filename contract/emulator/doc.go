@@ -11,7 +11,10 @@
 //
 //  1. The admin key (401, code invalid_api_key), before anything else, as the
 //     live API does: a bad key learns nothing about routes or parameters.
-//     Each key is its own organization, isolated from every other.
+//     A key longer than MaxAdminKeyBytes is refused before anything else.
+//     Each key is its own organization, isolated from every other; it is
+//     kept from the key's first stored upload on, so reads and refused
+//     requests keep nothing, and at most Config.MaxOrganizations are kept.
 //  2. Injected faults (429 and 503 with Retry-After, or 500), when configured.
 //  3. The route (404), media type (415), body size (413, over 64 KiB), JSON
 //     syntax (400), the fragment's schema (400, param naming the parameter or

@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"cmp"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -34,7 +36,18 @@ type Config struct {
 	// Logger gets one line per request (method, path, status, duration and a
 	// hash of the organization); never the key. Nil: silent.
 	Logger *slog.Logger
+	// MaxOrganizations caps how many organizations the emulator keeps; a
+	// request that would start one more is refused. Zero:
+	// DefaultMaxOrganizations.
+	MaxOrganizations int
 }
+
+// DefaultMaxOrganizations is the cap on organizations when
+// Config.MaxOrganizations is zero. An organization holds at most 50
+// certificates under 16 KiB each, under 1 MiB in all, so a full emulator
+// stays under 1 GiB; a contract run uses one organization per spec, about
+// 150.
+const DefaultMaxOrganizations = 1000
 
 // DefaultProjects are the projects of every organization when Config.Projects
 // is empty.
@@ -53,7 +66,10 @@ type Server struct {
 	routes    http.Handler
 	logger    *slog.Logger
 
-	tenants sync.Map // admin key -> *tenant
+	tenants          sync.Map   // admin key -> *tenant, read without a lock
+	mu               sync.Mutex // held to add to tenants
+	organizations    int
+	maxOrganizations int
 }
 
 // MaxCertificates is how many certificates one organization may hold.
@@ -65,18 +81,25 @@ const BasePath = "/v1"
 // New checks cfg and returns a Server with empty organizations.
 func New(cfg Config) (*Server, error) {
 	s := &Server{
-		projects: DefaultProjects,
-		logger:   cfg.Logger,
+		projects:         DefaultProjects,
+		logger:           cfg.Logger,
+		maxOrganizations: cmp.Or(cfg.MaxOrganizations, DefaultMaxOrganizations),
 	}
 	var errs []error
 	if len(cfg.Keys) > 0 {
 		s.keys = make(map[string]bool, len(cfg.Keys))
 		for _, k := range cfg.Keys {
-			if k == "" {
+			switch {
+			case k == "":
 				errs = append(errs, errors.New("emulator: an empty admin key"))
+			case len(k) > MaxAdminKeyBytes:
+				errs = append(errs, fmt.Errorf("emulator: an admin key of %d bytes, more than MaxAdminKeyBytes (%d)", len(k), MaxAdminKeyBytes))
 			}
 			s.keys[k] = true
 		}
+	}
+	if cfg.MaxOrganizations < 0 {
+		errs = append(errs, fmt.Errorf("emulator: negative MaxOrganizations %d", cfg.MaxOrganizations))
 	}
 	if len(cfg.Projects) > 0 {
 		s.projects = slices.Clone(cfg.Projects)
@@ -131,10 +154,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	t := s.serve(rec, r)
+	a := s.serve(rec, r)
 	orgHash := "-"
-	if t != nil {
-		orgHash = t.hash
+	if a != nil {
+		orgHash = a.hash()
 	}
 	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("method", r.Method),
@@ -158,25 +181,31 @@ func newRequestID() string {
 	return string(id[:])
 }
 
-// serve answers r and returns the organization it was for, nil when the key
-// was refused.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) *tenant {
-	t, apiErr := s.authenticate(r)
+// serve answers r and returns the account it was for, nil when the key was
+// refused.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
+	a, apiErr := s.authenticate(r)
 	if apiErr != nil {
 		apiErr.write(w)
 		return nil
 	}
 	if apiErr := s.faults.apply(r); apiErr != nil {
 		apiErr.write(w)
-		return t
+		return a
 	}
 	r, apiErr = s.validator.check(r)
 	if apiErr != nil {
 		apiErr.write(w)
-		return t
+		return a
 	}
-	s.routes.ServeHTTP(w, withTenant(r, t))
-	return t
+	if s.keepsOnSight() {
+		if _, apiErr := a.keep(); apiErr != nil {
+			apiErr.write(w)
+			return a
+		}
+	}
+	s.routes.ServeHTTP(w, withAccount(r, a))
+	return a
 }
 
 // statusRecorder keeps the status for the log line.

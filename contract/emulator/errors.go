@@ -19,6 +19,10 @@ const (
 	typeServer         = "server_error"
 )
 
+// codeOrganizationLimit is the emulator's own code, beside the fragment's:
+// it holds the most organizations it may (Config.MaxOrganizations).
+const codeOrganizationLimit generated.ErrorCode = "organization_limit_reached"
+
 // apiError is one error answer: a status and the OpenAI error body.
 type apiError struct {
 	status     int

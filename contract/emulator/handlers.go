@@ -67,9 +67,9 @@ func (h handlers) UploadCertificate(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	c, err := rulesOf(r).Add(req.Certificate, req.Name, time.Now())
-	if err != nil {
-		refusal(err, pathIDParam).write(w)
+	c, apiErr := accountOf(r).add(req.Certificate, req.Name, time.Now())
+	if apiErr != nil {
+		apiErr.write(w)
 		return
 	}
 	writeJSON(w, http.StatusOK, single(c, false))

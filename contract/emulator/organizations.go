@@ -1,0 +1,147 @@
+package emulator
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/certcontract/certcontract/contract/emulator/internal/store"
+)
+
+// An organization is kept only once it must be: from the first upload a key
+// stores, and nothing else. A read, or a request that is refused, sees an
+// empty organization made for that request alone, so a flood of new keys
+// costs no memory once answered. With Config.Shared seeding others'
+// certificates or setting another client to work, a key's organization is
+// someone else's busy one from the start and must look the same on every
+// request, so it is kept from the first request that passes validation. At
+// most Config.MaxOrganizations are kept either way.
+
+// tenant is one admin key's organization as the handlers see it.
+type tenant struct {
+	hash  string              // names the organization in logs without revealing its key
+	org   *store.Organization // its state, for its other client (Config.Shared)
+	rules rules               // its state and rules, with the switched-on mutations around them
+}
+
+// newTenant makes an organization for key, seeded as Config.Shared says.
+func (s *Server) newTenant(key string) (*tenant, *apiError) {
+	org, err := s.newOrganization()
+	if err != nil {
+		return nil, internalError()
+	}
+	return &tenant{hash: orgHash(key), org: org, rules: s.mutations.wrap(org)}, nil
+}
+
+// keepsOnSight says whether an organization is kept from a key's first
+// valid request: when Config.Shared makes it someone else's, busy one.
+func (s *Server) keepsOnSight() bool { return s.shared.Foreign > 0 || s.shared.ActorRate > 0 }
+
+// account is a request's admin key, already accepted.
+type account struct {
+	s   *Server
+	key string
+}
+
+// organization is the key's organization, nil while it has none.
+func (a *account) organization() *tenant {
+	if t, ok := a.s.tenants.Load(a.key); ok {
+		return t.(*tenant)
+	}
+	return nil
+}
+
+// rules are the key's organization, or an empty one that is not kept.
+func (a *account) rules() rules {
+	if t := a.organization(); t != nil {
+		return t.rules
+	}
+	return a.s.mutations.wrap(store.NewOrganization(a.s.projects))
+}
+
+// keep returns the key's organization, made and kept now if it has none.
+func (a *account) keep() (*tenant, *apiError) {
+	if t := a.organization(); t != nil {
+		return t, nil
+	}
+	fresh, apiErr := a.s.newTenant(a.key)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	return a.s.keep(a.key, fresh)
+}
+
+// add stores an upload. A key without an organization uploads into a new one,
+// which is kept only if the upload is stored and the cap leaves room.
+func (a *account) add(content string, name *string, now time.Time) (*store.Certificate, *apiError) {
+	t := a.organization()
+	if t == nil {
+		fresh, apiErr := a.s.newTenant(a.key)
+		if apiErr != nil {
+			return nil, apiErr
+		}
+		c, err := fresh.rules.Add(content, name, now)
+		if err != nil {
+			return nil, refusal(err, pathIDParam)
+		}
+		if t, apiErr = a.s.keep(a.key, fresh); apiErr != nil {
+			return nil, apiErr
+		}
+		if t == fresh {
+			return c, nil
+		}
+		// Another request of this key made its organization meanwhile.
+	}
+	c, err := t.rules.Add(content, name, now)
+	if err != nil {
+		return nil, refusal(err, pathIDParam)
+	}
+	return c, nil
+}
+
+// keep makes fresh the key's organization and sets its other client to
+// work, unless the key has one already, which it returns instead.
+func (s *Server) keep(key string, fresh *tenant) (*tenant, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := s.tenants.Load(key); ok {
+		return t.(*tenant), nil
+	}
+	if s.organizations >= s.maxOrganizations {
+		return nil, &apiError{status: http.StatusBadRequest, typ: typeInvalidRequest, code: codeOrganizationLimit,
+			message: fmt.Sprintf("This emulator holds %d organizations, its limit; use the key of one of them, or restart it with a higher -max-organizations.", s.maxOrganizations)}
+	}
+	s.tenants.Store(key, fresh)
+	s.organizations++
+	s.startActor(fresh.org)
+	return fresh, nil
+}
+
+// hash names the key's organization in logs without revealing the key.
+func (a *account) hash() string {
+	if t := a.organization(); t != nil {
+		return t.hash
+	}
+	return orgHash(a.key)
+}
+
+func orgHash(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:6])
+}
+
+type accountContextKey struct{}
+
+func withAccount(r *http.Request, a *account) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), accountContextKey{}, a))
+}
+
+func accountOf(r *http.Request) *account {
+	return r.Context().Value(accountContextKey{}).(*account)
+}
+
+// rulesOf returns the rules of the organization of r's key.
+func rulesOf(r *http.Request) rules { return accountOf(r).rules() }
