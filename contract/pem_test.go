@@ -58,6 +58,14 @@ func expiredPEM() string {
 	return makeCert(testcert.Options{NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-time.Hour)}).pem
 }
 
+// invertedPEM ends its validity before it begins, both well in the future,
+// so nothing but the order is wrong with it.
+func invertedPEM() string {
+	GinkgoHelper()
+	now := time.Now()
+	return makeCert(testcert.Options{NotBefore: now.Add(100 * 24 * time.Hour), NotAfter: now.Add(90 * 24 * time.Hour)}).pem
+}
+
 func expiringWithinADayPEM() string {
 	GinkgoHelper()
 	return makeCert(testcert.Options{NotAfter: time.Now().Add(12 * time.Hour)}).pem

@@ -85,6 +85,7 @@ var _ = Describe("Uploading a certificate", func() {
 		Entry("a chain of two certificates", "chain", chainPEM),
 		Entry("an expired certificate", "expired", expiredPEM),
 		Entry("a certificate expiring within a day", "expiring", expiringWithinADayPEM),
+		Entry("a certificate whose validity ends before it begins", "inverted", invertedPEM),
 		Entry("a PEM over 16 KiB", "oversized", oversizedPEM),
 	)
 

@@ -18,8 +18,9 @@
 //  2. Injected faults (429 and 503 with Retry-After, or 500), when configured.
 //  3. The route (404), media type (415), body size (413, over 64 KiB), JSON
 //     syntax (400), the fragment's schema (400, param naming the parameter or
-//     top-level body field) and unknown body fields (400, param naming the
-//     field: a typo such as "nmae" is refused rather than silently ignored).
+//     top-level body field) and unknown query parameters and body fields
+//     (400, param naming the first: a typo such as "nmae" or "limt" is
+//     refused rather than silently ignored).
 //  4. The business rules, all or nothing: a refused request changes nothing.
 //
 // It has two layers. The state and the business rules live in
@@ -33,7 +34,8 @@
 // Decisions where the sources leave room: `include[]=content` and
 // `include=content` both add the PEM to a get; modify accepts only `name`
 // (other fields are refused as unknown, so content and dates cannot appear to
-// change); a PEM with any text around its single CERTIFICATE block is refused;
-// the certificate need not be a CA, as the published requirements do not say
-// so; an empty `after` is no cursor.
+// change); a PEM with any text around its single CERTIFICATE block, or with
+// headers in it, is refused; the certificate need not be a CA, nor valid
+// yet, as the published requirements do not say so; an empty `after` is no
+// cursor.
 package emulator

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -90,6 +91,9 @@ func (v *requestValidator) check(r *http.Request) (*http.Request, *apiError) {
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
 		return r, validationError(err)
 	}
+	if apiErr := refuseUnknownQuery(route, r.URL.Query()); apiErr != nil {
+		return r, apiErr
+	}
 	if body != nil {
 		if apiErr := refuseUnknownFields(route, body); apiErr != nil {
 			return r, apiErr
@@ -163,6 +167,27 @@ func validationError(err error) *apiError {
 		return badRequest("", "", fmt.Sprintf("Invalid request: %s.", reason))
 	}
 	return badRequest(param, "", fmt.Sprintf("Invalid '%s': %s.", param, reason))
+}
+
+// refuseUnknownQuery refuses a query parameter the operation does not
+// define, as refuseUnknownFields does for the body: limt=5 must not quietly
+// give a page of 20. An array parameter such as include[] may also come
+// unbracketed, as a plain form serializer sends it.
+func refuseUnknownQuery(route *routers.Route, query url.Values) *apiError {
+	defined := slices.Concat(route.PathItem.Parameters, route.Operation.Parameters)
+	var unknown []string
+	for name := range query {
+		if !slices.ContainsFunc(defined, func(p *openapi3.ParameterRef) bool {
+			return p.Value != nil && p.Value.In == openapi3.ParameterInQuery && (p.Value.Name == name || p.Value.Name == name+"[]")
+		}) {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	return badRequest(unknown[0], "", fmt.Sprintf("Unrecognized query parameter supplied: %s", unknown[0]))
 }
 
 // refuseUnknownFields refuses a body field the operation does not define: a

@@ -25,6 +25,9 @@ type Options struct {
 	// PEM size (the API refuses 16 KiB or more) with an otherwise valid
 	// certificate.
 	Padding int
+	// NotCA makes a certificate whose basic constraints say it is no CA,
+	// which cannot sign the client certificates of mutual TLS.
+	NotCA bool
 }
 
 // Certificate is a generated certificate and its key.
@@ -69,6 +72,9 @@ func New(opts Options) (Certificate, error) {
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
+	}
+	if opts.NotCA {
+		tmpl.IsCA, tmpl.KeyUsage = false, x509.KeyUsageDigitalSignature
 	}
 	if opts.Padding > 0 {
 		value, err := asn1.Marshal(make([]byte, opts.Padding))

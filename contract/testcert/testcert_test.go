@@ -23,6 +23,7 @@ func TestNew(t *testing.T) {
 		{name: "defaults", wantBefore: time.Now().Add(-time.Hour), wantAfter: time.Now().Add(90 * 24 * time.Hour)},
 		{name: "chosen validity", opts: testcert.Options{NotBefore: notBefore, NotAfter: notAfter}, wantBefore: notBefore, wantAfter: notAfter},
 		{name: "padded past 16 KiB", opts: testcert.Options{Padding: 13 << 10}, wantBefore: time.Now().Add(-time.Hour), wantAfter: time.Now().Add(90 * 24 * time.Hour), wantMinLen: 16 << 10},
+		{name: "not a CA", opts: testcert.Options{NotCA: true}, wantBefore: time.Now().Add(-time.Hour), wantAfter: time.Now().Add(90 * 24 * time.Hour)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,8 +42,11 @@ func TestNew(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !cert.IsCA || cert.CheckSignatureFrom(cert) != nil {
-				t.Errorf("not a self-signed CA certificate")
+			if cert.IsCA == tt.opts.NotCA || !cert.BasicConstraintsValid {
+				t.Errorf("basic constraints say CA %v, want %v", cert.IsCA, !tt.opts.NotCA)
+			}
+			if err := cert.CheckSignatureFrom(cert); err != nil && !tt.opts.NotCA {
+				t.Errorf("not self-signed: %v", err)
 			}
 			if !cert.NotBefore.Equal(c.NotBefore) || !cert.NotAfter.Equal(c.NotAfter) {
 				t.Errorf("reported validity %v..%v, certificate says %v..%v", c.NotBefore, c.NotAfter, cert.NotBefore, cert.NotAfter)

@@ -8,7 +8,8 @@ import (
 // The rules a call can break. An *Error unwraps to one of them.
 var (
 	// ErrInvalidCertificate: an upload must be one PEM CERTIFICATE block
-	// under 16 KiB, still valid a day from now.
+	// without headers, under 16 KiB, whose validity ends after it begins and
+	// not within a day.
 	ErrInvalidCertificate = errors.New("the certificate is not one valid PEM CERTIFICATE block")
 	// ErrCertificateLimit: an organization holds at most MaxCertificates.
 	ErrCertificateLimit = errors.New("the organization holds the most certificates it may")

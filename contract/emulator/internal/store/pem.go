@@ -13,9 +13,17 @@ const (
 	minRemainingTTL = 24 * time.Hour
 )
 
-// parseCertificatePEM accepts exactly one CERTIFICATE block that x509 can
-// parse, under 16 KiB, still valid a day from now. Anything else is refused
-// with ErrInvalidCertificate and a message saying what was wrong.
+// parseCertificatePEM accepts exactly one CERTIFICATE block without headers
+// that x509 can parse, under 16 KiB, whose validity ends after it starts and
+// a day from now at the earliest. Anything else is refused with
+// ErrInvalidCertificate and a message saying what was wrong.
+//
+// Where the published requirements (PEM, under 16 KB, one certificate, not
+// expiring within a day) are silent: a certificate not valid yet is accepted
+// (the API reports valid_at, when it becomes valid); so is one whose basic
+// constraints say it is no CA (no requirement names them); a block with
+// headers is refused (RFC 7468 allows none in a certificate, and
+// RFC 1421's Proc-Type headers mean an encrypted body, never a certificate).
 func parseCertificatePEM(content string, now time.Time) (*x509.Certificate, error) {
 	refuse := func(message string) (*x509.Certificate, error) {
 		return nil, &Error{Rule: ErrInvalidCertificate, Message: message}
@@ -34,12 +42,18 @@ func parseCertificatePEM(content string, now time.Time) (*x509.Certificate, erro
 	if block.Type != "CERTIFICATE" {
 		return refuse("The PEM block is a " + block.Type + ", not a CERTIFICATE.")
 	}
+	if len(block.Headers) > 0 {
+		return refuse("The PEM block has headers; a certificate's PEM has none (RFC 7468).")
+	}
 	if len(bytes.TrimSpace(rest)) > 0 {
 		return refuse("Send exactly one certificate: chains and extra PEM blocks or text are not accepted.")
 	}
 	cert, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
 		return refuse("The certificate could not be parsed: " + err.Error() + ".")
+	}
+	if cert.NotAfter.Before(cert.NotBefore) {
+		return refuse("The certificate's validity ends before it begins: its notAfter is before its notBefore.")
 	}
 	if cert.NotAfter.Before(now.Add(minRemainingTTL)) {
 		return refuse("The certificate has expired or expires within one day.")
