@@ -25,6 +25,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/certcontract/certcontract/contract/emulator"
 )
 
@@ -40,11 +42,37 @@ func main() {
 
 // options are the command's settings after flags and environment.
 type options struct {
-	addr        string
-	allowRemote bool
-	quiet       bool
-	cfg         emulator.Config
+	addr           string
+	allowRemote    bool
+	quiet          bool
+	maxConnections int
+	cfg            emulator.Config
 }
+
+// The server's limits. Every exchange of this API is small: request headers
+// under 2 KiB (a key of at most emulator.MaxAdminKeyBytes and the SDKs' own
+// headers), a body under emulator.MaxBodyBytes, an answer under 64 KiB; on
+// loopback each takes microseconds. So a request that has not arrived within
+// seconds never will, and is given up.
+const (
+	// readHeaderTimeout bounds the request line and headers.
+	readHeaderTimeout = 5 * time.Second
+	// readTimeout bounds the whole request, body included: a body that
+	// never arrives is answered 400 once it passes.
+	readTimeout = 10 * time.Second
+	// writeTimeout runs from the end of the headers to the end of the
+	// answer, so it covers reading the body; -fault-latency adds to it.
+	writeTimeout = readTimeout + 10*time.Second
+	// idleTimeout closes a kept-alive connection nobody uses, which also
+	// frees its place under -max-connections.
+	idleTimeout = time.Minute
+	// maxHeaderBytes holds every header a client of this API sends several
+	// times over; net/http answers 431 past it, before the emulator runs.
+	maxHeaderBytes = 16 << 10
+	// defaultMaxConnections stays under the usual limit of 1024 open files,
+	// so accepting never fails for want of descriptors.
+	defaultMaxConnections = 512
+)
 
 // run serves until ctx ends or SIGINT/SIGTERM arrives, then shuts down
 // gracefully. ready, if not nil, gets the bound address once requests are
@@ -73,10 +101,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
+	// Connections past the cap wait in the kernel's accept queue until one
+	// closes, rather than each taking a goroutine and its buffers.
+	ln = netutil.LimitListener(ln, opts.maxConnections)
 	srv := &http.Server{
 		Handler:           emu,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout + opts.cfg.Faults.Latency,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
@@ -124,6 +158,8 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on; a loopback address unless -allow-remote")
 	fs.BoolVar(&opts.allowRemote, "allow-remote", false, "allow listening on an address other than loopback")
 	fs.BoolVar(&opts.quiet, "quiet", false, "no log line per request")
+	fs.IntVar(&opts.maxConnections, "max-connections", defaultMaxConnections, "open connections served at once; more wait until one closes")
+	fs.IntVar(&opts.cfg.MaxOrganizations, "max-organizations", emulator.DefaultMaxOrganizations, "organizations kept at most; an upload that would start one more is refused")
 	fs.StringVar(&keys, "keys", "", "comma-separated admin keys to accept, each its own organization (default: any sk-admin-... key)")
 	fs.StringVar(&projects, "projects", "", "comma-separated project ids every organization has (default: "+strings.Join(emulator.DefaultProjects, ",")+")")
 	fs.Float64Var(&faults.Rate, "fault-rate", 0, "share of requests (0..1) answered with a fault")
@@ -162,6 +198,9 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 			return opts, fmt.Errorf("-fault-statuses: %q is not a status", s)
 		}
 		faults.Statuses = append(faults.Statuses, st)
+	}
+	if opts.maxConnections < 1 {
+		return opts, fmt.Errorf("-max-connections %d: need at least 1", opts.maxConnections)
 	}
 	if !opts.allowRemote {
 		if err := requireLoopback(opts.addr); err != nil {

@@ -274,6 +274,8 @@ func TestRefusedSettings(t *testing.T) {
 		{"another client holding many certificates", []string{"-addr", "127.0.0.1:0", "-actor-rate", "1", "-actor-slots", "9"}, nil},
 		{"stray argument", []string{"-addr", "127.0.0.1:0", "serve"}, nil},
 		{"unknown flag", []string{"-port", "8080"}, nil},
+		{"no connections", []string{"-addr", "127.0.0.1:0", "-max-connections", "0"}, nil},
+		{"negative organization cap", []string{"-addr", "127.0.0.1:0", "-max-organizations", "-1"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
