@@ -153,7 +153,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	rec := &statusRecorder{ResponseWriter: w}
 	a := s.serve(rec, r)
 	orgHash := "-"
 	if a != nil {
@@ -189,34 +189,52 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
 		apiErr.write(w)
 		return nil
 	}
-	if apiErr := s.faults.apply(r); apiErr != nil {
-		apiErr.write(w)
-		return a
+	switch f := s.faults.apply(r); {
+	case f.answer != nil:
+		f.answer.write(w)
+	case f.connection != "":
+		playConnectionFault(w, f.connection, func(w http.ResponseWriter) { s.route(w, r, a) })
+	default:
+		s.route(w, r, a)
 	}
-	r, apiErr = s.validator.check(r)
+	return a
+}
+
+// route checks the request's shape, then hands it to its operation.
+func (s *Server) route(w http.ResponseWriter, r *http.Request, a *account) {
+	r, apiErr := s.validator.check(r)
 	if apiErr != nil {
 		apiErr.write(w)
-		return a
+		return
 	}
 	if s.keepsOnSight() {
 		if _, apiErr := a.keep(); apiErr != nil {
 			apiErr.write(w)
-			return a
+			return
 		}
 	}
 	s.routes.ServeHTTP(w, withAccount(r, a))
-	return a
 }
 
-// statusRecorder keeps the status for the log line.
+// statusRecorder keeps the status for the log line: 0 when the connection
+// was dropped before any answer.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
 }
 
 func (rec *statusRecorder) WriteHeader(status int) {
-	rec.status = status
+	if rec.status == 0 {
+		rec.status = status
+	}
 	rec.ResponseWriter.WriteHeader(status)
+}
+
+func (rec *statusRecorder) Write(p []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return rec.ResponseWriter.Write(p)
 }
 
 func (rec *statusRecorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 
@@ -47,15 +46,3 @@ func editAnswer[T any](w http.ResponseWriter, answer func(http.ResponseWriter), 
 	w.WriteHeader(held.status)
 	_, _ = w.Write(held.body.Bytes())
 }
-
-// heldAnswer keeps an answer's status and body for editAnswer; its headers
-// are the real writer's.
-type heldAnswer struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (h *heldAnswer) Header() http.Header         { return h.header }
-func (h *heldAnswer) WriteHeader(status int)      { h.status = status }
-func (h *heldAnswer) Write(p []byte) (int, error) { return h.body.Write(p) }

@@ -150,7 +150,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	var (
 		opts                      options
 		keys, projects, mutations string
-		faultStatuses             string
+		faultStatuses, faultConns string
 		fs                        = flag.NewFlagSet("emulator", flag.ContinueOnError)
 		faults                    = &opts.cfg.Faults
 	)
@@ -163,10 +163,11 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.StringVar(&keys, "keys", "", "comma-separated admin keys to accept, each its own organization (default: any sk-admin-... key)")
 	fs.StringVar(&projects, "projects", "", "comma-separated project ids every organization has (default: "+strings.Join(emulator.DefaultProjects, ",")+")")
 	fs.Float64Var(&faults.Rate, "fault-rate", 0, "share of requests (0..1) answered with a fault")
-	fs.StringVar(&faultStatuses, "fault-statuses", "", "comma-separated fault statuses from 429,500,503 (default all three)")
+	fs.StringVar(&faultStatuses, "fault-statuses", "", "comma-separated fault statuses from 429,500,503 (default all three, unless -fault-connections is given)")
+	fs.StringVar(&faultConns, "fault-connections", "", "comma-separated connection faults from reset,truncate,lost, chosen beside the statuses")
 	fs.DurationVar(&faults.Latency, "fault-latency", 0, "latency added to every request")
 	fs.IntVar(&faults.RetryAfter, "fault-retry-after", 1, "Retry-After seconds on 429 and 503")
-	fs.BoolVar(&faults.Header, "fault-header", false, "honour the request header "+emulator.FaultHeader+": 429|500|503")
+	fs.BoolVar(&faults.Header, "fault-header", false, "honour the request header "+emulator.FaultHeader+": 429|500|503|reset|truncate|lost")
 	fs.Uint64Var(&faults.Seed, "fault-seed", 0, "seed of the fault dice (default: from the clock)")
 	fs.IntVar(&opts.cfg.Shared.Foreign, "foreign", 0, "certificates someone else uploaded, seeded in every new organization (named or not, some active, some expiring soon)")
 	fs.Float64Var(&opts.cfg.Shared.ActorRate, "actor-rate", 0, "changes per second another client makes to its own certificates in every organization (0: none)")
@@ -198,6 +199,9 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 			return opts, fmt.Errorf("-fault-statuses: %q is not a status", s)
 		}
 		faults.Statuses = append(faults.Statuses, st)
+	}
+	for _, c := range splitList(faultConns) {
+		faults.Connection = append(faults.Connection, emulator.ConnectionFault(c))
 	}
 	if opts.maxConnections < 1 {
 		return opts, fmt.Errorf("-max-connections %d: need at least 1", opts.maxConnections)

@@ -204,6 +204,13 @@ func TestFaultHeaderAndMutationFlags(t *testing.T) {
 	if resp, _ := get.send(t, base, "sk-admin-x", http.Header{"X-Emulator-Fault": {"500"}}); resp.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("fault header: %d", resp.StatusCode)
 	}
+	req, _ := http.NewRequest(http.MethodGet, base+get.path, nil)
+	req.Header.Set("Authorization", "Bearer sk-admin-x")
+	req.Header.Set("X-Emulator-Fault", "reset")
+	if resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("a reset answered %d", resp.StatusCode)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("run: %v", err)
@@ -268,6 +275,7 @@ func TestRefusedSettings(t *testing.T) {
 		{"unknown mutation", []string{"-addr", "127.0.0.1:0", "-mutations", "be-nice"}, nil},
 		{"fault status not a number", []string{"-addr", "127.0.0.1:0", "-fault-statuses", "many"}, nil},
 		{"fault status not a fault", []string{"-addr", "127.0.0.1:0", "-fault-statuses", "404"}, nil},
+		{"unknown connection fault", []string{"-addr", "127.0.0.1:0", "-fault-connections", "hang-up"}, nil},
 		{"rate out of range", []string{"-addr", "127.0.0.1:0", "-fault-rate", "2"}, nil},
 		{"bad environment value", []string{"-addr", "127.0.0.1:0"}, map[string]string{"EMULATOR_FAULT_RATE": "often"}},
 		{"foreign certificates filling the organization", []string{"-addr", "127.0.0.1:0", "-foreign", "60"}, nil},
