@@ -213,7 +213,8 @@ func (t *Transport) failure(req *http.Request, status int, finding string, body 
 		}
 		return s
 	}
-	excerpt := string(body)
+	// Redacted before it is cut, so that a key the cut splits is still found.
+	excerpt := redact(string(body))
 	if len(excerpt) > bodyExcerpt {
 		excerpt = excerpt[:bodyExcerpt] + fmt.Sprintf("... (%d bytes in all)", len(body))
 	}
@@ -222,7 +223,7 @@ func (t *Transport) failure(req *http.Request, status int, finding string, body 
 		Path:    redact(req.URL.RequestURI()),
 		Status:  status,
 		Finding: redact(finding),
-		Body:    redact(excerpt),
+		Body:    excerpt,
 	}
 }
 
@@ -277,7 +278,8 @@ func schemaFinding(err *openapi3.SchemaError) string {
 		return fmt.Sprintf("at %q: %s", where, reason)
 	}
 	if len(value) > 120 {
-		value = append(value[:120], "..."...)
+		// Not cut: a cut could split a key the redaction then misses.
+		return fmt.Sprintf("at %q: %s (a value of %d bytes; see the body excerpt)", where, reason, len(value))
 	}
 	return fmt.Sprintf("at %q: %s (value %s)", where, reason, value)
 }

@@ -271,3 +271,40 @@ func TestNewRefusesRelativeBaseURL(t *testing.T) {
 		t.Error("want an error for a base URL without scheme and host")
 	}
 }
+
+// The excerpt was cut before the key was redacted, so a key straddling the
+// cut was not found and its start showed in the error.
+func TestRegressionKeyCutByTheExcerptShowedItsStart(t *testing.T) {
+	body := `{"oops":"` + strings.Repeat("x", 512-len(`{"oops":"`)-len("sk-admin-vali")) + key + `"}`
+	base, _ := newServer(t, reply{status: 500, body: body})
+	tr, err := validator.New(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = do(t, tr, context.Background(), "GET", base+"/organization/certificates/cert_1", "", "", true)
+	if err == nil {
+		t.Fatal("want a validation error")
+	}
+	if secret := strings.TrimPrefix(key, "sk-admin-"); strings.Contains(err.Error(), secret[:4]) {
+		t.Errorf("error shows the start of the key:\n%s", err)
+	}
+}
+
+// A finding quoted a long value cut to 120 bytes, so a key the cut split
+// kept its start.
+func TestRegressionKeyCutInAFindingShowedItsStart(t *testing.T) {
+	value := strings.Repeat("x", 120-len(`"`)-len("sk-admin-vali")) + key
+	base, _ := newServer(t, reply{status: 200, body: `{"object":"` + value + `","data":[],"has_more":false,"first_id":null,"last_id":null}`})
+	tr, err := validator.New(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = do(t, tr, context.Background(), "GET", base+"/organization/certificates", "", "", true)
+	var verr *validator.Error
+	if !errors.As(err, &verr) {
+		t.Fatalf("error = %v, want a *validator.Error", err)
+	}
+	if secret := strings.TrimPrefix(key, "sk-admin-"); strings.Contains(verr.Finding, secret[:4]) {
+		t.Errorf("finding shows the start of the key: %s", verr.Finding)
+	}
+}
