@@ -105,6 +105,35 @@ replay: ## Replay a recording (CONTRACT_RECORD's file): HAR=<file> [TARGET=<base
 	@test -n "$(HAR)" || { echo "usage: make replay HAR=<recording.har> [TARGET=<base url>] [FORMAT=text|markdown|json]" >&2; exit 2; }
 	$(GO) run ./contract/cmd/replay -har "$(abspath $(HAR))" $(if $(TARGET),-target "$(TARGET)") -format "$(or $(FORMAT),text)"
 
+# How long make fuzz runs each fuzz target.
+FUZZTIME ?= 30s
+
+# fuzz-targets prints "<module dir> <package> <target>" for every Fuzz
+# function in every module: go test -list names them, in the packages whose
+# test files declare one (listing every package would build every test binary).
+define fuzz-targets
+for m in $(MODULES); do \
+	$(GO) -C $$m list -f '{{.ImportPath}} {{.Dir}} {{join .TestGoFiles " "}} {{join .XTestGoFiles " "}}' ./... | \
+	while read -r pkg dir files; do \
+		[ -n "$$files" ] && (cd "$$dir" && grep -qs '^func Fuzz' $$files) || continue; \
+		$(GO) -C $$m test -list '^Fuzz' "$$pkg" | grep '^Fuzz' | sed "s|^|$$m $$pkg |"; \
+	done; \
+done
+endef
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target of every module for FUZZTIME each (default 30s); seeds in testdata/fuzz.
+	@targets=$$($(fuzz-targets)) || exit 1; \
+	[ -n "$$targets" ] || { echo "no fuzz targets found" >&2; exit 1; }; \
+	echo "$$targets" | while read -r m pkg target; do \
+		echo "--- $$target in $$pkg for $(FUZZTIME)"; \
+		$(GO) -C $$m test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$pkg" || exit 1; \
+	done
+
+.PHONY: fuzz-short
+fuzz-short: ## Every fuzz target for 5 s: the pass make test and CI run.
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=5s
+
 .PHONY: emulator
 emulator: ## Serve the emulator on 127.0.0.1:8080 until Ctrl-C; ARGS="-fault-rate 0.1 ..." for flags.
 	$(GO) run ./contract/cmd/emulator $(ARGS)
@@ -155,4 +184,4 @@ drift-test: ## Tests of the nested module openapi/drift: spec-check, spec-fetch,
 	$(DRIFT) test ./...
 
 .PHONY: test
-test: generate-check tidy-check fmt-check lint unit contract drift-test bench-test ## Everything: generation check, formatting, lint and every test.
+test: generate-check tidy-check fmt-check lint unit contract drift-test bench-test fuzz-short ## Everything: generation check, formatting, lint, every test and a short pass of every fuzz target.

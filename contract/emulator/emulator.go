@@ -125,7 +125,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.faults, s.mutations = faults, mutations
-	if s.validator, err = newRequestValidator(); err != nil {
+	if s.validator, err = sharedRequestValidator(); err != nil {
 		return nil, err
 	}
 	// Whatever passes the fragment's router but not net/http's still gets

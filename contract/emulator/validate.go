@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -32,6 +33,11 @@ type requestValidator struct {
 	router  routers.Router
 	options *openapi3filter.Options
 }
+
+// sharedRequestValidator loads the fragment once per process: every
+// emulator checks against the same document, and a test or fuzz target that
+// makes thousands of emulators pays for it once.
+var sharedRequestValidator = sync.OnceValues(newRequestValidator)
 
 func newRequestValidator() (*requestValidator, error) {
 	doc, err := spec.GetSpec()
