@@ -86,8 +86,9 @@ const DefaultAttemptTimeout = 60 * time.Second
 // requests are built and responses decoded exactly as the fragment says.
 // It is safe for concurrent use.
 //
-// Retries. An attempt that cannot connect, outlives [WithAttemptTimeout], or
-// is answered 408, 429 or 5xx is tried again, twice by default, after an
+// Retries. An attempt that cannot connect, loses its connection before the
+// whole answer has come, outlives [WithAttemptTimeout], or is answered 408,
+// 429 or 5xx is tried again, twice by default, after an
 // exponential backoff with jitter (0.5 s doubling, at most 8 s) or after the
 // wait the server asks for in retry-after-ms or Retry-After (seconds or an
 // HTTP date), if that is within [WithMaxRetryAfter]. As in the official

@@ -1,6 +1,7 @@
 package generated
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -133,6 +134,18 @@ func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 		body.left = 0 // refused at the first read, which reads one byte
 	}
 	rsp.Body = body
+	if rsp.StatusCode < 200 || rsp.StatusCode > 299 {
+		return rsp, nil
+	}
+	// A success is read within its attempt, so that one cut short (the
+	// connection lost before the body's end) fails the attempt, which is
+	// retried when the operation may be, rather than the whole call.
+	data, err := io.ReadAll(body)
+	_ = body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("reading the %d answer: %w", rsp.StatusCode, err)
+	}
+	rsp.Body = io.NopCloser(bytes.NewReader(data))
 	return rsp, nil
 }
 
@@ -154,7 +167,7 @@ func origin(u *url.URL) string {
 func (d *retryDoer) decide(safe bool, rsp *http.Response, err error, attempt int) (time.Duration, bool) {
 	if err != nil {
 		var verify *tls.CertificateVerificationError
-		if errors.As(err, &verify) || errors.Is(err, errForeignOrigin) {
+		if errors.As(err, &verify) || errors.Is(err, errForeignOrigin) || errors.Is(err, ErrResponseTooLarge) {
 			return 0, false // the same attempt fails the same way
 		}
 		if !safe && !neverSent(err) {

@@ -465,3 +465,49 @@ func TestFailedCallNamesOperationAttemptsAndCause(t *testing.T) {
 		t.Errorf("error text %q; want the operation, the attempts and the cause", msg)
 	}
 }
+
+// An answer cut short (its connection closed before the body's end) was read
+// only after the retries were over, so an idempotent call failed on it
+// instead of trying again. An upload still is not sent again: it was stored.
+func TestRegressionTruncatedAnswerWasNotRetried(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		call         callFunc
+		wantRequests int32
+		wantErr      bool
+	}{
+		{"list is retried", listOrg, 2, false},
+		{"rename is retried", modify, 2, false},
+		{"upload is not retried: it was stored", upload, 1, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var count atomic.Int32
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.ReadAll(r.Body)
+				ok := okFor(r)
+				w.Header().Set("Content-Type", "application/json")
+				if count.Add(1) > 1 {
+					w.WriteHeader(ok.status)
+					_, _ = io.WriteString(w, ok.body)
+					return
+				}
+				w.Header().Set("Content-Length", fmt.Sprint(len(ok.body)))
+				w.WriteHeader(ok.status)
+				_, _ = io.WriteString(w, ok.body[:len(ok.body)/2])
+				_ = http.NewResponseController(w).Flush()
+				if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+					_ = conn.Close()
+				}
+			}))
+			t.Cleanup(ts.Close)
+			c, _ := newTestClient(t, ts)
+			err := tt.call(t.Context(), c)
+			if (err != nil) != tt.wantErr || count.Load() != tt.wantRequests {
+				t.Errorf("error %v after %d requests; want error %v after %d", err, count.Load(), tt.wantErr, tt.wantRequests)
+			}
+			if tt.wantErr && !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("error %v; want it to say the answer ended early", err)
+			}
+		})
+	}
+}
