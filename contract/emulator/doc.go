@@ -15,7 +15,9 @@
 //     Each key is its own organization, isolated from every other; it is
 //     kept from the key's first stored upload on, so reads and refused
 //     requests keep nothing, and at most Config.MaxOrganizations are kept.
-//  2. Injected faults (429 and 503 with Retry-After, or 500), when configured.
+//  2. Injected faults, when configured: a status (429 and 503 with
+//     Retry-After, or 500), or a broken connection (reset before the request
+//     is served; or served, then its answer cut short or lost).
 //  3. The route (404), media type (415), body size (413, over 64 KiB), JSON
 //     syntax (400), the fragment's schema (400, param naming the parameter or
 //     top-level body field) and unknown query parameters and body fields

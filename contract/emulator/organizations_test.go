@@ -153,7 +153,7 @@ func TestRegressionFloodsKeptMemory(t *testing.T) {
 				}
 			})
 			runtime.KeepAlive(emu)
-			t.Logf("%s: statuses %v, retained heap %.1f MB, %d organizations", f.name, statuses, float64(grew)/(1<<20), emu.Organizations())
+			t.Logf("%s: statuses %v, heap kept %d KiB (ceiling %d MiB), %d organizations", f.name, statuses, grew>>10, floodCeiling>>20, emu.Organizations())
 			if statuses[f.want] != f.requests {
 				t.Errorf("statuses %v, want %d × %d", statuses, f.requests, f.want)
 			}
