@@ -32,6 +32,9 @@
 // API's statuses, codes and params (refusals in errors.go), and answers with
 // package generated's types. Mutations are wrappers around either layer,
 // switched on by Config.Mutations (mutations.go says how to add one).
+// Config.Shared makes every organization look like one that others use
+// too: certificates someone else uploaded, seeded when the organization is
+// made, and another client at work on its own certificates until Close.
 //
 // Decisions where the sources leave room: `include[]=content` and
 // `include=content` both add the PEM to a get; modify accepts only `name`
