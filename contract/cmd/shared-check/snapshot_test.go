@@ -91,7 +91,7 @@ func TestCompareFindsWhatARunChangedAndLeft(t *testing.T) {
 	}
 	// A rename shows in every answer carrying the name; an activation only
 	// where it applies.
-	renamedTo := `name was "`
+	renamedTo := "name was " // null or the name it had
 	want := []string{renamed + ": get with content: " + renamedTo, renamed + ": organization list item: " + renamedTo,
 		renamed + ": item in the list of proj_default: " + renamedTo, renamed + ": item in the list of proj_alpha: " + renamedTo,
 		renamed + ": item in the list of proj_beta: " + renamedTo,
