@@ -159,7 +159,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.BoolVar(&opts.allowRemote, "allow-remote", false, "allow listening on an address other than loopback")
 	fs.BoolVar(&opts.quiet, "quiet", false, "no log line per request")
 	fs.IntVar(&opts.maxConnections, "max-connections", defaultMaxConnections, "open connections served at once; more wait until one closes")
-	fs.IntVar(&opts.cfg.MaxOrganizations, "max-organizations", emulator.DefaultMaxOrganizations, "organizations kept at most; an upload that would start one more is refused")
+	fs.IntVar(&opts.cfg.MaxOrganizations, "max-organizations", emulator.DefaultMaxOrganizations, "organizations kept at most; a request that would start one more is refused")
 	fs.StringVar(&keys, "keys", "", "comma-separated admin keys to accept, each its own organization (default: any sk-admin-... key)")
 	fs.StringVar(&projects, "projects", "", "comma-separated project ids every organization has (default: "+strings.Join(emulator.DefaultProjects, ",")+")")
 	fs.Float64Var(&faults.Rate, "fault-rate", 0, "share of requests (0..1) answered with a fault")
