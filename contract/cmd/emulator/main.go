@@ -4,9 +4,9 @@
 //	go run ./contract/cmd/emulator -addr 127.0.0.1:8080
 //
 // then point the client at http://127.0.0.1:8080/v1 with any key of the form
-// sk-admin-<something> (each key is its own organization). Every flag can
-// also be set from the environment: -fault-rate is EMULATOR_FAULT_RATE, and
-// so on; a flag on the command line wins.
+// sk-admin-<something> (each key is its own organization). Every setting can
+// also come from the environment: -fault-rate is EMULATOR_FAULT_RATE, and
+// so on; a flag on the command line wins. GET /healthz answers without a key.
 package main
 
 import (
@@ -31,7 +31,7 @@ import (
 )
 
 func main() {
-	err := run(context.Background(), os.Args[1:], os.Getenv, os.Stderr, nil)
+	err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr, nil)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 	case err != nil:
@@ -47,7 +47,15 @@ type options struct {
 	quiet          bool
 	maxConnections int
 	cfg            emulator.Config
+
+	// Actions instead of serving; never read from the environment, where
+	// a variable such as EMULATOR_VERSION may well mean something else.
+	showVersion bool
+	healthCheck bool
 }
+
+// actionFlags are the flags applyEnv leaves alone.
+var actionFlags = map[string]bool{"version": true, "health-check": true}
 
 // The server's limits. Every exchange of this API is small: request headers
 // under 2 KiB (a key of at most emulator.MaxAdminKeyBytes and the SDKs' own
@@ -77,10 +85,17 @@ const (
 // run serves until ctx ends or SIGINT/SIGTERM arrives, then shuts down
 // gracefully. ready, if not nil, gets the bound address once requests are
 // being accepted.
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready func(net.Addr)) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready func(net.Addr)) error {
 	opts, err := parseOptions(args, getenv, stderr)
 	if err != nil {
 		return err
+	}
+	switch {
+	case opts.showVersion:
+		_, err := fmt.Fprintln(stdout, versionLine())
+		return err
+	case opts.healthCheck:
+		return checkHealth(ctx, opts.addr)
 	}
 	sink := newLogSink(stderr)
 	defer sink.Close()
@@ -105,7 +120,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	// closes, rather than each taking a goroutine and its buffers.
 	ln = netutil.LimitListener(ln, opts.maxConnections)
 	srv := &http.Server{
-		Handler:           emu,
+		Handler:           withHealth(emu),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout + opts.cfg.Faults.Latency,
@@ -115,7 +130,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	logger.Info("listening", "base_url", "http://"+ln.Addr().String()+emulator.BasePath,
+	logger.Info("listening", "base_url", "http://"+ln.Addr().String()+emulator.BasePath, "version", buildVersion(),
 		"projects", strings.Join(projectsOf(opts.cfg), ","), "faults", opts.cfg.Faults.Rate > 0 || opts.cfg.Faults.Header || opts.cfg.Faults.Latency > 0,
 		"mutations", len(opts.cfg.Mutations), "foreign", opts.cfg.Shared.Foreign, "actor_rate", opts.cfg.Shared.ActorRate)
 	if ready != nil {
@@ -160,6 +175,8 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.BoolVar(&opts.quiet, "quiet", false, "no log line per request")
 	fs.IntVar(&opts.maxConnections, "max-connections", defaultMaxConnections, "open connections served at once; more wait until one closes")
 	fs.IntVar(&opts.cfg.MaxOrganizations, "max-organizations", emulator.DefaultMaxOrganizations, "organizations kept at most; a request that would start one more is refused")
+	fs.BoolVar(&opts.showVersion, "version", false, "print the version and exit")
+	fs.BoolVar(&opts.healthCheck, "health-check", false, "ask the emulator serving on -addr for "+healthPath+" and exit 0 if it is healthy")
 	fs.StringVar(&keys, "keys", "", "comma-separated admin keys to accept, each its own organization (default: any sk-admin-... key)")
 	fs.StringVar(&projects, "projects", "", "comma-separated project ids every organization has (default: "+strings.Join(emulator.DefaultProjects, ",")+")")
 	fs.Float64Var(&faults.Rate, "fault-rate", 0, "share of requests (0..1) answered with a fault")
@@ -175,7 +192,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.StringVar(&mutations, "mutations", "", "comma-separated deliberately wrong behaviours, to prove a test suite catches them: "+
 		"ignore-limit, delete-active and the others the README lists, or <break>-<field>-in-<answer> such as stale-name-in-org-list-asc")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: emulator [flags]\n\nServes the Certificates API under /v1. Every flag may be set from the environment\nas EMULATOR_<FLAG>, e.g. EMULATOR_FAULT_RATE=0.1; the command line wins.\n\n")
+		fmt.Fprintf(fs.Output(), "Usage: emulator [flags]\n\nServes the Certificates API under /v1, and GET %s without a key. Every setting\nmay come from the environment as EMULATOR_<FLAG>, e.g. EMULATOR_FAULT_RATE=0.1;\nthe command line wins.\n\n", healthPath)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -206,7 +223,8 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	if opts.maxConnections < 1 {
 		return opts, fmt.Errorf("-max-connections %d: need at least 1", opts.maxConnections)
 	}
-	if !opts.allowRemote {
+	// The loopback rule is about listening; a health check only connects.
+	if !opts.allowRemote && !opts.healthCheck {
 		if err := requireLoopback(opts.addr); err != nil {
 			return opts, err
 		}
@@ -220,7 +238,7 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var errs []error
 	fs.VisitAll(func(f *flag.Flag) {
-		if given[f.Name] {
+		if given[f.Name] || actionFlags[f.Name] {
 			return
 		}
 		name := envName(f.Name)

@@ -41,7 +41,7 @@ func start(t *testing.T, ctx context.Context, args []string, env map[string]stri
 	addrs := make(chan net.Addr, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, logs,
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, io.Discard, logs,
 			func(a net.Addr) { addrs <- a })
 	}()
 	select {
@@ -288,7 +288,7 @@ func TestRefusedSettings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs syncBuffer
-			err := run(context.Background(), tt.args, func(k string) string { return tt.env[k] }, &logs, func(net.Addr) {
+			err := run(context.Background(), tt.args, func(k string) string { return tt.env[k] }, io.Discard, &logs, func(net.Addr) {
 				t.Error("started serving")
 			})
 			if err == nil {
