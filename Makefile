@@ -12,6 +12,32 @@ DRIFT     := $(GO) -C openapi/drift
 # Upstream documents make spec-fetch downloads; git-ignored.
 SPEC_CACHE := .cache/upstream
 BENCH     := $(GO) -C contract/bench
+IMAGETEST := $(GO) -C contract/image
+
+# What release binaries and the image say they are: the tag on a release.
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+REVISION   ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+SOURCE_URL ?= https://github.com/certcontract/certcontract
+# Archive timestamps: the commit's, so that a release rebuilt from the same
+# tag has the same checksums.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+EMULATOR_PKG      := ./contract/cmd/emulator
+EMULATOR_LDFLAGS := -s -w -X main.version=$(VERSION)
+RELEASE_DIR       := dist/release
+RELEASE_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+
+IMAGE           ?= certcontract-emulator
+IMAGE_TAG       ?= $(VERSION)
+IMAGE_BUILD     ?= auto
+IMAGE_PLATFORMS ?= linux/amd64,linux/arm64
+GO_IMAGE_VERSION := $(shell sed -n 's/^ARG GO_VERSION=//p' Containerfile)
+GO_IMAGE         := docker.io/library/golang:$(GO_IMAGE_VERSION)
+# docker when its daemon answers, else podman; found once, when first used.
+CONTAINER_ENGINE ?= $(eval CONTAINER_ENGINE := $(shell if docker info >/dev/null 2>&1; then echo docker; elif command -v podman >/dev/null 2>&1; then echo podman; fi))$(CONTAINER_ENGINE)
+IMAGE_BUILD_ARGS = --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) --build-arg SOURCE=$(SOURCE_URL)
+# podman writes OCI images by default, which have no HEALTHCHECK, and (at
+# least up to 4.x) does not set the target platform's arguments by itself.
+PODMAN_BUILD_ARGS = --format docker --build-arg TARGETOS=linux --build-arg TARGETARCH=$$($(GO) env GOARCH)
 
 .DEFAULT_GOAL := help
 
@@ -182,6 +208,64 @@ api-diff: ## Go API changes of generated/ since BASE=<rev> [HEAD_REV=<rev>] [FOR
 .PHONY: drift-test
 drift-test: ## Tests of the nested module openapi/drift: spec-check, spec-fetch, api-diff and the regeneration fire drill.
 	$(DRIFT) test ./...
+
+.PHONY: image
+image: ## Build the emulator's container image with docker or podman (IMAGE, IMAGE_TAG; IMAGE_BUILD=auto|source|binary).
+	@test -n "$(CONTAINER_ENGINE)" || { echo "make image needs docker (with its daemon running) or podman" >&2; exit 2; }
+	@set -e; build=$(IMAGE_BUILD); \
+	if [ "$$build" = auto ]; then \
+		if $(CONTAINER_ENGINE) image inspect $(GO_IMAGE) >/dev/null 2>&1 || $(CONTAINER_ENGINE) pull -q $(GO_IMAGE) >/dev/null 2>&1; then \
+			build=source; \
+		else \
+			build=binary; \
+			echo "$(GO_IMAGE) cannot be pulled here: the binary is built with Go $(GO_IMAGE_VERSION) outside and copied into the runtime stage"; \
+		fi; \
+	fi; \
+	case "$$build" in \
+	source) target=image ;; \
+	binary) target=from-binary; \
+		echo "GOTOOLCHAIN=go$(GO_IMAGE_VERSION) GOOS=linux go build -o dist/image/emulator $(EMULATOR_PKG)"; \
+		GOTOOLCHAIN=go$(GO_IMAGE_VERSION) CGO_ENABLED=0 GOOS=linux GOARCH=$$($(GO) env GOARCH) \
+			$(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o dist/image/emulator $(EMULATOR_PKG) ;; \
+	*) echo "IMAGE_BUILD=$$build: want auto, source or binary" >&2; exit 2 ;; \
+	esac; \
+	echo "$(CONTAINER_ENGINE) build --target $$target -t $(IMAGE):$(IMAGE_TAG)"; \
+	$(CONTAINER_ENGINE) build -q -f Containerfile --target $$target $(if $(filter podman,$(CONTAINER_ENGINE)),$(PODMAN_BUILD_ARGS)) \
+		$(IMAGE_BUILD_ARGS) -t $(IMAGE):$(IMAGE_TAG) .
+
+.PHONY: image-test
+image-test: image ## Take the image apart: its config and size, then its binary on loopback through a smoke test.
+	CERTCONTRACT_IMAGE=$(IMAGE):$(IMAGE_TAG) CERTCONTRACT_IMAGE_ENGINE=$(CONTAINER_ENGINE) \
+	CERTCONTRACT_IMAGE_VERSION=$(VERSION) CERTCONTRACT_IMAGE_SOURCE=$(SOURCE_URL) \
+		$(IMAGETEST) test -count=1 -v ./...
+
+.PHONY: image-push
+image-push: ## Build from source for IMAGE_PLATFORMS and push IMAGE with IMAGE_TAGS (docker buildx; for release.yml).
+	@test -n "$(IMAGE_TAGS)" || { echo "usage: make image-push IMAGE=<registry/name> IMAGE_TAGS=\"v1.2.3 latest\"" >&2; exit 2; }
+	docker buildx build -f Containerfile --target image --platform $(IMAGE_PLATFORMS) $(IMAGE_BUILD_ARGS) \
+		$(foreach t,$(IMAGE_TAGS),-t $(IMAGE):$(t)) --push .
+
+.PHONY: release-check
+release-check: ## Cross-compile the emulator for six platforms with VERSION; archives and SHA256SUMS in dist/release/.
+	@rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)
+	@set -e; for p in $(RELEASE_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; exe=certcontract-emulator; [ $$os = windows ] && exe=$$exe.exe; \
+		name=certcontract-emulator_$(VERSION)_$${os}_$${arch}; dir=$(RELEASE_DIR)/$$name; \
+		echo "$$os/$$arch"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o $$dir/$$exe $(EMULATOR_PKG); \
+		$(GO) version -m $$dir/$$exe | grep -q "GOOS=$$os" || { echo "$$dir/$$exe is not for $$os" >&2; exit 1; }; \
+		touch -d @$(SOURCE_DATE_EPOCH) $$dir/$$exe; \
+		if [ $$os = windows ]; then \
+			(cd $$dir && zip -qX ../$$name.zip $$exe); \
+		else \
+			tar -C $$dir --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) -cf - $$exe | gzip -n > $(RELEASE_DIR)/$$name.tar.gz; \
+		fi; \
+	done
+	@# The -X path is checked by running the binary this machine can run: a wrong one is silently ignored.
+	@host=$(RELEASE_DIR)/certcontract-emulator_$(VERSION)_$$($(GO) env GOOS)_$$($(GO) env GOARCH)/certcontract-emulator; \
+	out=$$($$host -version); echo "$$out"; \
+	case "$$out" in "emulator $(VERSION) "*) ;; *) echo "$$host does not report version $(VERSION)" >&2; exit 1 ;; esac
+	cd $(RELEASE_DIR) && sha256sum *.tar.gz *.zip > SHA256SUMS && sha256sum --quiet -c SHA256SUMS && cat SHA256SUMS
 
 .PHONY: test
 test: generate-check tidy-check fmt-check lint unit contract drift-test bench-test fuzz-short ## Everything: generation check, formatting, lint, every test and a short pass of every fuzz target.

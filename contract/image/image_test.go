@@ -1,0 +1,315 @@
+package image
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/certcontract/certcontract/contract/testcert"
+)
+
+// The image as make image-test names it; without CERTCONTRACT_IMAGE there
+// is nothing to take apart (go test ./... in this module, outside make).
+type target struct {
+	ref, engine, version, source string
+}
+
+func imageUnderTest(t *testing.T) target {
+	t.Helper()
+	tg := target{
+		ref:     os.Getenv("CERTCONTRACT_IMAGE"),
+		engine:  os.Getenv("CERTCONTRACT_IMAGE_ENGINE"),
+		version: os.Getenv("CERTCONTRACT_IMAGE_VERSION"),
+		source:  os.Getenv("CERTCONTRACT_IMAGE_SOURCE"),
+	}
+	if tg.ref == "" {
+		t.Skip("CERTCONTRACT_IMAGE is not set: run make image-test")
+	}
+	if tg.engine == "" || tg.version == "" || tg.source == "" {
+		t.Fatal("CERTCONTRACT_IMAGE_ENGINE, CERTCONTRACT_IMAGE_VERSION and CERTCONTRACT_IMAGE_SOURCE must come with CERTCONTRACT_IMAGE")
+	}
+	return tg
+}
+
+const (
+	maxImageBytes = 30_000_000
+	entrypoint    = "/emulator"
+)
+
+func TestImageTakenApart(t *testing.T) {
+	tg := imageUnderTest(t)
+	ctx := t.Context()
+	archive := filepath.Join(t.TempDir(), "image.tar")
+	if err := Save(ctx, tg.engine, tg.ref, archive); err != nil {
+		t.Fatal(err)
+	}
+	img, err := Load(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("config", func(t *testing.T) { checkConfig(t, cf, tg) })
+	t.Run("size and files", func(t *testing.T) {
+		size, err := UncompressedSize(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("image size: %.1f MB unpacked (ceiling %d MB)", float64(size)/1e6, maxImageBytes/1_000_000)
+		if size >= maxImageBytes {
+			t.Errorf("the image takes %d bytes, want under %d", size, maxImageBytes)
+		}
+		files, err := Files(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// scratch: no shell, no package manager, nothing to patch but the binary.
+		if len(files) != 1 || files[entrypoint] == 0 {
+			t.Errorf("files %v, want only %s", files, entrypoint)
+		}
+	})
+	if t.Failed() {
+		return
+	}
+
+	if cf.OS != "linux" || cf.Architecture != runtime.GOARCH {
+		t.Skipf("the image is for %s/%s; its binary cannot run on this %s/%s machine", cf.OS, cf.Architecture, runtime.GOOS, runtime.GOARCH)
+	}
+	bin := filepath.Join(t.TempDir(), "emulator")
+	if err := ExtractFile(img, entrypoint, bin); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("version", func(t *testing.T) {
+		out, err := exec.CommandContext(ctx, bin, "-version").Output()
+		if err != nil || !strings.HasPrefix(string(out), "emulator "+tg.version+" ") {
+			t.Fatalf("-version: %q, %v; want version %s", out, err, tg.version)
+		}
+	})
+	t.Run("all interfaces only with the image's -allow-remote", func(t *testing.T) {
+		env := withEnv(cf.Config.Env, "EMULATOR_ALLOW_REMOTE", "false")
+		cmd := exec.CommandContext(ctx, bin)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "-allow-remote") {
+			t.Fatalf("EMULATOR_ADDR=:8080 without -allow-remote: %v\n%s", err, out)
+		}
+	})
+	t.Run("serves the smoke test on loopback", func(t *testing.T) {
+		smoke(t, bin, cf, tg)
+	})
+}
+
+func checkConfig(t *testing.T, cf *v1.ConfigFile, tg target) {
+	c := cf.Config
+	if !slices.Equal(c.Entrypoint, []string{entrypoint}) || len(c.Cmd) != 0 {
+		t.Errorf("entrypoint %q cmd %q, want [%s] alone, so that docker run arguments are flags", c.Entrypoint, c.Cmd, entrypoint)
+	}
+	uid, _, _ := strings.Cut(c.User, ":")
+	if n, err := strconv.Atoi(uid); err != nil || n == 0 {
+		t.Errorf("user %q, want a numeric non-root uid (scratch has no /etc/passwd to name one)", c.User)
+	}
+	if _, ok := c.ExposedPorts["8080/tcp"]; !ok || len(c.ExposedPorts) != 1 {
+		t.Errorf("exposed ports %v, want 8080/tcp", c.ExposedPorts)
+	}
+	for _, kv := range []string{"EMULATOR_ADDR=:8080", "EMULATOR_ALLOW_REMOTE=true"} {
+		if !slices.Contains(c.Env, kv) {
+			t.Errorf("env %q lacks %s", c.Env, kv)
+		}
+	}
+	for k, want := range map[string]string{
+		"org.opencontainers.image.version": tg.version,
+		"org.opencontainers.image.source":  tg.source,
+	} {
+		if got := c.Labels[k]; got != want {
+			t.Errorf("label %s = %q, want %q", k, got, want)
+		}
+	}
+	if !regexp.MustCompile(`^[0-9a-f]{40}$`).MatchString(c.Labels["org.opencontainers.image.revision"]) {
+		t.Errorf("label org.opencontainers.image.revision = %q, want a commit", c.Labels["org.opencontainers.image.revision"])
+	}
+	if c.Healthcheck == nil || !slices.Equal(c.Healthcheck.Test, []string{"CMD", entrypoint, "-health-check"}) {
+		t.Errorf("healthcheck %+v, want CMD %s -health-check (an OCI-format build drops it)", c.Healthcheck, entrypoint)
+	}
+}
+
+// withEnv sets key in env, replacing it if present, as docker run -e does.
+func withEnv(env []string, key, value string) []string {
+	out := slices.DeleteFunc(slices.Clone(env), func(kv string) bool { return strings.HasPrefix(kv, key+"=") })
+	return append(out, key+"="+value)
+}
+
+var baseURLInLog = regexp.MustCompile(`base_url=(http://127\.0\.0\.1:\d+)/v1`)
+
+// smoke starts the image's binary with the image's environment, moved to a
+// free loopback port as `docker run -e EMULATOR_ADDR=...` would, and walks
+// one certificate through upload, list, activate, deactivate and delete.
+func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
+	cmd := exec.Command(bin)
+	cmd.Env = withEnv(cf.Config.Env, "EMULATOR_ADDR", "127.0.0.1:0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	found := make(chan string, 1)
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			log.WriteString(sc.Text() + "\n")
+			if m := baseURLInLog.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	var root string
+	select {
+	case root = <-found:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the image's binary did not log its address within 15s")
+	}
+
+	// The image's HEALTHCHECK, run as the container runtime would.
+	hc := exec.Command(bin, cf.Config.Healthcheck.Test[2:]...)
+	hc.Env = withEnv(cf.Config.Env, "EMULATOR_ADDR", strings.TrimPrefix(root, "http://"))
+	if out, err := hc.CombinedOutput(); err != nil {
+		t.Errorf("healthcheck: %v\n%s", err, out)
+	}
+	var h struct{ Status, Version string }
+	call(t, http.MethodGet, root+"/healthz", "", nil, http.StatusOK, &h)
+	if h.Status != "ok" || h.Version != tg.version {
+		t.Errorf("health %+v, want ok and version %s", h, tg.version)
+	}
+
+	cert, err := testcert.New(testcert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := root + "/v1/organization/certificates"
+	const key = "sk-admin-image-smoke"
+	upload, _ := json.Marshal(map[string]string{"name": "image smoke", "certificate": cert.PEM})
+	var created struct{ Object, ID, Name string }
+	call(t, http.MethodPost, api, key, upload, http.StatusOK, &created)
+	if created.Object != "certificate" || !strings.HasPrefix(created.ID, "cert_") || created.Name != "image smoke" {
+		t.Fatalf("upload answered %+v", created)
+	}
+	ids := fmt.Appendf(nil, `{"certificate_ids": [%q]}`, created.ID)
+
+	type listed struct {
+		Object string
+		Data   []struct {
+			ID     string
+			Active bool
+		}
+	}
+	var list listed
+	call(t, http.MethodGet, api, key, nil, http.StatusOK, &list)
+	if list.Object != "list" || len(list.Data) != 1 || list.Data[0].ID != created.ID || list.Data[0].Active {
+		t.Fatalf("list after upload: %+v", list)
+	}
+	var toggled listed
+	call(t, http.MethodPost, api+"/activate", key, ids, http.StatusOK, &toggled)
+	if toggled.Object != "organization.certificate.activation" || len(toggled.Data) != 1 || !toggled.Data[0].Active {
+		t.Fatalf("activate answered %+v", toggled)
+	}
+	call(t, http.MethodDelete, api+"/"+created.ID, key, nil, http.StatusBadRequest, nil)
+	call(t, http.MethodPost, api+"/deactivate", key, ids, http.StatusOK, &toggled)
+	var deleted struct {
+		Object, ID string
+	}
+	call(t, http.MethodDelete, api+"/"+created.ID, key, nil, http.StatusOK, &deleted)
+	if deleted.Object != "certificate.deleted" || deleted.ID != created.ID {
+		t.Fatalf("delete answered %+v", deleted)
+	}
+	call(t, http.MethodGet, api, key, nil, http.StatusOK, &list)
+	if len(list.Data) != 0 {
+		t.Fatalf("list after delete: %+v", list)
+	}
+	call(t, http.MethodGet, api, "", nil, http.StatusUnauthorized, nil)
+
+	// docker stop sends SIGTERM: the emulator ends cleanly, having logged
+	// each request without the key.
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	stopped = true
+	exited := make(chan error, 1)
+	go func() { <-drained; exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("after SIGTERM: %v\n%s", err, log.String())
+		}
+	case <-time.After(15 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("still running 15s after SIGTERM")
+	}
+	if out := log.String(); strings.Contains(out, key) || !strings.Contains(out, "shutting down") || strings.Count(out, "msg=request") != 8 {
+		t.Errorf("log: want 8 request lines, a shutdown line and no key:\n%s", out)
+	}
+}
+
+// call sends one curl-like request and decodes the answer into out.
+func call(t *testing.T, method, url, key string, body []byte, want int, out any) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: %d, want %d: %s", method, url, resp.StatusCode, want, data)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: %v: %s", method, url, err, data)
+		}
+	}
+}
