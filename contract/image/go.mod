@@ -7,6 +7,7 @@ replace github.com/certcontract/certcontract => ../..
 require (
 	github.com/certcontract/certcontract v0.0.0-00010101000000-000000000000
 	github.com/google/go-containerregistry v0.22.1
+	go.yaml.in/yaml/v3 v3.0.5
 )
 
 require (
