@@ -7,7 +7,7 @@ ACTIONLINT_VERSION := v1.7.12
 GOVULNCHECK_VERSION := v1.9.0
 STATICCHECK_VERSION = $(shell $(GO) list -m -f '{{.Version}}' honnef.co/go/tools)
 # The main module and the nested ones that keep heavy dependencies away from it.
-MODULES   := . contract/bench openapi/drift
+MODULES   := . contract/bench contract/image openapi/drift
 DRIFT     := $(GO) -C openapi/drift
 # Upstream documents make spec-fetch downloads; git-ignored.
 SPEC_CACHE := .cache/upstream
@@ -78,6 +78,8 @@ lint: ## go vet and staticcheck over every module, actionlint over the workflows
 	$(DRIFT) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(BENCH) vet ./...
 	$(BENCH) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+	$(IMAGETEST) vet ./...
+	$(IMAGETEST) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 
 .PHONY: vulncheck
