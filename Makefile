@@ -35,9 +35,11 @@ GO_IMAGE         := docker.io/library/golang:$(GO_IMAGE_VERSION)
 # docker when its daemon answers, else podman; found once, when first used.
 CONTAINER_ENGINE ?= $(eval CONTAINER_ENGINE := $(shell if docker info >/dev/null 2>&1; then echo docker; elif command -v podman >/dev/null 2>&1; then echo podman; fi))$(CONTAINER_ENGINE)
 IMAGE_BUILD_ARGS = --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) --build-arg SOURCE=$(SOURCE_URL)
-# podman writes OCI images by default, which have no HEALTHCHECK, and (at
-# least up to 4.x) does not set the target platform's arguments by itself.
-PODMAN_BUILD_ARGS = --format docker --build-arg TARGETOS=linux --build-arg TARGETARCH=$$($(GO) env GOARCH)
+# podman writes OCI images by default, which have no HEALTHCHECK; up to 4.x
+# it neither sets the target platform's arguments by itself nor lets a new
+# --build-arg value invalidate its cached LABEL step (image-test caught an old
+# version label), and the from-binary build has nothing worth caching.
+PODMAN_BUILD_ARGS = --format docker --no-cache --build-arg TARGETOS=linux --build-arg TARGETARCH=$$($(GO) env GOARCH)
 
 .DEFAULT_GOAL := help
 
