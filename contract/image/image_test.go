@@ -161,11 +161,12 @@ func withEnv(env []string, key, value string) []string {
 var baseURLInLog = regexp.MustCompile(`base_url=(http://127\.0\.0\.1:\d+)/v1`)
 
 // smoke starts the image's binary with the image's environment, moved to a
-// free loopback port as `docker run -e EMULATOR_ADDR=...` would, and walks
-// one certificate through upload, list, activate, deactivate and delete.
+// free loopback port and with the README's service setting, as `docker run
+// -e ...` would, and walks one certificate through upload, list, activate,
+// deactivate and delete.
 func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
 	cmd := exec.Command(bin)
-	cmd.Env = withEnv(cf.Config.Env, "EMULATOR_ADDR", "127.0.0.1:0")
+	cmd.Env = withEnv(withEnv(cf.Config.Env, "EMULATOR_ADDR", "127.0.0.1:0"), "EMULATOR_FAULT_HEADER", "true")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -257,6 +258,7 @@ func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
 		t.Fatalf("list after delete: %+v", list)
 	}
 	call(t, http.MethodGet, api, "", nil, http.StatusUnauthorized, nil)
+	call(t, http.MethodGet, api, key, nil, http.StatusServiceUnavailable, nil, "X-Emulator-Fault", "503")
 
 	// docker stop sends SIGTERM: the emulator ends cleanly, having logged
 	// each request without the key.
@@ -275,13 +277,14 @@ func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
 		_ = cmd.Process.Kill()
 		t.Fatal("still running 15s after SIGTERM")
 	}
-	if out := log.String(); strings.Contains(out, key) || !strings.Contains(out, "shutting down") || strings.Count(out, "msg=request") != 8 {
-		t.Errorf("log: want 8 request lines, a shutdown line and no key:\n%s", out)
+	if out := log.String(); strings.Contains(out, key) || !strings.Contains(out, "shutting down") || strings.Count(out, "msg=request") != 9 {
+		t.Errorf("log: want 9 request lines, a shutdown line and no key:\n%s", out)
 	}
 }
 
-// call sends one curl-like request and decodes the answer into out.
-func call(t *testing.T, method, url, key string, body []byte, want int, out any) {
+// call sends one curl-like request, with header name/value pairs if any,
+// and decodes the answer into out.
+func call(t *testing.T, method, url, key string, body []byte, want int, out any, header ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
@@ -294,6 +297,9 @@ func call(t *testing.T, method, url, key string, body []byte, want int, out any)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
