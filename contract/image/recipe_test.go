@@ -108,7 +108,7 @@ func TestReadmeRecipeIsTheServiceJob(t *testing.T) {
 	for _, s := range serviceJob.Steps {
 		runs.WriteString(s.Run + "\n")
 	}
-	for _, want := range []string{"make contract", "examples/python/smoke.py", "node smoke.mjs"} {
+	for _, want := range []string{"make contract", "_examples/python/smoke.py", "node smoke.mjs"} {
 		if !strings.Contains(runs.String(), want) {
 			t.Errorf("ci.yml's service job does not run %q", want)
 		}
@@ -120,7 +120,7 @@ func TestReadmeRecipeIsTheServiceJob(t *testing.T) {
 		t.Errorf("README's docker run does not publish port 8080 of %s", image)
 	}
 
-	for lang, file := range map[string]string{"python": "examples/python/smoke.py", "js": "examples/typescript/smoke.mjs"} {
+	for lang, file := range map[string]string{"python": "_examples/python/smoke.py", "js": "_examples/typescript/smoke.mjs"} {
 		blocks := fences(readme, lang)
 		if len(blocks) != 1 || blocks[0] != readRepoFile(t, file) {
 			t.Errorf("README's %s block is not %s as it stands", lang, file)
