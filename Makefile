@@ -22,7 +22,7 @@ SOURCE_URL ?= https://github.com/certcontract/certcontract
 # tag has the same checksums.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 EMULATOR_PKG      := ./contract/cmd/emulator
-EMULATOR_LDFLAGS := -s -w -X main.version=$(VERSION)
+EMULATOR_LDFLAGS  := -s -w -X main.version=$(VERSION)
 RELEASE_DIR       := dist/release
 RELEASE_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
