@@ -129,8 +129,26 @@ type emulatorProcess struct {
 }
 
 // listening is the emulator's line saying where it serves, and for which
-// projects.
-var listening = regexp.MustCompile(`msg=listening base_url=(\S+) projects=(\S+)`)
+// projects. Its fields are read by key, wherever the command puts them, so a
+// field added to the line does not stop this check from finding the server.
+var (
+	listening   = regexp.MustCompile(`(?:^| )msg=listening(?: |$)`)
+	baseURLKey  = regexp.MustCompile(`(?:^| )base_url=(\S+)`)
+	projectsKey = regexp.MustCompile(`(?:^| )projects=(\S+)`)
+)
+
+// listeningAt returns the base URL and projects of an emulator's listening
+// line, and false for any other line.
+func listeningAt(line string) (baseURL string, projects []string, ok bool) {
+	if !listening.MatchString(line) {
+		return "", nil, false
+	}
+	u, p := baseURLKey.FindStringSubmatch(line), projectsKey.FindStringSubmatch(line)
+	if u == nil || p == nil {
+		return "", nil, false
+	}
+	return u[1], strings.Split(p[1], ","), true
+}
 
 // startEmulator runs the emulator command and waits for its listening
 // line; the rest of its log goes to stderr.
@@ -144,14 +162,14 @@ func startEmulator(args []string, stderr io.Writer) (*emulatorProcess, error) {
 		return nil, fmt.Errorf("start the emulator: %w", err)
 	}
 	e := &emulatorProcess{cmd: cmd, done: make(chan error, 1)}
-	found := make(chan []string, 1)
+	found := make(chan *emulatorProcess, 1)
 	go func() {
 		lines := bufio.NewScanner(logs)
 		serving := false
 		for lines.Scan() {
-			if m := listening.FindStringSubmatch(lines.Text()); m != nil && !serving {
+			if u, p, ok := listeningAt(lines.Text()); ok && !serving {
 				serving = true
-				found <- m
+				found <- &emulatorProcess{baseURL: u, projects: p}
 				continue
 			}
 			fmt.Fprintln(stderr, lines.Text())
@@ -159,8 +177,8 @@ func startEmulator(args []string, stderr io.Writer) (*emulatorProcess, error) {
 		e.done <- cmd.Wait()
 	}()
 	select {
-	case m := <-found:
-		e.baseURL, e.projects = m[1], strings.Split(m[2], ",")
+	case at := <-found:
+		e.baseURL, e.projects = at.baseURL, at.projects
 		return e, nil
 	case err := <-e.done:
 		return nil, fmt.Errorf("the emulator ended before serving: %v", err)
