@@ -126,3 +126,8 @@ func ids(items []Item) []string {
 	}
 	return out
 }
+
+// Walk is the whole list CompareWalk expects, for a report.
+func (m *Model) Walk(project string, desc bool) []Item {
+	return items(m.ordered(desc), project)
+}

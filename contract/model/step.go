@@ -60,60 +60,63 @@ func (m *Model) refusal(req Request) *Error {
 	switch req.Op {
 	case ListOrganization, ListProject:
 		if req.Limit != nil && (*req.Limit < MinLimit || *req.Limit > MaxLimit) {
-			return badRequest("limit", "")
+			return badRequest("limit", "", "limit must be 1 to 100")
 		}
 		if req.Order != nil && *req.Order != orderAsc && *req.Order != orderDsc {
-			return badRequest("order", "")
+			return badRequest("order", "", "order must be asc or desc")
 		}
 	case Get:
 		for _, v := range req.Include {
 			if v != includeContent {
-				return badRequest("include", "")
+				return badRequest("include", "", "include[] takes only content")
 			}
 		}
 	}
 	if ok, _ := req.Op.toggle(); ok && (len(req.IDs) < 1 || len(req.IDs) > MaxBatch) {
-		return badRequest("certificate_ids", "")
+		return badRequest("certificate_ids", "", "certificate_ids takes 1 to 10 ids")
 	}
 	if req.Op.project() && !m.projects[req.Project] {
-		return notFound("project_id")
+		return notFound("project_id", "no such project in the organization")
 	}
 	switch req.Op {
 	case ListOrganization, ListProject:
 		if req.After != nil && m.find(*req.After) == nil {
-			return badRequest("after", "")
+			return badRequest("after", "", "after is no certificate of the organization")
 		}
 	case Upload:
 		if _, _, why := readPEM(req.PEM, m.now()); why != "" {
-			return badRequest("certificate", "")
+			return badRequest("certificate", "", "the certificate is "+why)
 		}
 		if !m.shared && len(m.certs) >= MaxCertificates {
-			return badRequest("", CodeLimitReached)
+			return badRequest("", CodeLimitReached, "the organization holds 50 certificates already")
 		}
 	case Get, Modify, Delete:
 		c := m.find(req.CertificateID)
 		if c == nil {
-			return notFound("certificate_id")
+			return notFound("certificate_id", "no such certificate in the organization")
 		}
 		if req.Op == Delete && c.activeAnywhere() {
-			return badRequest("certificate_id", CodeCertificateActive)
+			return badRequest("certificate_id", CodeCertificateActive, "the certificate is still active for the organization or a project")
 		}
 	default:
 		for _, id := range req.IDs {
 			if m.find(id) == nil {
-				return notFound("certificate_ids")
+				return notFound("certificate_ids", id+" is no certificate of the organization")
 			}
 		}
 	}
 	return nil
 }
 
-func badRequest(param, code string) *Error {
-	return &Error{Type: TypeInvalidRequest, Param: orNull(param), Code: orNull(code)}
+// Errors the model expects carry its own account of the refusal as their
+// message: only the API's wording is its own, so messages are not compared,
+// but the report reads better with one.
+func badRequest(param, code, why string) *Error {
+	return &Error{Message: "(model) " + why, Type: TypeInvalidRequest, Param: orNull(param), Code: orNull(code)}
 }
 
-func notFound(param string) *Error {
-	return &Error{Type: TypeInvalidRequest, Param: orNull(param), Code: orNull(CodeNotFound)}
+func notFound(param, why string) *Error {
+	return &Error{Message: "(model) " + why, Type: TypeInvalidRequest, Param: orNull(param), Code: orNull(CodeNotFound)}
 }
 
 func orNull(s string) *string {

@@ -1,0 +1,146 @@
+package stateful_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/stateful"
+	"github.com/certcontract/certcontract/contract/validator"
+)
+
+// config runs the phase against an in-process emulator with the given
+// mutations, through the validating transport, as the suite does.
+func config(t *testing.T, mutations ...emulator.Mutation) stateful.Config {
+	t.Helper()
+	emu, err := emulator.New(emulator.Config{Mutations: mutations})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	base := srv.URL + emulator.BasePath
+	v, err := validator.New(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := strings.NewReplacer("/", "-", " ", "-").Replace(t.Name())
+	var orgs atomic.Int64 // every sequence of every run an organization of its own
+	return stateful.Config{
+		BaseURL:        base,
+		Client:         &http.Client{Transport: v, Timeout: 10 * time.Second},
+		Organization:   func(int) string { return fmt.Sprintf("sk-admin-%s-%d", run, orgs.Add(1)) },
+		Foreign:        func(int) string { return fmt.Sprintf("sk-admin-%s-foreign-%d", run, orgs.Add(1)) },
+		Projects:       emulator.DefaultProjects,
+		UnknownProject: "proj_missing",
+		UnknownID:      "cert_missing",
+		Name:           func(label string) string { return "contract-test-" + label },
+		Sequences:      10,
+		Steps:          20,
+		ShrinkTime:     10 * time.Second,
+	}
+}
+
+func TestTheEmulatorAgreesWithTheModel(t *testing.T) {
+	cfg := config(t)
+	cfg.Sequences = 20
+	res, err := stateful.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failure != nil {
+		t.Fatalf("the emulator diverges from the model:\n%s", res.Failure)
+	}
+	if len(res.Sequences) != cfg.Sequences {
+		t.Errorf("%d sequences ran, want %d", len(res.Sequences), cfg.Sequences)
+	}
+	steps := 0
+	for _, s := range res.Sequences {
+		steps += len(s)
+	}
+	if steps < cfg.Sequences*cfg.Steps/4 {
+		t.Errorf("only %d steps in %d sequences", steps, cfg.Sequences)
+	}
+}
+
+func TestTheSameSeedDrawsTheSameSequences(t *testing.T) {
+	cfg := config(t)
+	cfg.Seed = 20260821
+	run := func() stateful.Result {
+		t.Helper()
+		res, err := stateful.Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Failure != nil {
+			t.Fatalf("the emulator diverges from the model:\n%s", res.Failure)
+		}
+		return res
+	}
+	first, second := run(), run()
+	if len(first.Sequences) != len(second.Sequences) {
+		t.Fatalf("seed %d drew %d sequences, then %d", cfg.Seed, len(first.Sequences), len(second.Sequences))
+	}
+	for i := range first.Sequences {
+		if a, b := first.Sequences[i], second.Sequences[i]; !slices.Equal(a, b) {
+			t.Fatalf("seed %d drew sequence %d differently:\n  %s\nthen\n  %s", cfg.Seed, i+1, strings.Join(a, "\n  "), strings.Join(b, "\n  "))
+		}
+	}
+	cfg.Seed++
+	if other := run(); slices.EqualFunc(first.Sequences, other.Sequences, slices.Equal) {
+		t.Error("another seed drew the same sequences")
+	}
+}
+
+func TestADivergenceIsReportedAsAShortReproduction(t *testing.T) {
+	cfg := config(t, emulator.MutationDeleteActive)
+	cfg.Seed = 7
+	res, err := stateful.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := res.Failure
+	if f == nil {
+		t.Fatal("deleting an active certificate went unnoticed")
+	}
+	report := f.String()
+	t.Logf("\n%s", report)
+	for _, want := range []string{
+		fmt.Sprintf("Replay: CONTRACT_SEED=%d", f.Seed),
+		"  1. uploadCertificate",
+		"deleteCertificate",
+		"the answer differs from the model:",
+		"status: 200, want 400",
+		"c1=$(curl -sS -X POST \"$BASE_URL/organization/certificates\" -H \"Authorization: Bearer $OPENAI_ADMIN_KEY\"",
+		"| jq -r .id)",
+		`curl -sS -X DELETE "$BASE_URL/organization/certificates/${c1}"`,
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if strings.Contains(report, "sk-admin-"+strings.ReplaceAll(t.Name(), "/", "-")) {
+		t.Error("the report names an admin key")
+	}
+	if n := len(regexp.MustCompile(`(?m)^\s+\d+\. `).FindAllString(report, -1)); n > 4 {
+		t.Errorf("%d steps after shrinking; upload, activate, delete should do", n)
+	}
+
+	// The seed in the report replays the failure first thing.
+	cfg.Seed, cfg.Sequences = f.Seed, 1
+	again, err := stateful.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Failure == nil {
+		t.Fatalf("CONTRACT_SEED=%d did not replay the failure", f.Seed)
+	}
+}
