@@ -31,13 +31,29 @@ const (
 	// MutationActiveAfterUpload makes a new certificate active for the
 	// organization at once.
 	MutationActiveAfterUpload Mutation = "active-after-upload"
+
+	// The mutations below only show in a sequence of requests.
+
+	// MutationDeletedStillCounts counts deleted certificates toward the 50
+	// limit.
+	MutationDeletedStillCounts Mutation = "deleted-still-counts"
+	// MutationActivationSpreads makes activating a certificate for a project
+	// activate it again in the projects it was deactivated in.
+	MutationActivationSpreads Mutation = "activation-spreads"
+	// MutationPageSkipsAfterDelete makes the first page read with a cursor
+	// after a delete skip one certificate.
+	MutationPageSkipsAfterDelete Mutation = "page-skips-after-delete"
+	// MutationReactivationIgnored answers an activation of a certificate
+	// deactivated before in that scope as done, and leaves it inactive.
+	MutationReactivationIgnored Mutation = "reactivation-ignored"
 )
 
 // mutation is how one wrong behaviour is made: never a switch inside the
 // store's rules or the handlers, only a wrapper around them, which the
 // emulator puts in place when the mutation is switched on. A wrapper embeds
 // what it wraps and overrides just the methods it bends; the ones in
-// mutated_rules.go and mutated_answers.go show the two kinds.
+// mutated_rules.go and mutated_answers.go show the two kinds, and
+// mutated_sequences.go rule wrappers that keep state across calls.
 //
 // To add a mutation:
 //
@@ -69,6 +85,10 @@ var catalogue = append([]mutation{
 	{name: MutationRepeatAcrossPages, rules: func(r rules) rules { return repeatAcrossPages{r} }},
 	{name: MutationFoundUnknownID, rules: func(r rules) rules { return foundUnknownID{r} }},
 	{name: MutationActiveAfterUpload, rules: func(r rules) rules { return activeAfterUpload{r} }},
+	{name: MutationDeletedStillCounts, rules: func(r rules) rules { return &deletedStillCounts{rules: r} }},
+	{name: MutationActivationSpreads, rules: func(r rules) rules { return &activationSpreads{rules: r} }},
+	{name: MutationPageSkipsAfterDelete, rules: func(r rules) rules { return &pageSkipsAfterDelete{rules: r} }},
+	{name: MutationReactivationIgnored, rules: func(r rules) rules { return &reactivationIgnored{rules: r} }},
 }, fieldMutations()...)
 
 // KnownMutations returns every mutation the emulator implements, so a suite

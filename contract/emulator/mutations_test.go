@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/generated"
 )
 
@@ -54,6 +55,41 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 			c.upload(t, "")
 			return c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
 		}},
+		{emulator.MutationDeletedStillCounts, func(t *testing.T, c *apiClient) bool {
+			var first string
+			for i := range emulator.MaxCertificates {
+				if id := c.upload(t, "").Id; i == 0 {
+					first = id
+				}
+			}
+			c.do(t, http.MethodDelete, "/organization/certificates/"+first, nil).decode(t, http.StatusOK, nil)
+			return c.do(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": newCertPEM(t, testcert.Options{})}).status == http.StatusBadRequest
+		}},
+		{emulator.MutationActivationSpreads, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			toggle := func(project, action string) {
+				c.do(t, http.MethodPost, "/organization/projects/"+project+"/certificates/"+action, map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
+			}
+			toggle("proj_alpha", "activate")
+			toggle("proj_alpha", "deactivate")
+			toggle("proj_beta", "activate")
+			return c.listAll(t, "/organization/projects/proj_alpha/certificates", 10, "asc")[0].Active
+		}},
+		{emulator.MutationPageSkipsAfterDelete, func(t *testing.T, c *apiClient) bool {
+			first, gone := c.upload(t, "").Id, c.upload(t, "").Id
+			c.upload(t, "")
+			c.do(t, http.MethodDelete, "/organization/certificates/"+gone, nil).decode(t, http.StatusOK, nil)
+			var page generated.ListCertificatesResponse
+			c.do(t, http.MethodGet, "/organization/certificates?order=asc&after="+first, nil).decode(t, http.StatusOK, &page)
+			return len(page.Data) == 0
+		}},
+		{emulator.MutationReactivationIgnored, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			for _, action := range []string{"activate", "deactivate", "activate"} {
+				c.do(t, http.MethodPost, "/organization/certificates/"+action, map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
+			}
+			return !c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
+		}},
 	}
 	covered := map[emulator.Mutation]bool{}
 	for _, c := range emulator.FieldCells() {
@@ -79,16 +115,17 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 
 func TestMutationsMarshalAsTheirNames(t *testing.T) {
 	known := emulator.KnownMutations()
-	data, err := json.Marshal(known[:7])
+	const named = 11
+	data, err := json.Marshal(known[:named])
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload"]`
+	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored"]`
 	if string(data) != want {
 		t.Fatalf("%s, want %s", data, want)
 	}
 	cells := emulator.FieldCells()
-	if len(known) != 7+len(cells) || known[7] != "wrong-id-in-upload" || known[len(known)-1] != cells[len(cells)-1].Mutation() {
-		t.Fatalf("after the named mutations, want one per field cell: %v", known[7:])
+	if len(known) != named+len(cells) || known[named] != "wrong-id-in-upload" || known[len(known)-1] != cells[len(cells)-1].Mutation() {
+		t.Fatalf("after the named mutations, want one per field cell: %v", known[named:])
 	}
 }
