@@ -9,7 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/certcontract/certcontract/contract/negative"
+	"github.com/certcontract/certcontract/contract/internal/negative"
 	"github.com/certcontract/certcontract/generated"
 	"github.com/certcontract/certcontract/generated/spec"
 )

@@ -3,7 +3,7 @@ package model_test
 import (
 	"testing"
 
-	"github.com/certcontract/certcontract/contract/model"
+	"github.com/certcontract/certcontract/contract/internal/model"
 )
 
 // Requests and answers print in a failure report beside each other, so each

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/certcontract/certcontract/contract/negative"
+	"github.com/certcontract/certcontract/contract/internal/negative"
 	"github.com/certcontract/certcontract/generated/spec"
 )
 

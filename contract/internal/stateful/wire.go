@@ -8,8 +8,8 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/certcontract/certcontract/contract/curl"
-	"github.com/certcontract/certcontract/contract/model"
+	"github.com/certcontract/certcontract/contract/internal/curl"
+	"github.com/certcontract/certcontract/contract/internal/model"
 )
 
 // wire is a model request as it goes over the wire. It is written here from

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/certcontract/certcontract/contract/model"
+	"github.com/certcontract/certcontract/contract/internal/model"
 )
 
 func deleted(id string) string { return `{"object":"certificate.deleted","id":` + js(id) + `}` }

@@ -73,6 +73,9 @@ type Result struct {
 	// Sequences are the steps of every sequence run, shrinking attempts
 	// included, as one line each with ids as the sequence's labels.
 	Sequences [][]string
+	// Requests is how many requests the steps sent, checks after each
+	// step not counted.
+	Requests int
 	// Failure is the shortest failing sequence found, nil if none failed.
 	Failure *Failure
 }
@@ -111,6 +114,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			defer func() {
 				// Deferred: a divergence ends the sequence by panicking.
 				res.Sequences = append(res.Sequences, s.transcript())
+				res.Requests += len(s.steps)
 				if s.divergence != nil {
 					failed = s
 				}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/certcontract/certcontract/contract/curl"
+	"github.com/certcontract/certcontract/contract/internal/curl"
 )
 
 func TestCommand(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/certcontract/certcontract/contract/curl"
-	"github.com/certcontract/certcontract/contract/model"
+	"github.com/certcontract/certcontract/contract/internal/curl"
+	"github.com/certcontract/certcontract/contract/internal/model"
 )
 
 // SeedVariable is the environment variable the suite reads a seed from.
@@ -18,9 +18,10 @@ const SeedVariable = "CONTRACT_SEED"
 type Failure struct {
 	// Seed replays it: as the base seed, the failing sequence is drawn first.
 	Seed uint64
-	// Steps is how many requests the sequence sent.
-	Steps int
-	text  string
+	// Steps is how many numbered steps the report shows (a fill is one),
+	// Requests how many requests they sent.
+	Steps, Requests int
+	text            string
 }
 
 // String is the report: numbered steps with the diverging answer beside the
@@ -28,7 +29,7 @@ type Failure struct {
 func (f *Failure) String() string { return f.text }
 
 func (s *sequence) failure() *Failure {
-	return &Failure{Steps: len(s.steps), text: s.report()}
+	return &Failure{Steps: len(s.groups()), Requests: len(s.steps), text: s.report()}
 }
 
 // report is written after the seed is known; {{SEED}} stands for it.
@@ -95,11 +96,7 @@ func (s *sequence) answered(g []int) string {
 }
 
 func (s *sequence) describe(b *strings.Builder, d *divergence) {
-	headline := d.headline
-	if len(d.readIDs) > 0 {
-		headline += " (x-request-id " + strings.Join(d.readIDs, ", ") + ")"
-	}
-	fmt.Fprintf(b, "     %s\n", headline)
+	fmt.Fprintf(b, "     %s\n", d.headline)
 	for _, diff := range d.diffs {
 		fmt.Fprintf(b, "       %s\n", s.labelled(diff))
 	}
@@ -111,6 +108,9 @@ func (s *sequence) describe(b *strings.Builder, d *divergence) {
 	}
 	if d.note != "" {
 		fmt.Fprintf(b, "     (%s)\n", d.note)
+	}
+	if len(d.readIDs) > 0 {
+		fmt.Fprintf(b, "     (read with x-request-id %s)\n", strings.Join(d.readIDs, ", "))
 	}
 }
 
@@ -178,10 +178,31 @@ func (s *sequence) labelled(text string) string {
 // foreignLabel stands for the certificate of another organization.
 const foreignLabel = "other_orgs_cert"
 
-func showItems(items []model.Item) string {
-	if items == nil {
-		items = []model.Item{}
+// showWalk shows a list read to the end beside the model's: when both hold
+// the same certificates, only the ones that differ, since a full
+// organization would bury them.
+func showWalk(got, want []model.Item) (gotText, wantText, note string) {
+	if !slices.Equal(itemIDs(got), itemIDs(want)) {
+		return show(itemIDs(got)), show(itemIDs(want)), "the ids of the certificates listed"
 	}
-	b, _ := json.Marshal(items) // strings, integers, booleans and nulls
+	var g, w []model.Item
+	for i := range got {
+		if show(got[i]) != show(want[i]) {
+			g, w = append(g, got[i]), append(w, want[i])
+		}
+	}
+	return show(g), show(w), fmt.Sprintf("only the certificates that differ, of %d listed", len(got))
+}
+
+func itemIDs(items []model.Item) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.ID
+	}
+	return out
+}
+
+func show(v any) string {
+	b, _ := json.Marshal(v) // strings, integers, booleans and nulls
 	return string(b)
 }

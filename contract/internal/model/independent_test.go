@@ -15,7 +15,7 @@ func TestModelImportsOnlyTheStandardLibrary(t *testing.T) {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
 	for _, pkg := range strings.Fields(string(out)) {
-		if pkg != "github.com/certcontract/certcontract/contract/model" {
+		if pkg != "github.com/certcontract/certcontract/contract/internal/model" {
 			t.Errorf("the model depends on %s; it must import only the standard library", pkg)
 		}
 	}

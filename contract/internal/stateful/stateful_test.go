@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator"
-	"github.com/certcontract/certcontract/contract/stateful"
+	"github.com/certcontract/certcontract/contract/internal/stateful"
 	"github.com/certcontract/certcontract/contract/validator"
 )
 
@@ -43,15 +43,15 @@ func config(t *testing.T, mutations ...emulator.Mutation) stateful.Config {
 		UnknownProject: "proj_missing",
 		UnknownID:      "cert_missing",
 		Name:           func(label string) string { return "contract-test-" + label },
-		Sequences:      10,
-		Steps:          20,
+		Sequences:      5,
+		Steps:          15,
 		ShrinkTime:     10 * time.Second,
 	}
 }
 
 func TestTheEmulatorAgreesWithTheModel(t *testing.T) {
 	cfg := config(t)
-	cfg.Sequences = 20
+	cfg.Sequences = 10
 	res, err := stateful.Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -130,8 +130,8 @@ func TestADivergenceIsReportedAsAShortReproduction(t *testing.T) {
 	if strings.Contains(report, "sk-admin-"+strings.ReplaceAll(t.Name(), "/", "-")) {
 		t.Error("the report names an admin key")
 	}
-	if n := len(regexp.MustCompile(`(?m)^\s+\d+\. `).FindAllString(report, -1)); n > 4 {
-		t.Errorf("%d steps after shrinking; upload, activate, delete should do", n)
+	if n := len(regexp.MustCompile(`(?m)^\s+\d+\. `).FindAllString(report, -1)); n != f.Steps || n > 5 {
+		t.Errorf("%d steps after shrinking (Steps says %d); upload, activate, delete should do", n, f.Steps)
 	}
 
 	// The seed in the report replays the failure first thing.

@@ -7,12 +7,13 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"pgregory.net/rapid"
 
-	"github.com/certcontract/certcontract/contract/curl"
-	"github.com/certcontract/certcontract/contract/model"
+	"github.com/certcontract/certcontract/contract/internal/curl"
+	"github.com/certcontract/certcontract/contract/internal/model"
 	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/contract/validator"
 )
@@ -34,6 +35,11 @@ type sequence struct {
 
 	steps      []*step
 	divergence *divergence
+	// last is the certificate the latest step was about: bugs live in what
+	// happens to one certificate over several steps, so ids are drawn
+	// from it often.
+	last        string
+	lastProject string
 }
 
 // step is one request and its answer.
@@ -68,25 +74,61 @@ func newSequence(ctx context.Context, cfg *Config, n int) *sequence {
 }
 
 func (s *sequence) run(t *rapid.T) {
-	actions := map[string]func(*rapid.T){
-		"":                                   s.check,
-		string(model.Upload):                 s.upload,
-		string(model.Get):                    s.get,
-		string(model.Modify):                 s.modify,
-		string(model.Delete):                 s.delete,
-		string(model.ListOrganization):       s.list(model.ListOrganization),
-		string(model.ListProject):            s.list(model.ListProject),
-		string(model.ActivateOrganization):   s.toggle(model.ActivateOrganization),
-		string(model.DeactivateOrganization): s.toggle(model.DeactivateOrganization),
-		string(model.ActivateProject):        s.toggle(model.ActivateProject),
-		string(model.DeactivateProject):      s.toggle(model.DeactivateProject),
+	t.Repeat(map[string]func(*rapid.T){
+		"":     s.check,
+		"step": s.step,
+	})
+}
+
+// weights say how often each operation is drawn: the ones that change state
+// most, and so make the sequences bugs live in, most often. Filling the
+// organization to its limit is for an organization of its own only: a
+// shared one never lends the phase that much room.
+var weights = []struct {
+	op     string
+	weight int
+}{
+	{string(model.Get), 2},
+	{string(model.Modify), 2},
+	{string(model.ListOrganization), 4},
+	{string(model.ListProject), 2},
+	{string(model.Upload), 6},
+	{string(model.Delete), 4},
+	{string(model.ActivateOrganization), 4},
+	{string(model.DeactivateOrganization), 4},
+	{string(model.ActivateProject), 6},
+	{string(model.DeactivateProject), 6},
+	// A full organization makes every later step dearer: a sequence in
+	// three fills it.
+	{opFill, 1},
+}
+
+const opFill = "fill to the limit"
+
+// step draws one operation and sends it.
+func (s *sequence) step(t *rapid.T) {
+	var ops []string
+	for _, w := range weights {
+		if w.op != opFill || !s.cfg.Shared {
+			ops = append(ops, slices.Repeat([]string{w.op}, w.weight)...)
+		}
 	}
-	if !s.cfg.Shared {
-		// The 50 limit after deletions needs a full organization; on a
-		// shared one the phase never takes that much room.
-		actions["fill to the limit"] = s.fill
+	switch op := rapid.SampledFrom(ops).Draw(t, "operation"); op {
+	case string(model.Upload):
+		s.upload(t)
+	case opFill:
+		s.fill(t)
+	case string(model.Get):
+		s.get(t)
+	case string(model.Modify):
+		s.modify(t)
+	case string(model.Delete):
+		s.delete(t)
+	case string(model.ListOrganization), string(model.ListProject):
+		s.list(t, model.Op(op))
+	default:
+		s.toggle(t, model.Op(op))
 	}
-	t.Repeat(actions)
 }
 
 // Kinds of certificate an upload sends; most are valid, so that sequences
@@ -130,7 +172,8 @@ func (s *sequence) upload(t *rapid.T) {
 	if s.cfg.Shared && len(s.model.IDs()) >= MaxOwnedShared {
 		t.Skip("enough certificates of its own on a shared organization")
 	}
-	kind := rapid.SampledFrom([]string{pemValid, pemValid, pemValid, pemValid, pemGarbage, pemExpired, pemChain}).Draw(t, "certificate")
+	kinds := append(slices.Repeat([]string{pemValid}, 8), pemGarbage, pemExpired, pemChain)
+	kind := rapid.SampledFrom(kinds).Draw(t, "certificate")
 	s.do(t, model.Request{Op: model.Upload, PEM: s.pem(t, kind), Name: s.name(t, "upload")}, false)
 }
 
@@ -141,11 +184,6 @@ func (s *sequence) fill(t *rapid.T) {
 	missing := model.MaxCertificates - len(s.model.IDs())
 	if missing <= 0 {
 		t.Skip("already full")
-	}
-	// Rarer than the other actions: a full organization makes every later
-	// step dearer, and most sequences are about something else.
-	if rapid.IntRange(0, 3).Draw(t, "fill now") != 0 {
-		t.Skip("not this time")
 	}
 	if s.fillPEM == "" {
 		s.fillPEM = s.pem(t, pemValid)
@@ -162,6 +200,7 @@ func (s *sequence) fill(t *rapid.T) {
 
 // Where an id comes from.
 const (
+	idLast    = "the last one"
 	idOwn     = "own"
 	idDeleted = "deleted"
 	idUnknown = "unknown"
@@ -174,8 +213,11 @@ const (
 func (s *sequence) drawID(t *rapid.T, label string) (id string, ok bool) {
 	own, deleted := s.model.IDs(), s.model.Deleted()
 	var kinds []string
+	if slices.Contains(own, s.last) {
+		kinds = append(kinds, idLast, idLast)
+	}
 	if len(own) > 0 {
-		kinds = append(kinds, idOwn, idOwn, idOwn)
+		kinds = append(kinds, idOwn, idOwn)
 	}
 	if len(deleted) > 0 {
 		kinds = append(kinds, idDeleted)
@@ -185,6 +227,8 @@ func (s *sequence) drawID(t *rapid.T, label string) (id string, ok bool) {
 		kinds = append(kinds, idForeign)
 	}
 	switch rapid.SampledFrom(kinds).Draw(t, label+" kind") {
+	case idLast:
+		return s.last, true
 	case idOwn:
 		return rapid.SampledFrom(own).Draw(t, label), true
 	case idDeleted:
@@ -193,6 +237,35 @@ func (s *sequence) drawID(t *rapid.T, label string) (id string, ok bool) {
 		return s.foreign(t), false
 	}
 	return s.cfg.UnknownID, false
+}
+
+// drawOwn draws one of the sequence's own ids, the last one touched as
+// often as all the others.
+func (s *sequence) drawOwn(t *rapid.T, label string) string {
+	own := s.model.IDs()
+	if slices.Contains(own, s.last) && rapid.Bool().Draw(t, label+" is the last one") {
+		return s.last
+	}
+	return rapid.SampledFrom(own).Draw(t, label)
+}
+
+// drawMistake makes one request in four a mistake, one of mistakes; ""
+// is a request without one. Shrinking leads towards no mistake.
+func (s *sequence) drawMistake(t *rapid.T, mistakes []string) string {
+	if rapid.IntRange(0, 3).Draw(t, "a mistake") < 3 {
+		return ""
+	}
+	return rapid.SampledFrom(mistakes).Draw(t, "mistake")
+}
+
+// drawProject draws a project, as often the one the last project step
+// was about as any: what one project's step does to another shows only
+// over several steps.
+func (s *sequence) drawProject(t *rapid.T) string {
+	if s.lastProject != "" && rapid.Bool().Draw(t, "the last project") {
+		return s.lastProject
+	}
+	return rapid.SampledFrom(s.cfg.Projects).Draw(t, "project_id")
 }
 
 // foreign is a certificate of another organization, uploaded on first use.
@@ -238,7 +311,6 @@ func (s *sequence) delete(t *rapid.T) {
 
 // Mistakes a list request can make, one at a time.
 const (
-	listRight          = "right"
 	listLimitZero      = "limit 0"
 	listLimitOver      = "limit 101"
 	listOrderSideways  = "order=sideways"
@@ -247,44 +319,42 @@ const (
 	listUnknownProject = "unknown project"
 )
 
-func (s *sequence) list(op model.Op) func(*rapid.T) {
-	return func(t *rapid.T) {
-		req := model.Request{Op: op}
-		mistakes := []string{listRight, listRight, listRight, listRight, listRight, listLimitZero, listLimitOver, listOrderSideways, listUnknownCursor}
-		if len(s.model.Deleted()) > 0 {
-			mistakes = append(mistakes, listStaleCursor)
-		}
-		if op == model.ListProject {
-			req.Project = rapid.SampledFrom(s.cfg.Projects).Draw(t, "project_id")
-			mistakes = append(mistakes, listUnknownProject)
-		}
-		mistake := rapid.SampledFrom(mistakes).Draw(t, "mistake")
-		req.Limit = rapid.SampledFrom([]*int{nil, ptr(1), ptr(2), ptr(3), ptr(model.MaxLimit)}).Draw(t, "limit")
-		req.Order = rapid.SampledFrom([]*string{nil, ptr("asc"), ptr("desc")}).Draw(t, "order")
-		if own := s.model.IDs(); len(own) > 0 && rapid.Bool().Draw(t, "after one") {
-			req.After = ptr(rapid.SampledFrom(own).Draw(t, "after"))
-		}
-		switch mistake {
-		case listLimitZero:
-			req.Limit = ptr(0)
-		case listLimitOver:
-			req.Limit = ptr(model.MaxLimit + 1)
-		case listOrderSideways:
-			req.Order = ptr("sideways")
-		case listUnknownCursor:
-			req.After = ptr(s.cfg.UnknownID)
-		case listStaleCursor:
-			req.After = ptr(rapid.SampledFrom(s.model.Deleted()).Draw(t, "deleted after"))
-		case listUnknownProject:
-			req.Project = s.cfg.UnknownProject
-		}
-		s.do(t, req, mistake == listLimitZero || mistake == listLimitOver || mistake == listOrderSideways)
+func (s *sequence) list(t *rapid.T, op model.Op) {
+	req := model.Request{Op: op}
+	mistakes := []string{listLimitZero, listLimitOver, listOrderSideways, listUnknownCursor}
+	if len(s.model.Deleted()) > 0 {
+		mistakes = append(mistakes, listStaleCursor)
 	}
+	if op == model.ListProject {
+		req.Project = s.drawProject(t)
+		mistakes = append(mistakes, listUnknownProject)
+	}
+	mistake := s.drawMistake(t, mistakes)
+	req.Limit = rapid.SampledFrom([]*int{nil, ptr(1), ptr(2), ptr(3), ptr(model.MaxLimit)}).Draw(t, "limit")
+	req.Order = rapid.SampledFrom([]*string{nil, ptr("asc"), ptr("desc")}).Draw(t, "order")
+	if own := s.model.IDs(); len(own) > 0 && rapid.Bool().Draw(t, "after one") {
+		req.After = ptr(s.drawOwn(t, "after"))
+	}
+	switch mistake {
+	case "":
+	case listLimitZero:
+		req.Limit = ptr(0)
+	case listLimitOver:
+		req.Limit = ptr(model.MaxLimit + 1)
+	case listOrderSideways:
+		req.Order = ptr("sideways")
+	case listUnknownCursor:
+		req.After = ptr(s.cfg.UnknownID)
+	case listStaleCursor:
+		req.After = ptr(rapid.SampledFrom(s.model.Deleted()).Draw(t, "deleted after"))
+	case listUnknownProject:
+		req.Project = s.cfg.UnknownProject
+	}
+	s.do(t, req, mistake == listLimitZero || mistake == listLimitOver || mistake == listOrderSideways)
 }
 
 // Mistakes a toggle can make, one at a time.
 const (
-	toggleRight          = "right"
 	toggleUnknownID      = "one unknown id"
 	toggleDeletedID      = "one deleted id"
 	toggleForeignID      = "one id of another organization"
@@ -293,60 +363,58 @@ const (
 	toggleUnknownProject = "unknown project"
 )
 
-func (s *sequence) toggle(op model.Op) func(*rapid.T) {
-	return func(t *rapid.T) {
-		req := model.Request{Op: op}
-		own := s.model.IDs()
-		mistakes := []string{toggleRight, toggleRight, toggleRight, toggleRight, toggleUnknownID, toggleNoIDs}
-		if len(own) > 0 {
-			mistakes = append(mistakes, toggleElevenIDs)
-		}
-		if len(s.model.Deleted()) > 0 {
-			mistakes = append(mistakes, toggleDeletedID)
-		}
-		if s.cfg.Foreign != nil {
-			mistakes = append(mistakes, toggleForeignID)
-		}
-		if op == model.ActivateProject || op == model.DeactivateProject {
-			req.Project = rapid.SampledFrom(s.cfg.Projects).Draw(t, "project_id")
-			mistakes = append(mistakes, toggleUnknownProject)
-		}
-		mistake := rapid.SampledFrom(mistakes).Draw(t, "mistake")
-		if len(own) > 0 {
-			// Repeats allowed: a repeated id is answered once.
-			n := rapid.IntRange(1, min(4, model.MaxBatch)).Draw(t, "batch size")
-			for i := range n {
-				req.IDs = append(req.IDs, rapid.SampledFrom(own).Draw(t, fmt.Sprintf("id %d", i)))
-			}
-		}
-		odd := ""
-		switch mistake {
-		case toggleRight, toggleUnknownProject:
-			if len(own) == 0 {
-				t.Skip("nothing to toggle yet")
-			}
-			if mistake == toggleUnknownProject {
-				req.Project = s.cfg.UnknownProject
-			}
-		case toggleUnknownID:
-			odd = s.cfg.UnknownID
-		case toggleDeletedID:
-			odd = rapid.SampledFrom(s.model.Deleted()).Draw(t, "deleted id")
-		case toggleForeignID:
-			odd = s.foreign(t)
-		case toggleNoIDs:
-			req.IDs = []string{}
-		case toggleElevenIDs:
-			for len(req.IDs) <= model.MaxBatch {
-				req.IDs = append(req.IDs, own[len(req.IDs)%len(own)])
-			}
-		}
-		if odd != "" {
-			at := rapid.IntRange(0, len(req.IDs)).Draw(t, "odd one at")
-			req.IDs = slices.Insert(req.IDs, at, odd)
-		}
-		s.do(t, req, mistake == toggleNoIDs || mistake == toggleElevenIDs)
+func (s *sequence) toggle(t *rapid.T, op model.Op) {
+	req := model.Request{Op: op}
+	own := s.model.IDs()
+	mistakes := []string{toggleUnknownID, toggleNoIDs}
+	if len(own) > 0 {
+		mistakes = append(mistakes, toggleElevenIDs)
 	}
+	if len(s.model.Deleted()) > 0 {
+		mistakes = append(mistakes, toggleDeletedID)
+	}
+	if s.cfg.Foreign != nil {
+		mistakes = append(mistakes, toggleForeignID)
+	}
+	if op == model.ActivateProject || op == model.DeactivateProject {
+		req.Project = s.drawProject(t)
+		mistakes = append(mistakes, toggleUnknownProject)
+	}
+	mistake := s.drawMistake(t, mistakes)
+	if len(own) > 0 {
+		// Repeats allowed: a repeated id is answered once.
+		n := rapid.IntRange(1, min(4, model.MaxBatch)).Draw(t, "batch size")
+		for i := range n {
+			req.IDs = append(req.IDs, s.drawOwn(t, fmt.Sprintf("id %d", i)))
+		}
+	}
+	odd := ""
+	switch mistake {
+	case "", toggleUnknownProject:
+		if len(own) == 0 {
+			t.Skip("nothing to toggle yet")
+		}
+		if mistake == toggleUnknownProject {
+			req.Project = s.cfg.UnknownProject
+		}
+	case toggleUnknownID:
+		odd = s.cfg.UnknownID
+	case toggleDeletedID:
+		odd = rapid.SampledFrom(s.model.Deleted()).Draw(t, "deleted id")
+	case toggleForeignID:
+		odd = s.foreign(t)
+	case toggleNoIDs:
+		req.IDs = []string{}
+	case toggleElevenIDs:
+		for len(req.IDs) <= model.MaxBatch {
+			req.IDs = append(req.IDs, own[len(req.IDs)%len(own)])
+		}
+	}
+	if odd != "" {
+		at := rapid.IntRange(0, len(req.IDs)).Draw(t, "odd one at")
+		req.IDs = slices.Insert(req.IDs, at, odd)
+	}
+	s.do(t, req, mistake == toggleNoIDs || mistake == toggleElevenIDs)
 }
 
 // do sends one request, compares the answer with the model and fails the
@@ -385,6 +453,17 @@ func (s *sequence) do(t *rapid.T, req model.Request, breaksFragment bool) bool {
 	if req.Op == model.Delete && resp.StatusCode == http.StatusOK {
 		s.forget(req.CertificateID)
 	}
+	switch {
+	case st.label != "":
+		s.last = got.Certificate.ID
+	case req.CertificateID != "":
+		s.last = req.CertificateID
+	case len(req.IDs) > 0:
+		s.last = req.IDs[0]
+	}
+	if slices.Contains(s.cfg.Projects, req.Project) {
+		s.lastProject = req.Project
+	}
 	o := s.model.Step(req, got)
 	if len(o.Diffs) > 0 {
 		s.diverge(t, &divergence{headline: "the answer differs from the model:", diffs: o.Diffs, got: got.String(), want: o.Want.String(), note: o.Note})
@@ -407,24 +486,29 @@ func (s *sequence) check(t *rapid.T) {
 	if len(s.steps) == 0 && !s.cfg.Shared {
 		return // an organization of its own starts empty
 	}
+	// The lists are read at once, each by its own goroutine: a check is
+	// most of what a step costs.
 	scopes := append([]string{""}, s.cfg.Projects...)
-	for _, project := range scopes {
-		op := model.ListOrganization
-		if project != "" {
-			op = model.ListProject
-		}
-		items, reads, readIDs, err := s.walk(op, project)
-		if err != nil {
+	walks := make([]walked, len(scopes))
+	var wg sync.WaitGroup
+	for i, project := range scopes {
+		wg.Go(func() { walks[i] = s.walk(project) })
+	}
+	wg.Wait()
+	for i, project := range scopes {
+		w := walks[i]
+		if w.err != nil {
 			if s.ctx.Err() != nil {
 				t.Skip("interrupted")
 			}
 			s.diverge(t, &divergence{headline: "then reading " + listName(project) + " to the end failed:", list: listName(project),
-				diffs: []string{err.Error()}, reads: reads, readIDs: readIDs})
+				diffs: []string{w.err.Error()}, reads: w.reads, readIDs: w.readIDs})
 			return
 		}
-		if diffs := s.model.CompareWalk(project, true, items); len(diffs) > 0 {
+		if diffs := s.model.CompareWalk(project, true, w.items); len(diffs) > 0 {
+			got, want, note := showWalk(w.items, s.model.Walk(project, true))
 			s.diverge(t, &divergence{headline: "then " + listName(project) + ", read to the end, differs from the model:", list: listName(project),
-				diffs: diffs, got: showItems(items), want: showItems(s.model.Walk(project, true)), reads: reads, readIDs: readIDs})
+				diffs: diffs, got: got, want: want, note: note, reads: w.reads, readIDs: w.readIDs})
 			return
 		}
 	}
@@ -437,31 +521,48 @@ func listName(project string) string {
 	return "the list of project " + project
 }
 
-// walk reads a list in pages of 100, newest first.
-func (s *sequence) walk(op model.Op, project string) (items []model.Item, reads []curl.Request, readIDs []string, err error) {
-	req := model.Request{Op: op, Project: project, Limit: ptr(model.MaxLimit)}
+// walked is a list read to the end: its certificates, or why it could not
+// be read, and the requests that read it.
+type walked struct {
+	items   []model.Item
+	reads   []curl.Request
+	readIDs []string
+	err     error
+}
+
+// walk reads a list in pages of 100, newest first; project "" is the
+// organization list.
+func (s *sequence) walk(project string) (w walked) {
+	req := model.Request{Op: model.ListOrganization, Limit: ptr(model.MaxLimit)}
+	if project != "" {
+		req.Op, req.Project = model.ListProject, project
+	}
 	for range 100 {
 		r := wire(s.cfg.BaseURL, req)
-		reads = append(reads, r)
+		w.reads = append(w.reads, r)
 		resp, body, err := send(s.ctx, s.cfg.Client, s.key, r)
 		if err != nil {
-			return nil, reads, readIDs, err
+			w.err = err
+			return w
 		}
-		readIDs = append(readIDs, resp.Header.Get("X-Request-Id"))
-		got, err := model.Decode(op, resp.StatusCode, body)
+		w.readIDs = append(w.readIDs, resp.Header.Get("X-Request-Id"))
+		got, err := model.Decode(req.Op, resp.StatusCode, body)
 		if err != nil {
-			return nil, reads, readIDs, err
+			w.err = err
+			return w
 		}
 		if got.List == nil {
-			return nil, reads, readIDs, fmt.Errorf("%d %s", resp.StatusCode, body)
+			w.err = fmt.Errorf("%d %s", resp.StatusCode, body)
+			return w
 		}
-		items = append(items, got.List.Data...)
+		w.items = append(w.items, got.List.Data...)
 		if !got.List.HasMore || got.List.LastID == nil {
-			return items, reads, readIDs, nil
+			return w
 		}
 		req.After = got.List.LastID
 	}
-	return nil, reads, readIDs, fmt.Errorf("%s did not end after 100 pages", listName(project))
+	w.err = fmt.Errorf("%s did not end after 100 pages", listName(project))
+	return w
 }
 
 // diverge records where the sequence failed and stops it. The message
@@ -524,11 +625,16 @@ func (s *sequence) cleanup() {
 	}
 }
 
-// transcript is the sequence as drawn, one line per step, ids as labels.
+// transcript is the sequence as drawn, one line per numbered step (a fill
+// is one), ids as labels.
 func (s *sequence) transcript() []string {
-	out := make([]string, len(s.steps))
-	for i, st := range s.steps {
-		out[i] = s.labelled(st.req.String())
+	groups := s.groups()
+	out := make([]string, len(groups))
+	for i, g := range groups {
+		out[i] = s.labelled(s.steps[g[0]].req.String())
+		if len(g) > 1 {
+			out[i] += fmt.Sprintf(" ×%d", len(g))
+		}
 	}
 	return out
 }

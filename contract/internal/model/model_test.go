@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certcontract/certcontract/contract/model"
+	"github.com/certcontract/certcontract/contract/internal/model"
 	"github.com/certcontract/certcontract/contract/testcert"
 )
 
