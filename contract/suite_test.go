@@ -31,6 +31,7 @@ var (
 	target    *api
 	names     suite.Names // the run id is shared by all processes
 	collector suite.Observations
+	exchanges suite.Exchanges
 	ledger    suite.Ledger
 	fields    suite.Fields     // checks every certificate in every answer
 	recording *suite.Recording // nil unless CONTRACT_RECORD is set
@@ -73,7 +74,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	recording = suite.NewRecording(cfg, names.Run, GinkgoParallelProcess(), baseURL)
 	// The recording goes last, nearest the wire: it keeps the answers as they
 	// came, before any layer above reads them.
-	transport, err := suite.Transport(cfg, baseURL, collector.Observe, append([]suite.Layer{fields.Layer}, recording.Layers()...)...)
+	transport, err := suite.Transport(cfg, baseURL, collector.Observe, append([]suite.Layer{fields.Layer, exchanges.Layer}, recording.Layers()...)...)
 	Expect(err).NotTo(HaveOccurred())
 	// The timeout bounds a hung exchange with a remote API; specs end sooner
 	// when interrupted, through their SpecContext.
@@ -81,19 +82,27 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 })
 
 // Every spec: skip what this target cannot run, and start the spec's own
-// record of observed (operation, status) pairs.
+// record of observed (operation, status) pairs and of its exchanges.
 var _ = BeforeEach(func() {
 	if reason := cfg.SkipReason(CurrentSpecReport().Labels()); reason != "" {
 		Skip(reason)
 	}
 	collector.Start()
+	exchanges.Start()
 })
 
 // Attach what the spec observed to its report, where the coverage gate finds
-// it across all processes.
+// it across all processes; a failed spec also gets its last exchange as a
+// curl line, in the console and in the JUnit report.
 var _ = AfterEach(func() {
 	AddReportEntry(suite.ObservedEntry, collector.Take(), ReportEntryVisibilityNever)
+	kept := exchanges.Take()
+	if CurrentSpecReport().Failed() {
+		AddReportEntry(reproductionEntry, suite.Reproduction(kept, target.baseURL))
+	}
 })
+
+const reproductionEntry = "reproduction"
 
 // What a spec did not remove (it was interrupted, or its cleanup failed) is
 // removed here: first by each process from its ledger, then by the first

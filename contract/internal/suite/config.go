@@ -9,8 +9,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/stateful"
 )
 
 // The environment the suite reads. Nothing else configures it.
@@ -22,6 +24,25 @@ const (
 	EnvFaultHeader = "CONTRACT_FAULT_HEADER"       // 1: CONTRACT_BASE_URL honours X-Emulator-Fault (a standalone emulator)
 	EnvMutations   = "CONTRACT_EMULATOR_MUTATIONS" // comma list: deliberately wrong in-process emulator
 	EnvRecord      = "CONTRACT_RECORD"             // a HAR file to write every exchange of the run to
+	// EnvSeed replays the stateful phase's sequences; unset: a random seed,
+	// which the phase reports.
+	EnvSeed = stateful.SeedVariable
+	// EnvStatefulSteps is the stateful phase's budget of steps; 0 leaves
+	// the phase out.
+	EnvStatefulSteps = "CONTRACT_STATEFUL_STEPS"
+)
+
+// The stateful phase's budgets. On the emulator every sequence has an
+// organization of its own and a step costs well under a millisecond, so the
+// default keeps the phase to about a second of suite time; on a live API a
+// step is a round trip or five, so the default there is small, and
+// CONTRACT_STATEFUL_STEPS raises it.
+const (
+	StatefulStepsEmulator = 400
+	StatefulStepsRemote   = 60
+	// StepsPerSequence is how long a sequence is on average: long enough
+	// for a bug several steps deep, short enough to shrink quickly.
+	StepsPerSequence = 15
 )
 
 // Labels for what may not run against a shared, live organization.
@@ -34,6 +55,9 @@ const (
 	// LabelEmulatorOnly marks specs that use the emulator's fault header;
 	// against a remote target they run only with CONTRACT_FAULT_HEADER=1.
 	LabelEmulatorOnly = "emulator-only"
+	// LabelStateful marks the stateful phase, so that make teeth can tell
+	// what it caught from what the single-rule specs caught.
+	LabelStateful = "stateful"
 )
 
 // Config is what the suite runs against.
@@ -45,6 +69,10 @@ type Config struct {
 	FaultHeader bool // the target answers X-Emulator-Fault; always so in-process
 	Mutations   []emulator.Mutation
 	Record      string // absolute path of the HAR file to write; empty: no recording
+	// Seed is the stateful phase's base seed; 0: a random one.
+	Seed uint64
+	// StatefulSteps is the stateful phase's budget of steps; 0: no phase.
+	StatefulSteps int
 }
 
 // Remote says whether the suite checks an API it did not start.
@@ -104,6 +132,24 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("%s=%q: the folder %s does not exist: create it first", EnvRecord, cfg.Record, filepath.Dir(cfg.Record)))
 		}
 	}
+	if v := strings.TrimSpace(getenv(EnvSeed)); v != "" {
+		seed, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || seed == 0 {
+			errs = append(errs, fmt.Errorf("%s=%q: set it to the seed a report printed, a positive whole number", EnvSeed, v))
+		}
+		cfg.Seed = seed
+	}
+	cfg.StatefulSteps = StatefulStepsEmulator
+	if cfg.Remote() {
+		cfg.StatefulSteps = StatefulStepsRemote
+	}
+	if v := strings.TrimSpace(getenv(EnvStatefulSteps)); v != "" {
+		steps, err := strconv.Atoi(v)
+		if err != nil || steps < 0 {
+			errs = append(errs, fmt.Errorf("%s=%q: set it to how many steps the stateful phase may take, 0 for none", EnvStatefulSteps, v))
+		}
+		cfg.StatefulSteps = steps
+	}
 
 	if cfg.Remote() {
 		if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -143,4 +189,27 @@ func (c Config) SkipReason(labels []string) string {
 		return "needs the emulator's fault header: set " + EnvFaultHeader + "=1 if " + EnvBaseURL + " is an emulator"
 	}
 	return ""
+}
+
+// StatefulPlan splits the stateful phase's budget into sequences of
+// StepsPerSequence steps on average, as many as the budget holds and at
+// least one; a smaller budget is one shorter sequence.
+func (c Config) StatefulPlan() (sequences, steps int) {
+	if c.StatefulSteps <= 0 {
+		return 0, 0
+	}
+	if c.StatefulSteps < StepsPerSequence {
+		return 1, c.StatefulSteps
+	}
+	return c.StatefulSteps / StepsPerSequence, StepsPerSequence
+}
+
+// StatefulShrinkTime bounds the search for a shorter failing sequence: each
+// try replays a sequence, cheap on the emulator, a stream of round trips on
+// a live API.
+func (c Config) StatefulShrinkTime() time.Duration {
+	if c.Remote() {
+		return 2 * time.Minute
+	}
+	return 30 * time.Second
 }

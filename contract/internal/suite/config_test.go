@@ -38,6 +38,9 @@ func TestLoadConfigRefusesSayingWhatToSet(t *testing.T) {
 		{"a flag that is not a boolean", []string{EnvExclusive, "yes please"}, "set it to 1 or 0"},
 		{"a recording at a relative path", []string{EnvRecord, "run.har"}, "give an absolute path"},
 		{"a recording in a folder that is not there", []string{EnvRecord, "/nowhere/at/all/run.har"}, "the folder /nowhere/at/all does not exist"},
+		{"a seed that is no number", []string{EnvSeed, "lucky"}, "a positive whole number"},
+		{"a seed of 0", []string{EnvSeed, "0"}, "a positive whole number"},
+		{"a negative step budget", []string{EnvStatefulSteps, "-5"}, "0 for none"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := LoadConfig(env(tc.env...))
@@ -55,16 +58,19 @@ func TestLoadConfigAccepts(t *testing.T) {
 		env  []string
 		want Config
 	}{
-		{"nothing: the in-process emulator with its fault header", nil, Config{FaultHeader: true}},
-		{"an admin key alone: still the emulator", []string{EnvAdminKey, "sk-admin-x"}, Config{FaultHeader: true}},
+		{"nothing: the in-process emulator with its fault header", nil, Config{FaultHeader: true, StatefulSteps: StatefulStepsEmulator}},
+		{"an admin key alone: still the emulator", []string{EnvAdminKey, "sk-admin-x"}, Config{FaultHeader: true, StatefulSteps: StatefulStepsEmulator}},
 		{"mutations for the in-process emulator", []string{EnvMutations, "ignore-limit, wrong-object,"},
-			Config{FaultHeader: true, Mutations: []emulator.Mutation{emulator.MutationIgnoreLimit, emulator.MutationWrongObject}}},
+			Config{FaultHeader: true, Mutations: []emulator.Mutation{emulator.MutationIgnoreLimit, emulator.MutationWrongObject}, StatefulSteps: StatefulStepsEmulator}},
 		{"a live API, trailing slash and spaces trimmed", with(live, EnvBaseURL, " https://api.openai.com/v1/ ", EnvExclusive, "1"),
-			Config{BaseURL: "https://api.openai.com/v1", AdminKey: "sk-admin-x", ProjectID: "proj_x", Exclusive: true}},
+			Config{BaseURL: "https://api.openai.com/v1", AdminKey: "sk-admin-x", ProjectID: "proj_x", Exclusive: true, StatefulSteps: StatefulStepsRemote}},
 		{"a standalone emulator with its fault header",
 			[]string{EnvBaseURL, "http://127.0.0.1:8080/v1", EnvAdminKey, "sk-admin-x", EnvProjectID, "proj_default", EnvFaultHeader, "1"},
-			Config{BaseURL: "http://127.0.0.1:8080/v1", AdminKey: "sk-admin-x", ProjectID: "proj_default", FaultHeader: true}},
-		{"a recording", []string{EnvRecord, recordPath}, Config{FaultHeader: true, Record: recordPath}},
+			Config{BaseURL: "http://127.0.0.1:8080/v1", AdminKey: "sk-admin-x", ProjectID: "proj_default", FaultHeader: true, StatefulSteps: StatefulStepsRemote}},
+		{"a seed to replay and a live step budget", with(live, EnvSeed, " 1234 ", EnvStatefulSteps, "500"),
+			Config{BaseURL: "https://api.openai.com/v1", AdminKey: "sk-admin-x", ProjectID: "proj_x", Seed: 1234, StatefulSteps: 500}},
+		{"no stateful phase", []string{EnvStatefulSteps, "0"}, Config{FaultHeader: true}},
+		{"a recording", []string{EnvRecord, recordPath}, Config{FaultHeader: true, Record: recordPath, StatefulSteps: StatefulStepsEmulator}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := LoadConfig(env(tc.env...))
@@ -100,5 +106,22 @@ func TestSkipReason(t *testing.T) {
 				t.Fatalf("SkipReason(%v) = %q, want %q", tc.labels, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestStatefulPlan(t *testing.T) {
+	for _, tc := range []struct {
+		budget, sequences, steps int
+	}{
+		{0, 0, 0},
+		{5, 1, 5},
+		{StepsPerSequence, 1, StepsPerSequence},
+		{StatefulStepsRemote, StatefulStepsRemote / StepsPerSequence, StepsPerSequence},
+		{StatefulStepsEmulator, StatefulStepsEmulator / StepsPerSequence, StepsPerSequence},
+	} {
+		sequences, steps := Config{StatefulSteps: tc.budget}.StatefulPlan()
+		if sequences != tc.sequences || steps != tc.steps {
+			t.Errorf("a budget of %d: %d sequences of %d steps, want %d of %d", tc.budget, sequences, steps, tc.sequences, tc.steps)
+		}
 	}
 }

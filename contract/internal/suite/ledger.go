@@ -54,6 +54,13 @@ func (l *Ledger) Remove(ctx context.Context, id string) error {
 	return nil
 }
 
+// Forget drops id without removing it: something else removed it already.
+func (l *Ledger) Forget(id string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.left, id)
+}
+
 // Sweep removes everything still recorded, going on past failures, and
 // returns them all.
 func (l *Ledger) Sweep(ctx context.Context) error {

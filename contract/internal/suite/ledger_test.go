@@ -33,6 +33,10 @@ func TestLedger(t *testing.T) {
 			return errors.Join(l.Remove(ctx, "cert_c"), l.Remove(ctx, "cert_c"))
 		}, nil, []string{"cert_a", "cert_b"}},
 		{"a sweep goes on past a refusal", func(ctx context.Context, l *Ledger) error { return l.Sweep(ctx) }, errRefused, []string{"cert_b"}},
+		{"one forgotten, even one its remover refuses", func(ctx context.Context, l *Ledger) error {
+			l.Forget("cert_b")
+			return l.Sweep(ctx)
+		}, nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var l Ledger

@@ -32,6 +32,8 @@ type quietKey struct{}
 // look something up): a pair counts only when a spec provoked it on purpose.
 func Quiet(ctx context.Context) context.Context { return context.WithValue(ctx, quietKey{}, true) }
 
+func isQuiet(ctx context.Context) bool { return ctx.Value(quietKey{}) != nil }
+
 // Observations collects the pairs of the spec running in this process.
 // Between Take and the next Start nothing is collected, so traffic outside a
 // spec (setup, sweeps) never counts.
@@ -42,7 +44,7 @@ type Observations struct {
 
 // Observe is a validator observer.
 func (c *Observations) Observe(ctx context.Context, o validator.Observation) {
-	if ctx.Value(quietKey{}) != nil {
+	if isQuiet(ctx) {
 		return
 	}
 	c.mu.Lock()
