@@ -46,7 +46,6 @@ func statefulConfig() stateful.Config {
 		Sequences:      sequences,
 		Steps:          steps,
 		Seed:           cfg.Seed,
-		ShrinkTime:     cfg.StatefulShrinkTime(),
 		Quiet:          suite.Quiet,
 	}
 	if !cfg.Remote() {

@@ -68,6 +68,7 @@ type Model struct {
 
 	certs   []*cert         // in ascending list order: created_at, then upload order
 	ever    map[string]bool // every id the API gave this model, deleted or not
+	deleted []string        // in the order they were deleted
 	newest  int64           // the latest created_at the API gave
 	uploads int
 }
@@ -107,17 +108,8 @@ func (m *Model) IDs() []string {
 	return out
 }
 
-// Deleted are the ids the model saw deleted, oldest first.
-func (m *Model) Deleted() []string {
-	var out []string
-	for id := range m.ever {
-		if m.find(id) == nil {
-			out = append(out, id)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
+// Deleted are the ids the model saw deleted, in the order they were.
+func (m *Model) Deleted() []string { return slices.Clone(m.deleted) }
 
 // ActiveAnywhere reports whether a certificate is active for the organization
 // or any project, so that deleting it would be refused.
@@ -195,6 +187,7 @@ func (m *Model) add(c *cert) {
 
 func (m *Model) remove(id string) {
 	m.certs = slices.DeleteFunc(m.certs, func(c *cert) bool { return c.id == id })
+	m.deleted = append(m.deleted, id)
 }
 
 func ptr[T any](v T) *T { return &v }

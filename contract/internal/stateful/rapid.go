@@ -15,13 +15,15 @@ import (
 // not overlap in one process.
 func setRapidFlags(seed uint64, checks, steps int, shrinkTime time.Duration) (restore func(), err error) {
 	settings := map[string]string{
-		"rapid.seed":       strconv.FormatUint(seed, 10),
-		"rapid.checks":     strconv.Itoa(checks),
-		"rapid.steps":      strconv.Itoa(steps),
-		"rapid.shrinktime": shrinkTime.String(),
+		"rapid.seed":   strconv.FormatUint(seed, 10),
+		"rapid.checks": strconv.Itoa(checks),
+		"rapid.steps":  strconv.Itoa(steps),
 		// A fail file would land in the package's testdata; the seed and
 		// the printed sequence are the reproduction.
 		"rapid.nofailfile": "true",
+	}
+	if shrinkTime > 0 {
+		settings["rapid.shrinktime"] = shrinkTime.String()
 	}
 	old := map[string]string{}
 	for name, v := range settings {

@@ -42,7 +42,7 @@ func (s *sequence) report() string {
 		first := s.steps[g[0]]
 		line := s.labelled(first.req.String())
 		if len(g) > 1 {
-			line = fmt.Sprintf("%s, %d times (filling the organization to %d)", line, len(g), model.MaxCertificates)
+			line = fmt.Sprintf("%s, %d times", line, len(g))
 		}
 		fmt.Fprintf(&b, "%3d. %s\n     → %s\n", i+1, line, s.answered(g))
 		if i == len(groups)-1 {

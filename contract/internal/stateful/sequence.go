@@ -99,11 +99,11 @@ var weights = []struct {
 	{string(model.ActivateProject), 6},
 	{string(model.DeactivateProject), 6},
 	// A full organization makes every later step dearer: a sequence in
-	// three fills it.
+	// three fills it, often to the limit.
 	{opFill, 1},
 }
 
-const opFill = "fill to the limit"
+const opFill = "upload several"
 
 // step draws one operation and sends it.
 func (s *sequence) step(t *rapid.T) {
@@ -177,13 +177,18 @@ func (s *sequence) upload(t *rapid.T) {
 	s.do(t, model.Request{Op: model.Upload, PEM: s.pem(t, kind), Name: s.name(t, "upload")}, false)
 }
 
-// fill uploads one certificate, under one name, until the organization
-// holds 50: one action, so that a shrunk sequence stays short, and one loop
-// in the reproduction.
+// fill uploads one certificate several times under one name, in three
+// draws of four until the organization holds 50: one step, so that a shrunk sequence
+// stays short, and one loop in the reproduction. Shrinking turns a fill the
+// failure does not need into a single upload.
 func (s *sequence) fill(t *rapid.T) {
 	missing := model.MaxCertificates - len(s.model.IDs())
 	if missing <= 0 {
 		t.Skip("already full")
+	}
+	n := missing
+	if rapid.IntRange(0, 3).Draw(t, "to the limit") == 0 {
+		n = rapid.IntRange(1, missing).Draw(t, "uploads")
 	}
 	if s.fillPEM == "" {
 		s.fillPEM = s.pem(t, pemValid)
@@ -191,7 +196,7 @@ func (s *sequence) fill(t *rapid.T) {
 	req := model.Request{Op: model.Upload, PEM: s.fillPEM, Name: s.name(t, "fill")}
 	s.filling = true
 	defer func() { s.filling = false }()
-	for range missing {
+	for range n {
 		if !s.do(t, req, false) {
 			return
 		}
@@ -200,53 +205,57 @@ func (s *sequence) fill(t *rapid.T) {
 
 // Where an id comes from.
 const (
-	idLast    = "the last one"
 	idOwn     = "own"
 	idDeleted = "deleted"
 	idUnknown = "unknown"
 	idForeign = "another organization's"
 )
 
+// Draws keep the same domain whatever the state, with a fallback where a
+// choice has nothing to pick from: rapid shortens a sequence by dropping
+// steps, and each later step must still mean what it meant, or the shorter
+// sequence fails some other way and is thrown away.
+
 // drawID draws a certificate id: mostly one of the sequence's own, else one
 // it deleted, one nobody has, or one of another organization. ok says it is
 // one of its own.
 func (s *sequence) drawID(t *rapid.T, label string) (id string, ok bool) {
-	own, deleted := s.model.IDs(), s.model.Deleted()
-	var kinds []string
-	if slices.Contains(own, s.last) {
-		kinds = append(kinds, idLast, idLast)
-	}
-	if len(own) > 0 {
-		kinds = append(kinds, idOwn, idOwn)
-	}
-	if len(deleted) > 0 {
-		kinds = append(kinds, idDeleted)
-	}
-	kinds = append(kinds, idUnknown)
-	if s.cfg.Foreign != nil {
-		kinds = append(kinds, idForeign)
-	}
-	switch rapid.SampledFrom(kinds).Draw(t, label+" kind") {
-	case idLast:
-		return s.last, true
-	case idOwn:
-		return rapid.SampledFrom(own).Draw(t, label), true
-	case idDeleted:
-		return rapid.SampledFrom(deleted).Draw(t, label), false
-	case idForeign:
+	kind := rapid.SampledFrom([]string{idOwn, idOwn, idOwn, idOwn, idDeleted, idUnknown, idForeign}).Draw(t, label+" kind")
+	switch deleted := s.model.Deleted(); {
+	case kind == idOwn && len(s.model.IDs()) > 0:
+		return s.drawOwn(t, label), true
+	case kind == idDeleted && len(deleted) > 0:
+		return recent(t, deleted, label), false
+	case kind == idForeign && s.cfg.Foreign != nil:
 		return s.foreign(t), false
 	}
 	return s.cfg.UnknownID, false
 }
 
 // drawOwn draws one of the sequence's own ids, the last one touched as
-// often as all the others.
+// often as all the others. The others are picked by upload, newest first,
+// deleted ones counted too and passed over: dropping an older upload or a
+// delete leaves the pick alone.
 func (s *sequence) drawOwn(t *rapid.T, label string) string {
 	own := s.model.IDs()
-	if slices.Contains(own, s.last) && rapid.Bool().Draw(t, label+" is the last one") {
+	if rapid.Bool().Draw(t, label+" is the last one") && slices.Contains(own, s.last) {
 		return s.last
 	}
-	return rapid.SampledFrom(own).Draw(t, label)
+	i := rapid.IntRange(0, 15).Draw(t, label)
+	for k := range len(s.created) {
+		id := s.created[len(s.created)-1-(i+k)%len(s.created)]
+		if slices.Contains(own, id) {
+			return id
+		}
+	}
+	return own[0] // an upload the model took that the answer did not name
+}
+
+// recent picks one of ids by how recent it is, the newest first, so that
+// dropping an older step leaves the pick alone.
+func recent(t *rapid.T, ids []string, label string) string {
+	i := rapid.IntRange(0, 15).Draw(t, label)
+	return ids[len(ids)-1-i%len(ids)]
 }
 
 // drawMistake makes one request in four a mistake, one of mistakes; ""
@@ -262,7 +271,7 @@ func (s *sequence) drawMistake(t *rapid.T, mistakes []string) string {
 // was about as any: what one project's step does to another shows only
 // over several steps.
 func (s *sequence) drawProject(t *rapid.T) string {
-	if s.lastProject != "" && rapid.Bool().Draw(t, "the last project") {
+	if rapid.Bool().Draw(t, "the last project") && s.lastProject != "" {
 		return s.lastProject
 	}
 	return rapid.SampledFrom(s.cfg.Projects).Draw(t, "project_id")
@@ -287,12 +296,11 @@ func (s *sequence) foreign(t *rapid.T) string {
 
 func (s *sequence) get(t *rapid.T) {
 	id, own := s.drawID(t, "certificate_id")
-	includes := []string{"none", "content"}
-	if own {
-		includes = append(includes, "private_key") // one mistake at a time
-	}
 	req := model.Request{Op: model.Get, CertificateID: id}
-	include := rapid.SampledFrom(includes).Draw(t, "include")
+	include := rapid.SampledFrom([]string{"none", "content", "private_key"}).Draw(t, "include")
+	if include == "private_key" && !own {
+		include = "none" // one mistake at a time
+	}
 	if include != "none" {
 		req.Include = []string{include}
 	}
@@ -321,10 +329,7 @@ const (
 
 func (s *sequence) list(t *rapid.T, op model.Op) {
 	req := model.Request{Op: op}
-	mistakes := []string{listLimitZero, listLimitOver, listOrderSideways, listUnknownCursor}
-	if len(s.model.Deleted()) > 0 {
-		mistakes = append(mistakes, listStaleCursor)
-	}
+	mistakes := []string{listLimitZero, listLimitOver, listOrderSideways, listUnknownCursor, listStaleCursor}
 	if op == model.ListProject {
 		req.Project = s.drawProject(t)
 		mistakes = append(mistakes, listUnknownProject)
@@ -332,7 +337,8 @@ func (s *sequence) list(t *rapid.T, op model.Op) {
 	mistake := s.drawMistake(t, mistakes)
 	req.Limit = rapid.SampledFrom([]*int{nil, ptr(1), ptr(2), ptr(3), ptr(model.MaxLimit)}).Draw(t, "limit")
 	req.Order = rapid.SampledFrom([]*string{nil, ptr("asc"), ptr("desc")}).Draw(t, "order")
-	if own := s.model.IDs(); len(own) > 0 && rapid.Bool().Draw(t, "after one") {
+	// Mostly after a cursor: what pages do after a change shows there.
+	if rapid.IntRange(0, 3).Draw(t, "from the start") != 0 && len(s.model.IDs()) > 0 {
 		req.After = ptr(s.drawOwn(t, "after"))
 	}
 	switch mistake {
@@ -346,7 +352,10 @@ func (s *sequence) list(t *rapid.T, op model.Op) {
 	case listUnknownCursor:
 		req.After = ptr(s.cfg.UnknownID)
 	case listStaleCursor:
-		req.After = ptr(rapid.SampledFrom(s.model.Deleted()).Draw(t, "deleted after"))
+		req.After = ptr(s.cfg.UnknownID)
+		if deleted := s.model.Deleted(); len(deleted) > 0 {
+			req.After = ptr(recent(t, deleted, "deleted after"))
+		}
 	case listUnknownProject:
 		req.Project = s.cfg.UnknownProject
 	}
@@ -365,56 +374,45 @@ const (
 
 func (s *sequence) toggle(t *rapid.T, op model.Op) {
 	req := model.Request{Op: op}
-	own := s.model.IDs()
-	mistakes := []string{toggleUnknownID, toggleNoIDs}
-	if len(own) > 0 {
-		mistakes = append(mistakes, toggleElevenIDs)
-	}
-	if len(s.model.Deleted()) > 0 {
-		mistakes = append(mistakes, toggleDeletedID)
-	}
-	if s.cfg.Foreign != nil {
-		mistakes = append(mistakes, toggleForeignID)
-	}
+	mistakes := []string{toggleUnknownID, toggleDeletedID, toggleForeignID, toggleNoIDs, toggleElevenIDs}
 	if op == model.ActivateProject || op == model.DeactivateProject {
 		req.Project = s.drawProject(t)
 		mistakes = append(mistakes, toggleUnknownProject)
 	}
 	mistake := s.drawMistake(t, mistakes)
+	// Repeats allowed: a repeated id is answered once.
+	n := rapid.IntRange(1, 4).Draw(t, "batch size")
+	own := s.model.IDs()
 	if len(own) > 0 {
-		// Repeats allowed: a repeated id is answered once.
-		n := rapid.IntRange(1, min(4, model.MaxBatch)).Draw(t, "batch size")
 		for i := range n {
 			req.IDs = append(req.IDs, s.drawOwn(t, fmt.Sprintf("id %d", i)))
 		}
 	}
-	odd := ""
-	switch mistake {
-	case "", toggleUnknownProject:
-		if len(own) == 0 {
-			t.Skip("nothing to toggle yet")
-		}
-		if mistake == toggleUnknownProject {
-			req.Project = s.cfg.UnknownProject
-		}
-	case toggleUnknownID:
-		odd = s.cfg.UnknownID
-	case toggleDeletedID:
-		odd = rapid.SampledFrom(s.model.Deleted()).Draw(t, "deleted id")
-	case toggleForeignID:
-		odd = s.foreign(t)
-	case toggleNoIDs:
-		req.IDs = []string{}
-	case toggleElevenIDs:
+	deleted := s.model.Deleted()
+	switch {
+	case mistake == toggleNoIDs, mistake == toggleElevenIDs && len(own) == 0:
+		mistake, req.IDs = toggleNoIDs, []string{}
+	case mistake == toggleElevenIDs:
 		for len(req.IDs) <= model.MaxBatch {
 			req.IDs = append(req.IDs, own[len(req.IDs)%len(own)])
 		}
-	}
-	if odd != "" {
-		at := rapid.IntRange(0, len(req.IDs)).Draw(t, "odd one at")
-		req.IDs = slices.Insert(req.IDs, at, odd)
+	case mistake == toggleDeletedID && len(deleted) > 0:
+		req.IDs = s.insert(t, req.IDs, recent(t, deleted, "deleted id"))
+	case mistake == toggleForeignID && s.cfg.Foreign != nil:
+		req.IDs = s.insert(t, req.IDs, s.foreign(t))
+	case len(own) == 0, mistake != "" && mistake != toggleUnknownProject:
+		// Nothing of its own to toggle yet: the unknown id is the mistake.
+		req.IDs = s.insert(t, req.IDs, s.cfg.UnknownID)
+	case mistake == toggleUnknownProject:
+		req.Project = s.cfg.UnknownProject
 	}
 	s.do(t, req, mistake == toggleNoIDs || mistake == toggleElevenIDs)
+}
+
+// insert puts an id that is not the sequence's own somewhere in a batch.
+func (s *sequence) insert(t *rapid.T, ids []string, odd string) []string {
+	at := rapid.IntRange(0, len(ids)).Draw(t, "odd one at")
+	return slices.Insert(ids, at, odd)
 }
 
 // do sends one request, compares the answer with the model and fails the
@@ -453,16 +451,19 @@ func (s *sequence) do(t *rapid.T, req model.Request, breaksFragment bool) bool {
 	if req.Op == model.Delete && resp.StatusCode == http.StatusOK {
 		s.forget(req.CertificateID)
 	}
-	switch {
+	// Only steps that change one of the sequence's own certificates count
+	// as touching it: reads and mistakes leave the last one alone, so that
+	// dropping them while shrinking changes nothing that follows.
+	switch own, toggle := s.model.IDs(), len(req.IDs) > 0; {
 	case st.label != "":
 		s.last = got.Certificate.ID
-	case req.CertificateID != "":
+	case req.Op == model.Modify && slices.Contains(own, req.CertificateID):
 		s.last = req.CertificateID
-	case len(req.IDs) > 0:
+	case toggle && slices.Contains(own, req.IDs[0]):
 		s.last = req.IDs[0]
-	}
-	if slices.Contains(s.cfg.Projects, req.Project) {
-		s.lastProject = req.Project
+		if slices.Contains(s.cfg.Projects, req.Project) {
+			s.lastProject = req.Project
+		}
 	}
 	o := s.model.Step(req, got)
 	if len(o.Diffs) > 0 {

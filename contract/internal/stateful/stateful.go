@@ -53,7 +53,9 @@ type Config struct {
 	// Seed is rapid's base seed; 0: a random one. The same seed draws the
 	// same sequences.
 	Seed uint64
-	// ShrinkTime bounds the search for a shorter failing sequence.
+	// ShrinkTime bounds the search for a shorter failing sequence; 0
+	// leaves it to rapid (RAPID_SHRINKTIME, 30 s by default). The search
+	// ends sooner when no shorter sequence fails the same way.
 	ShrinkTime time.Duration
 	// Quiet marks cleanup traffic, which is no part of what is checked.
 	Quiet func(context.Context) context.Context

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/internal/stateful"
@@ -38,7 +37,7 @@ const (
 // step is a round trip or five, so the default there is small, and
 // CONTRACT_STATEFUL_STEPS raises it.
 const (
-	StatefulStepsEmulator = 400
+	StatefulStepsEmulator = 600
 	StatefulStepsRemote   = 60
 	// StepsPerSequence is how long a sequence is on average: long enough
 	// for a bug several steps deep, short enough to shrink quickly.
@@ -202,14 +201,4 @@ func (c Config) StatefulPlan() (sequences, steps int) {
 		return 1, c.StatefulSteps
 	}
 	return c.StatefulSteps / StepsPerSequence, StepsPerSequence
-}
-
-// StatefulShrinkTime bounds the search for a shorter failing sequence: each
-// try replays a sequence, cheap on the emulator, a stream of round trips on
-// a live API.
-func (c Config) StatefulShrinkTime() time.Duration {
-	if c.Remote() {
-		return 2 * time.Minute
-	}
-	return 30 * time.Second
 }
