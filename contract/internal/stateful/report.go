@@ -49,14 +49,14 @@ func (s *sequence) report() string {
 			s.describe(&b, d)
 		}
 	}
-	if len(s.labels) > 0 || s.foreignID != "" {
+	if len(s.labels) > 0 || s.sentForeign {
 		b.WriteString("\n")
 		for _, id := range s.created {
 			fmt.Fprintf(&b, "     %s is %s\n", s.labels[id], id)
 		}
 	}
-	if s.foreignID != "" {
-		fmt.Fprintf(&b, "     %s is %s, a certificate of another organization\n", foreignLabel, s.foreignID)
+	if s.sentForeign {
+		fmt.Fprintf(&b, "     %s is %s, a certificate of another organization\n", foreignLabel, s.shared.foreignID)
 	}
 	fmt.Fprintf(&b, "\nReproduce it in bash with curl and jq (BASE_URL is the API's base URL, such as https://api.openai.com/v1;\non the emulator every sk-admin- key is an organization of its own, so use a fresh one):\n\n")
 	b.WriteString(s.curlScript(groups))
@@ -169,8 +169,8 @@ func (s *sequence) labelled(text string) string {
 	for _, id := range ids {
 		text = strings.ReplaceAll(text, id, s.labels[id])
 	}
-	if s.foreignID != "" {
-		text = strings.ReplaceAll(text, s.foreignID, foreignLabel)
+	if s.sentForeign {
+		text = strings.ReplaceAll(text, s.shared.foreignID, foreignLabel)
 	}
 	return text
 }

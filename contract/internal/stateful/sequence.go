@@ -20,18 +20,19 @@ import (
 
 // sequence is one drawn sequence against one organization.
 type sequence struct {
-	ctx   context.Context
-	cfg   *Config
-	n     int
-	key   string
-	model *model.Model
+	ctx    context.Context
+	cfg    *Config
+	n      int
+	shared *runState
+	key    string
+	model  *model.Model
 
-	labels    map[string]string // certificate id -> c1, c2, ... in upload order
-	created   []string          // every id an upload answered with
-	removed   map[string]bool
-	foreignID string
-	fillPEM   string
-	filling   bool
+	labels      map[string]string // certificate id -> c1, c2, ... in upload order
+	created     []string          // every id an upload answered with
+	removed     map[string]bool
+	sentForeign bool // the sequence sent the other organization's certificate
+	fillPEM     string
+	filling     bool
 
 	steps      []*step
 	divergence *divergence
@@ -64,9 +65,9 @@ type divergence struct {
 	readIDs  []string       // and their x-request-ids
 }
 
-func newSequence(ctx context.Context, cfg *Config, n int) *sequence {
+func newSequence(ctx context.Context, cfg *Config, n int, run *runState) *sequence {
 	return &sequence{
-		ctx: ctx, cfg: cfg, n: n, key: cfg.Organization(n),
+		ctx: ctx, cfg: cfg, n: n, shared: run, key: cfg.Organization(n),
 		model:   model.New(model.Config{Projects: cfg.Projects, Shared: cfg.Shared}),
 		labels:  map[string]string{},
 		removed: map[string]bool{},
@@ -113,7 +114,16 @@ func (s *sequence) step(t *rapid.T) {
 			ops = append(ops, slices.Repeat([]string{w.op}, w.weight)...)
 		}
 	}
-	switch op := rapid.SampledFrom(ops).Draw(t, "operation"); op {
+	op := rapid.SampledFrom(ops).Draw(t, "operation")
+	if !s.shared.spent {
+		if s.shared.left <= 0 {
+			// Skipped after a draw, the step counts as rejected, and rapid
+			// soon ends the sequence.
+			t.Skip("the run's steps are spent")
+		}
+		s.shared.left--
+	}
+	switch op {
 	case string(model.Upload):
 		s.upload(t)
 	case opFill:
@@ -226,7 +236,7 @@ func (s *sequence) drawID(t *rapid.T, label string) (id string, ok bool) {
 		return s.drawOwn(t, label), true
 	case kind == idDeleted && len(deleted) > 0:
 		return recent(t, deleted, label), false
-	case kind == idForeign && s.cfg.Foreign != nil:
+	case kind == idForeign && s.cfg.Foreign != "":
 		return s.foreign(t), false
 	}
 	return s.cfg.UnknownID, false
@@ -277,11 +287,12 @@ func (s *sequence) drawProject(t *rapid.T) string {
 	return rapid.SampledFrom(s.cfg.Projects).Draw(t, "project_id")
 }
 
-// foreign is a certificate of another organization, uploaded on first use.
+// foreign is a certificate of another organization, uploaded on the run's
+// first use.
 func (s *sequence) foreign(t *rapid.T) string {
-	if s.foreignID == "" {
+	if s.shared.foreignID == "" {
 		r := wire(s.cfg.BaseURL, model.Request{Op: model.Upload, PEM: s.pem(t, pemValid)})
-		resp, body, err := send(s.ctx, s.cfg.Client, s.cfg.Foreign(s.n), r)
+		resp, body, err := send(s.ctx, s.cfg.Client, s.cfg.Foreign, r)
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("uploading a certificate to another organization: %v %s", err, body)
 		}
@@ -289,9 +300,10 @@ func (s *sequence) foreign(t *rapid.T) string {
 		if err != nil {
 			t.Fatalf("uploading a certificate to another organization: %v", err)
 		}
-		s.foreignID = got.Certificate.ID
+		s.shared.foreignID = got.Certificate.ID
 	}
-	return s.foreignID
+	s.sentForeign = true
+	return s.shared.foreignID
 }
 
 func (s *sequence) get(t *rapid.T) {
@@ -398,7 +410,7 @@ func (s *sequence) toggle(t *rapid.T, op model.Op) {
 		}
 	case mistake == toggleDeletedID && len(deleted) > 0:
 		req.IDs = s.insert(t, req.IDs, recent(t, deleted, "deleted id"))
-	case mistake == toggleForeignID && s.cfg.Foreign != nil:
+	case mistake == toggleForeignID && s.cfg.Foreign != "":
 		req.IDs = s.insert(t, req.IDs, s.foreign(t))
 	case len(own) == 0, mistake != "" && mistake != toggleUnknownProject:
 		// Nothing of its own to toggle yet: the unknown id is the mistake.
@@ -572,6 +584,7 @@ func (s *sequence) walk(project string) (w walked) {
 // counts as the same failure.
 func (s *sequence) diverge(t *rapid.T, d *divergence) {
 	s.divergence = d
+	s.shared.spent = true
 	op := "the check"
 	if d.list == "" && len(s.steps) > 0 {
 		op = string(s.steps[len(s.steps)-1].req.Op)

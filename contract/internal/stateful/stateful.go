@@ -31,8 +31,9 @@ type Config struct {
 	// one key there is, and Shared is set.
 	Organization func(n int) string
 	// Foreign is the admin key of another organization, whose certificate
-	// ids a sequence sends where its own belong; nil where there is none.
-	Foreign func(n int) string
+	// id sequences send where their own belong; empty where there is none.
+	// The run uploads one certificate there, once.
+	Foreign string
 	// Projects are the organization's projects; UnknownProject and UnknownID
 	// exist nowhere.
 	Projects       []string
@@ -48,7 +49,8 @@ type Config struct {
 	// Names are drawn only on the emulator, where leaving one out is tried too.
 	Name func(label string) string
 	// Sequences is how many sequences rapid draws, Steps how many steps
-	// each has on average.
+	// each has on average; a run takes at most Sequences × Steps steps
+	// until it finds a divergence.
 	Sequences, Steps int
 	// Seed is rapid's base seed; 0: a random one. The same seed draws the
 	// same sequences.
@@ -99,6 +101,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 
 	var failed *sequence
 	n := 0
+	run := &runState{left: cfg.Sequences * cfg.Steps}
 	tb := &recorder{}
 	func() {
 		defer func() {
@@ -111,7 +114,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 				t.SkipNow() // interrupted: draw nothing more
 			}
 			n++
-			s := newSequence(ctx, &cfg, n)
+			s := newSequence(ctx, &cfg, n, run)
 			t.Cleanup(s.cleanup)
 			defer func() {
 				// Deferred: a divergence ends the sequence by panicking.
@@ -142,6 +145,17 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	f.text = strings.ReplaceAll(f.text, "{{SEED}}", strconv.FormatUint(seed, 10))
 	res.Failure = f
 	return res, nil
+}
+
+// runState is what the sequences of one run share. left is how many steps
+// the run may still take while it looks for a divergence: rapid draws how
+// long each sequence is, so only a count across sequences holds a remote
+// target to Sequences × Steps. Once a sequence diverged, shrinking replays
+// shorter ones until its deadline instead.
+type runState struct {
+	left      int
+	spent     bool   // a divergence was found: the count no longer applies
+	foreignID string // the certificate of another organization, once uploaded
 }
 
 func (cfg Config) check() error {

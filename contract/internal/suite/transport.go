@@ -48,6 +48,12 @@ func RemoteRetry(next http.RoundTripper) Retry {
 	return Retry{Next: next, Attempts: 4, MaxWait: 10 * time.Second}
 }
 
+// InProcessOrganizations is how many organizations the in-process emulator
+// keeps: the specs' own, and the stateful phase's thousands while it
+// shrinks a failure. Most hold a few certificates, so even all of them are
+// a few hundred megabytes at most.
+const InProcessOrganizations = 50_000
+
 // StartEmulator serves an in-process emulator for cfg on 127.0.0.1 at a free
 // port. It always honours the fault header, so every documented fault
 // status can be provoked.
@@ -55,6 +61,9 @@ func StartEmulator(cfg Config) (baseURL string, stop func(), err error) {
 	emu, err := emulator.New(emulator.Config{
 		Faults:    emulator.Faults{Header: true},
 		Mutations: cfg.Mutations,
+		// Every sequence of the stateful phase, and every attempt rapid
+		// makes at a shorter one, is an organization of its own.
+		MaxOrganizations: InProcessOrganizations,
 	})
 	if err != nil {
 		return "", nil, err
