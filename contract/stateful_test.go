@@ -47,6 +47,7 @@ func statefulConfig() stateful.Config {
 		Steps:          steps,
 		Seed:           cfg.Seed,
 		Quiet:          suite.Quiet,
+		Mark:           suite.JudgedByModel,
 	}
 	if !cfg.Remote() {
 		fresh := func(int) string {
@@ -76,6 +77,10 @@ var _ = Describe("Sequences of requests", Label(suite.LabelStateful), func() {
 		}
 		res, err := stateful.Run(ctx, sc)
 		Expect(err).NotTo(HaveOccurred())
+		if res.Failure != nil {
+			AddReportEntry("stateful phase", fmt.Sprintf("seed %d; %d sequences run, the shorter ones rapid tried included", res.Seed, len(res.Sequences)))
+			Fail(res.Failure.String())
+		}
 		sequences, steps := 0, 0
 		for _, s := range res.Sequences {
 			if len(s) > 0 {
@@ -84,8 +89,5 @@ var _ = Describe("Sequences of requests", Label(suite.LabelStateful), func() {
 		}
 		AddReportEntry("stateful phase", fmt.Sprintf("%d sequences, %d steps, %d requests and a check of every list after each step; seed %d (%s=%d draws them again)",
 			sequences, steps, res.Requests, res.Seed, suite.EnvSeed, res.Seed))
-		if res.Failure != nil {
-			Fail(res.Failure.String())
-		}
 	})
 })

@@ -66,6 +66,9 @@ type divergence struct {
 }
 
 func newSequence(ctx context.Context, cfg *Config, n int, run *runState) *sequence {
+	if cfg.Mark != nil {
+		ctx = cfg.Mark(ctx)
+	}
 	return &sequence{
 		ctx: ctx, cfg: cfg, n: n, shared: run, key: cfg.Organization(n),
 		model:   model.New(model.Config{Projects: cfg.Projects, Shared: cfg.Shared}),

@@ -59,8 +59,10 @@ type Config struct {
 	// leaves it to rapid (RAPID_SHRINKTIME, 30 s by default). The search
 	// ends sooner when no shorter sequence fails the same way.
 	ShrinkTime time.Duration
-	// Quiet marks cleanup traffic, which is no part of what is checked.
-	Quiet func(context.Context) context.Context
+	// Quiet marks cleanup traffic, which is no part of what is checked;
+	// Mark marks every other request of the phase, for the layers of
+	// Client that leave the phase's answers to its model.
+	Quiet, Mark func(context.Context) context.Context
 	// Created and Removed follow the certificates sequences store, for a
 	// ledger that cleans up after an interrupted run.
 	Created, Removed func(key, id string)

@@ -18,29 +18,36 @@ type Exchange struct {
 	RequestID string
 }
 
-// Exchanges keeps the exchanges of the spec running in this process, so a
-// spec that fails can show the one it failed on as a command to paste.
-// Quiet traffic (cleanup) is left out: it comes after the failure and is no
-// part of it. Between Take and the next Start nothing is kept.
+// Exchanges keeps the last exchange of the spec running in this process,
+// and how many it made, so a spec that fails can show the one it failed on
+// as a command to paste. Quiet traffic (cleanup) is left out: it comes after
+// the failure and is no part of it. Between Take and the next Start nothing
+// is kept.
 type Exchanges struct {
 	mu   sync.Mutex
 	on   bool
-	kept []Exchange
+	kept Kept
+}
+
+// Kept is what Exchanges kept of one spec.
+type Kept struct {
+	Last  Exchange
+	Count int
 }
 
 // Start begins a spec's record.
 func (e *Exchanges) Start() {
 	e.mu.Lock()
-	e.on, e.kept = true, nil
+	e.on, e.kept = true, Kept{}
 	e.mu.Unlock()
 }
 
 // Take ends the spec's record and returns it.
-func (e *Exchanges) Take() []Exchange {
+func (e *Exchanges) Take() Kept {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	kept := e.kept
-	e.on, e.kept = false, nil
+	e.on, e.kept = false, Kept{}
 	return kept
 }
 
@@ -62,7 +69,7 @@ func (e *Exchanges) Layer(next http.RoundTripper) http.RoundTripper {
 		}
 		e.mu.Lock()
 		if e.on {
-			e.kept = append(e.kept, x)
+			e.kept = Kept{Last: x, Count: e.kept.Count + 1}
 		}
 		e.mu.Unlock()
 		return resp, err
@@ -100,13 +107,13 @@ const maxShownBody = 4 << 10
 // is about, as a curl line with the answer's status and x-request-id. The
 // base URL is $BASE_URL and the key $OPENAI_ADMIN_KEY, so the line can be
 // handed on as it is.
-func Reproduction(kept []Exchange, baseURL string) string {
-	if len(kept) == 0 {
+func Reproduction(kept Kept, baseURL string) string {
+	if kept.Count == 0 {
 		return "The spec sent no request before it failed."
 	}
-	last := kept[len(kept)-1]
+	last := kept.Last
 	var b strings.Builder
-	fmt.Fprintf(&b, "The last exchange of the spec (%d of %d), to reproduce with BASE_URL=%s and OPENAI_ADMIN_KEY set:\n", len(kept), len(kept), baseURL)
+	fmt.Fprintf(&b, "The last exchange of the spec (%d of %d), to reproduce with BASE_URL=%s and OPENAI_ADMIN_KEY set:\n", kept.Count, kept.Count, baseURL)
 	r := last.Request
 	if n := len(r.Body); n > maxShownBody {
 		r.Body = append(r.Body[:maxShownBody:maxShownBody], "..."...)

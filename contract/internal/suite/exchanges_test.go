@@ -40,8 +40,8 @@ func TestExchangesKeepASpecsRequestsAndShowTheLast(t *testing.T) {
 	send(t.Context(), http.MethodPost, "/second", `{"name":"x"}`)
 	send(Quiet(t.Context()), http.MethodDelete, "/cleanup", "") // cleanup: not kept
 	kept := e.Take()
-	if len(kept) != 2 {
-		t.Fatalf("kept %d exchanges, want 2: %+v", len(kept), kept)
+	if kept.Count != 2 {
+		t.Fatalf("counted %d exchanges, want 2: %+v", kept.Count, kept)
 	}
 	got := Reproduction(kept, base)
 	want := `The last exchange of the spec (2 of 2), to reproduce with BASE_URL=` + base + ` and OPENAI_ADMIN_KEY set:
@@ -54,18 +54,18 @@ curl -sS -X POST "$BASE_URL/second" -H "Authorization: Bearer $OPENAI_ADMIN_KEY"
 		t.Error("the key leaked")
 	}
 	send(t.Context(), http.MethodGet, "/after", "") // after the spec: not kept
-	if kept := e.Take(); len(kept) != 0 {
-		t.Errorf("kept %d exchanges outside a spec", len(kept))
+	if kept := e.Take(); kept.Count != 0 {
+		t.Errorf("counted %d exchanges outside a spec", kept.Count)
 	}
 }
 
 func TestReproductionShortensAHugeBody(t *testing.T) {
 	huge := Exchange{Request: curl.Request{Method: http.MethodPost, URL: "http://h/v1/x", Body: []byte(strings.Repeat("x", 70000))}, Status: 413}
-	got := Reproduction([]Exchange{huge}, "http://h/v1")
+	got := Reproduction(Kept{Last: huge, Count: 1}, "http://h/v1")
 	if len(got) > maxShownBody+500 || !strings.Contains(got, "# the body is 70000 bytes; the first 4096 are shown") {
 		t.Errorf("%d bytes:\n%.600s", len(got), got)
 	}
-	if got := Reproduction(nil, "http://h/v1"); got != "The spec sent no request before it failed." {
+	if got := Reproduction(Kept{}, "http://h/v1"); got != "The spec sent no request before it failed." {
 		t.Errorf("no exchanges: %q", got)
 	}
 }

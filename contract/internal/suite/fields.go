@@ -2,6 +2,7 @@ package suite
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -137,9 +138,20 @@ func route(method, path string) (exchange, bool) {
 	return e, true
 }
 
+type modelKey struct{}
+
+// JudgedByModel marks a request whose answer the stateful phase's model
+// judges: it checks every field too, and its report shows the whole answer
+// beside what it expected, which a FieldError from here would cut short.
+// The certificates such requests upload are not this layer's to judge
+// anywhere else either, as if someone else had uploaded them.
+func JudgedByModel(ctx context.Context) context.Context {
+	return context.WithValue(ctx, modelKey{}, true)
+}
+
 func (f *Fields) roundTrip(next http.RoundTripper, req *http.Request) (*http.Response, error) {
 	e, ok := route(req.Method, req.URL.Path)
-	if !ok {
+	if !ok || req.Context().Value(modelKey{}) != nil {
 		return next.RoundTrip(req)
 	}
 	var reqBody []byte

@@ -100,6 +100,31 @@ func TestFieldsJudgesOnlyWhatTheRunUploaded(t *testing.T) {
 	}
 }
 
+// What the stateful phase's model judges, this layer leaves alone: its
+// answers, and its certificates wherever they show up later.
+func TestFieldsLeavesWhatTheModelJudges(t *testing.T) {
+	pem, err := testcert.New(testcert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := fakeAPI(t, map[string]string{
+		"POST /v1/organization/certificates": fmt.Sprintf(`{"object":"certificate","id":"cert_model","name":"not what was sent","created_at":%d,"certificate_details":{}}`, time.Now().Unix()),
+		"GET /v1/organization/certificates":  `{"object":"list","data":[{"object":"organization.certificate","id":"cert_model","name":"anything","created_at":1,"certificate_details":{},"active":true}],"has_more":false,"first_id":"cert_model","last_id":"cert_model"}`,
+	})
+	c := &http.Client{Transport: (&Fields{}).Layer(http.DefaultTransport)}
+	body, _ := json.Marshal(map[string]string{"certificate": pem.PEM, "name": "sent"})
+	req, _ := http.NewRequestWithContext(JudgedByModel(t.Context()), http.MethodPost, base+"/organization/certificates", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("an answer the model judges was judged here: %v", err)
+	}
+	_ = resp.Body.Close()
+	if _, err := send(t, c, http.MethodGet, base+"/organization/certificates", nil); err != nil {
+		t.Errorf("a certificate the model judges was judged in a later answer: %v", err)
+	}
+}
+
 // fakeAPI answers an upload of the PEM it is given, then with canned
 // answers, so one wrong field at a time can be served.
 func fakeAPI(t *testing.T, answers map[string]string) string {
