@@ -111,13 +111,6 @@ func (m *Model) IDs() []string {
 // Deleted are the ids the model saw deleted, in the order they were.
 func (m *Model) Deleted() []string { return slices.Clone(m.deleted) }
 
-// ActiveAnywhere reports whether a certificate is active for the organization
-// or any project, so that deleting it would be refused.
-func (m *Model) ActiveAnywhere(id string) bool {
-	c := m.find(id)
-	return c != nil && c.activeAnywhere()
-}
-
 func (m *Model) find(id string) *cert {
 	for _, c := range m.certs {
 		if c.id == id {

@@ -44,9 +44,9 @@ type Config struct {
 	// MaxOwnedShared certificates at once and never fills the organization
 	// to its limit.
 	Shared bool
-	// Name names a certificate; every certificate a sequence stores has a
-	// name from it, so a sweep can find what an interrupted run left.
-	// Names are drawn only on the emulator, where leaving one out is tried too.
+	// Name names a certificate, so that a sweep finds what an interrupted
+	// run left. On a shared organization every upload and rename uses it;
+	// on the emulator some uploads go without a name, which is allowed too.
 	Name func(label string) string
 	// Sequences is how many sequences rapid draws, Steps how many steps
 	// each has on average; a run takes at most Sequences × Steps steps

@@ -113,7 +113,7 @@ func Reproduction(kept Kept, baseURL string) string {
 	}
 	last := kept.Last
 	var b strings.Builder
-	fmt.Fprintf(&b, "The last exchange of the spec (%d of %d), to reproduce with BASE_URL=%s and OPENAI_ADMIN_KEY set:\n", kept.Count, kept.Count, baseURL)
+	fmt.Fprintf(&b, "The last of the spec's %d exchanges, to reproduce with BASE_URL=%s and OPENAI_ADMIN_KEY set:\n", kept.Count, baseURL)
 	r := last.Request
 	if n := len(r.Body); n > maxShownBody {
 		r.Body = append(r.Body[:maxShownBody:maxShownBody], "..."...)

@@ -44,7 +44,7 @@ func TestExchangesKeepASpecsRequestsAndShowTheLast(t *testing.T) {
 		t.Fatalf("counted %d exchanges, want 2: %+v", kept.Count, kept)
 	}
 	got := Reproduction(kept, base)
-	want := `The last exchange of the spec (2 of 2), to reproduce with BASE_URL=` + base + ` and OPENAI_ADMIN_KEY set:
+	want := `The last of the spec's 2 exchanges, to reproduce with BASE_URL=` + base + ` and OPENAI_ADMIN_KEY set:
 curl -sS -X POST "$BASE_URL/second" -H "Authorization: Bearer $OPENAI_ADMIN_KEY" -H 'Content-Type: application/json' -d '{"name":"x"}'
 # answered 404, x-request-id req_second`
 	if got != want {
