@@ -214,11 +214,14 @@ func (c *comparison) value(path, rec, rep string) {
 
 func (c *comparison) object(path string, r, p map[string]any) {
 	// A list's items are compared as certificates, by id; the page fields
-	// only when every item was comparable.
+	// only when every item was comparable and no certificate of the
+	// organization was uncomparable at that moment: has_more speaks of the
+	// certificates past the page too, and one that another process changed
+	// meanwhile, or that only the recording held, may stand there.
 	listed, complete := false, true
 	if items, ok := r["data"].([]any); ok && isCertificateList(items) {
 		if reps, ok := p["data"].([]any); ok {
-			listed, complete = true, c.list(join(path, "data"), items, reps)
+			listed, complete = true, c.list(join(path, "data"), items, reps) && len(c.uncomparable) == 0
 		}
 	}
 	// The recorded fields, then the replay's extra ones, each sorted.

@@ -102,6 +102,27 @@ func TestListWithoutUncomparableItems(t *testing.T) {
 	}
 }
 
+// Regression: a page holding only comparable certificates had its has_more
+// compared while another process changed a certificate past the page, so a
+// recording of two processes sharing one organization diverged by timing.
+func TestHasMoreLeftAloneWhileACertificatePastThePageIsUncomparable(t *testing.T) {
+	m := newMapper("", "", nil)
+	m.bind("cert_a", "cert_x")
+	m.bind("cert_b", "cert_y")
+	recorded := answer{status: 200, body: []byte(`{"object":"list","data":[{"id":"cert_a"},{"id":"cert_b"}],"first_id":"cert_a","last_id":"cert_b","has_more":false}`)}
+	replayed := answer{status: 200, body: []byte(`{"object":"list","data":[{"id":"cert_x"},{"id":"cert_y"}],"first_id":"cert_x","last_id":"cert_y","has_more":true}`)}
+	c := &comparison{m: m, uncomparable: map[string]string{"cert_c": "changed by process 2 (entry 9) while this list was answered"}}
+	c.compare(recorded, replayed)
+	if len(c.out) != 0 {
+		t.Fatalf("divergences %+v", c.out)
+	}
+	c = &comparison{m: m}
+	c.compare(recorded, replayed)
+	if len(c.out) != 1 || c.out[0].Field != "has_more" {
+		t.Fatalf("has_more went unnoticed with nothing uncomparable: %+v", c.out)
+	}
+}
+
 // Certificates two processes uploaded at the same moment may swap places,
 // in a page and at its edge; others may not.
 func TestListOfInterchangeableCertificates(t *testing.T) {
