@@ -47,6 +47,10 @@ PODMAN_BUILD_ARGS = --format docker --no-cache --build-arg TARGETOS=linux --buil
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+.PHONY: check
+check: ## The inner loop: go test -short ./... of the main module, under a minute warm; make test is the full gate.
+	$(GO) test -short ./...
+
 .PHONY: generate
 generate: ## Regenerate generated/*.gen.go and the emulator's server from openapi/.
 	$(GO) generate ./...
