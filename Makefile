@@ -101,7 +101,7 @@ unit: ## Unit tests of the main module with the race detector (needs cgo and a C
 		echo "Install a C compiler (on Debian: apt-get install gcc) or set CC to one, and leave CGO_ENABLED unset." >&2; \
 		exit 1; \
 	fi
-	@# -count=1: teeth, the README and shared-check tests run the suite or the
+	@# -count=1: teeth, the docs and shared-check tests run the suite or the
 	@# emulator as separate processes, whose inputs go's test cache does not
 	@# see; a cached pass would hide a spec that stopped catching its mutation.
 	$(GO) test -race -count=1 ./...

@@ -130,7 +130,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	logger.Info("listening", "base_url", "http://"+ln.Addr().String()+emulator.BasePath, "version", buildVersion(),
+	// The pid is what to kill: a `go run` in the background is another
+	// process, whose death leaves this one serving.
+	logger.Info("listening", "base_url", "http://"+ln.Addr().String()+emulator.BasePath, "pid", os.Getpid(), "version", buildVersion(),
 		"projects", strings.Join(projectsOf(opts.cfg), ","), "faults", opts.cfg.Faults.Rate > 0 || opts.cfg.Faults.Header || opts.cfg.Faults.Latency > 0,
 		"mutations", len(opts.cfg.Mutations), "foreign", opts.cfg.Shared.Foreign, "actor_rate", opts.cfg.Shared.ActorRate)
 	if ready != nil {
@@ -190,7 +192,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.Float64Var(&opts.cfg.Shared.ActorRate, "actor-rate", 0, "changes per second another client makes to its own certificates in every organization (0: none)")
 	fs.IntVar(&opts.cfg.Shared.ActorSlots, "actor-slots", emulator.DefaultActorSlots, "the most certificates that client holds at once")
 	fs.StringVar(&mutations, "mutations", "", "comma-separated deliberately wrong behaviours, to prove a test suite catches them: "+
-		"ignore-limit, delete-active and the others the README lists, or <break>-<field>-in-<answer> such as stale-name-in-org-list-asc")
+		"ignore-limit, delete-active and the others docs/suite.md lists, or <break>-<field>-in-<answer> such as stale-name-in-org-list-asc")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: emulator [flags]\n\nServes the Certificates API under /v1, and GET %s without a key. Every setting\nmay come from the environment as EMULATOR_<FLAG>, e.g. EMULATOR_FAULT_RATE=0.1;\nthe command line wins.\n\n", healthPath)
 		fs.PrintDefaults()

@@ -161,7 +161,7 @@ func withEnv(env []string, key, value string) []string {
 var baseURLInLog = regexp.MustCompile(`base_url=(http://127\.0\.0\.1:\d+)/v1`)
 
 // smoke starts the image's binary with the image's environment, moved to a
-// free loopback port and with the README's service setting, as `docker run
+// free loopback port and with docs/emulator.md's service setting, as `docker run
 // -e ...` would, and walks one certificate through upload, list, activate,
 // deactivate and delete.
 func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {

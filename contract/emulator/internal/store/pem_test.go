@@ -26,7 +26,7 @@ func withHeaders(pemText, headers string) string {
 	return begin + "\n" + headers + "\n" + body
 }
 
-// The PEM rules where the published requirements leave room; the README's
+// The PEM rules where the published requirements leave room; docs/decisions.md's
 // table of decisions gives the reasons.
 func TestPEMDecisions(t *testing.T) {
 	now := time.Now()
