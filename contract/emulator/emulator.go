@@ -68,9 +68,9 @@ type Server struct {
 	routes    http.Handler
 	logger    *slog.Logger
 
-	tenants          sync.Map   // admin key -> *tenant, read without a lock
-	mu               sync.Mutex // held to add to tenants
-	organizations    int
+	orgs             sync.Map   // admin key -> *organization, read without a lock
+	mu               sync.Mutex // held to add to orgs
+	kept             int        // organizations kept
 	maxOrganizations int
 }
 
@@ -183,9 +183,9 @@ func newRequestID() string {
 	return string(id[:])
 }
 
-// serve answers r and returns the account it was for, nil when the key was
+// serve answers r and returns the caller it was for, nil when the key was
 // refused.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) *caller {
 	a, apiErr := s.authenticate(r)
 	if apiErr != nil {
 		apiErr.write(w)
@@ -203,7 +203,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
 }
 
 // route checks the request's shape, then hands it to its operation.
-func (s *Server) route(w http.ResponseWriter, r *http.Request, a *account) {
+func (s *Server) route(w http.ResponseWriter, r *http.Request, a *caller) {
 	r, apiErr := s.validator.check(r)
 	if apiErr != nil {
 		apiErr.write(w)
@@ -215,7 +215,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, a *account) {
 			return
 		}
 	}
-	s.routes.ServeHTTP(w, withAccount(r, a))
+	s.routes.ServeHTTP(w, withCaller(r, a))
 }
 
 // statusRecorder keeps the status for the log line: 0 when the connection
