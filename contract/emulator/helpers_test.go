@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,13 +28,8 @@ const testKey = "sk-admin-test"
 // a client for it that checks every response against the fragment.
 func newEmulator(t testing.TB, cfg emulator.Config) *apiClient {
 	t.Helper()
-	emu, err := emulator.New(cfg)
-	if err != nil {
-		t.Fatalf("emulator.New: %v", err)
-	}
-	ts := httptest.NewServer(emu)
-	t.Cleanup(ts.Close)
-	return &apiClient{base: ts.URL + emulator.BasePath, key: testKey, http: ts.Client()}
+	_, c := newServed(t, cfg)
+	return c
 }
 
 type apiClient struct {
