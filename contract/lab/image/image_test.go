@@ -301,6 +301,8 @@ func call(t *testing.T, method, url, key string, body []byte, want int, out any,
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	// As contract/cmd/emulator's tests send theirs: this nested module cannot
+	// share their unexported helper.
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
