@@ -24,6 +24,9 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 EMULATOR_PKG      := ./contract/cmd/emulator
 EMULATOR_LDFLAGS  := -s -w -X main.version=$(VERSION)
 RELEASE_DIR       := dist/release
+# The contract suite as a command: its test binary is the release binary.
+RUNNER_PKG        := ./contract
+RUNNER_LDFLAGS    := -s -w -X github.com/certcontract/certcontract/contract/internal/runner.version=$(VERSION)
 RELEASE_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
 IMAGE           ?= certcontract-emulator
@@ -252,8 +255,19 @@ image-push: ## Build from source for IMAGE_PLATFORMS and push IMAGE with IMAGE_T
 	docker buildx build -f Containerfile --target image --platform $(IMAGE_PLATFORMS) $(IMAGE_BUILD_ARGS) \
 		$(foreach t,$(IMAGE_TAGS),-t $(IMAGE):$(t)) --push .
 
+# release-archive puts $$dir/$$exe, stamped with the commit's time, into
+# $$name.zip (windows) or $$name.tar.gz in RELEASE_DIR.
+define release-archive
+touch -d @$(SOURCE_DATE_EPOCH) $$dir/$$exe; \
+if [ $$os = windows ]; then \
+	(cd $$dir && zip -qX ../$$name.zip $$exe); \
+else \
+	tar -C $$dir --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) -cf - $$exe | gzip -n > $(RELEASE_DIR)/$$name.tar.gz; \
+fi
+endef
+
 .PHONY: release-check
-release-check: ## Cross-compile the emulator for six platforms with VERSION; archives and SHA256SUMS in dist/release/.
+release-check: ## Cross-compile the emulator and certcontract-contract for six platforms with VERSION; archives and SHA256SUMS in dist/release/.
 	@rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)
 	@set -e; for p in $(RELEASE_PLATFORMS); do \
 		os=$${p%/*}; arch=$${p#*/}; exe=certcontract-emulator; [ $$os = windows ] && exe=$$exe.exe; \
@@ -261,17 +275,24 @@ release-check: ## Cross-compile the emulator for six platforms with VERSION; arc
 		echo "$$os/$$arch"; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o $$dir/$$exe $(EMULATOR_PKG); \
 		$(GO) version -m $$dir/$$exe | grep -q "GOOS=$$os" || { echo "$$dir/$$exe is not for $$os" >&2; exit 1; }; \
-		touch -d @$(SOURCE_DATE_EPOCH) $$dir/$$exe; \
-		if [ $$os = windows ]; then \
-			(cd $$dir && zip -qX ../$$name.zip $$exe); \
-		else \
-			tar -C $$dir --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) -cf - $$exe | gzip -n > $(RELEASE_DIR)/$$name.tar.gz; \
-		fi; \
+		$(release-archive); \
+	done
+	@# certcontract-contract, the contract suite as a command: the suite's
+	@# test binary (contract/internal/runner says why), for the same platforms.
+	@set -e; for p in $(RELEASE_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; exe=certcontract-contract; [ $$os = windows ] && exe=$$exe.exe; \
+		name=certcontract-contract_$(VERSION)_$${os}_$${arch}; dir=$(RELEASE_DIR)/$$name; \
+		echo "$$os/$$arch: certcontract-contract"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) test -c -trimpath -ldflags "$(RUNNER_LDFLAGS)" -o $$dir/$$exe $(RUNNER_PKG); \
+		$(release-archive); \
 	done
 	@# The -X path is checked by running the binary this machine can run: a wrong one is silently ignored.
 	@host=$(RELEASE_DIR)/certcontract-emulator_$(VERSION)_$$($(GO) env GOOS)_$$($(GO) env GOARCH)/certcontract-emulator; \
 	out=$$($$host -version); echo "$$out"; \
 	case "$$out" in "emulator $(VERSION) "*) ;; *) echo "$$host does not report version $(VERSION)" >&2; exit 1 ;; esac
+	@host=$(RELEASE_DIR)/certcontract-contract_$(VERSION)_$$($(GO) env GOOS)_$$($(GO) env GOARCH)/certcontract-contract; \
+	out=$$($$host -version); echo "$$out"; \
+	case "$$out" in "certcontract-contract $(VERSION) "*) ;; *) echo "$$host does not report version $(VERSION)" >&2; exit 1 ;; esac
 	cd $(RELEASE_DIR) && sha256sum *.tar.gz *.zip > SHA256SUMS && sha256sum --quiet -c SHA256SUMS && cat SHA256SUMS
 
 .PHONY: test
