@@ -96,10 +96,13 @@ func reproductions(jsonReport []byte) (string, error) {
 			}
 			failed++
 			name := s.FullText()
-			if name == "" {
-				name = strings.TrimSpace(s.LeafNodeType.String() + " " + s.LeafNodeText)
+			if s.LeafNodeType != types.NodeTypeIt {
+				name = strings.TrimSpace(s.LeafNodeType.String() + " " + name)
 			}
-			fmt.Fprintf(&b, "%d. [%s] %s\n   %s\n", failed, s.State, name, s.Failure.Location)
+			fmt.Fprintf(&b, "%d. [%s] %s\n", failed, s.State, name)
+			if s.Failure.Location.FileName != "" {
+				fmt.Fprintf(&b, "   %s\n", s.Failure.Location)
+			}
 			b.WriteString(indent(s.Failure.Message))
 			for _, e := range s.ReportEntries {
 				if e.Name == suite.ReproductionEntry {

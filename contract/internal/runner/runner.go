@@ -89,15 +89,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	env := map[string]string{}
 	var o options
-	fs := flag.NewFlagSet(Name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	addSettings(fs, env)
-	fs.StringVar(&o.labels, "labels", "", `Ginkgo label filter, such as "!exclusive" or "stateful || emulator-only"`)
-	fs.IntVar(&o.procs, "procs", 0, "parallel processes (default: one per CPU, as ginkgo -p)")
-	fs.StringVar(&o.reports, "reports", "reports", "folder for junit.xml, report.json, coverage.{txt,md,json} and reproductions.txt")
-	fs.DurationVar(&o.timeout, "timeout", time.Hour, "fail the run after this long")
-	fs.BoolVar(&o.noColor, "no-color", false, "no colors in the output")
-	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs := newFlagSet(env, &o)
 	switch err := fs.Parse(args); {
 	case errors.Is(err, flag.ErrHelp):
 		usage(fs, stdout)
@@ -173,6 +165,21 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return Broken
 	}
 	return Passed
+}
+
+// newFlagSet defines the command's flags: the settings, which end up in
+// env, and its own options.
+func newFlagSet(env map[string]string, o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet(Name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	addSettings(fs, env)
+	fs.StringVar(&o.labels, "labels", "", "Ginkgo label `filter` of the specs to run, such as '!exclusive' or 'stateful || emulator-only'")
+	fs.IntVar(&o.procs, "procs", 0, "parallel processes; each needs 10 free certificate slots on a target (default: one per CPU, as ginkgo -p)")
+	fs.StringVar(&o.reports, "reports", "reports", "`folder` for junit.xml, report.json, coverage.{txt,md,json} and reproductions.txt")
+	fs.DurationVar(&o.timeout, "timeout", time.Hour, "fail the run after this long")
+	fs.BoolVar(&o.noColor, "no-color", false, "no colors in the output")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	return fs
 }
 
 func usage(fs *flag.FlagSet, w io.Writer) {
