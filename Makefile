@@ -30,6 +30,9 @@ RUNNER_LDFLAGS    := -s -w -X github.com/certcontract/certcontract/contract/inte
 RELEASE_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
 IMAGE           ?= certcontract-emulator
+# certcontract-contract's image, beside the emulator's: the same name with
+# contract for emulator.
+CONTRACT_IMAGE  ?= $(IMAGE:emulator=contract)
 IMAGE_TAG       ?= $(VERSION)
 IMAGE_BUILD     ?= auto
 IMAGE_PLATFORMS ?= linux/amd64,linux/arm64
@@ -220,7 +223,7 @@ drift-test: ## Tests of the nested module openapi/drift: spec-check, spec-fetch,
 	$(DRIFT) test ./...
 
 .PHONY: image
-image: ## Build the emulator's container image with docker or podman (IMAGE, IMAGE_TAG; IMAGE_BUILD=auto|source|binary).
+image: ## Build the emulator's container image and certcontract-contract's with docker or podman (IMAGE, CONTRACT_IMAGE, IMAGE_TAG; IMAGE_BUILD=auto|source|binary).
 	@test -n "$(CONTAINER_ENGINE)" || { echo "make image needs docker (with its daemon running) or podman" >&2; exit 2; }
 	@set -e; build=$(IMAGE_BUILD); \
 	if [ "$$build" = auto ]; then \
@@ -232,28 +235,37 @@ image: ## Build the emulator's container image with docker or podman (IMAGE, IMA
 		fi; \
 	fi; \
 	case "$$build" in \
-	source) target=image ;; \
-	binary) target=from-binary; \
+	source) target=image contract=contract-image ;; \
+	binary) target=from-binary contract=contract-from-binary; \
 		echo "GOTOOLCHAIN=go$(GO_IMAGE_VERSION) GOOS=linux go build -o dist/image/emulator $(EMULATOR_PKG)"; \
 		GOTOOLCHAIN=go$(GO_IMAGE_VERSION) CGO_ENABLED=0 GOOS=linux GOARCH=$$($(GO) env GOARCH) \
-			$(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o dist/image/emulator $(EMULATOR_PKG) ;; \
+			$(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o dist/image/emulator $(EMULATOR_PKG); \
+		echo "GOTOOLCHAIN=go$(GO_IMAGE_VERSION) GOOS=linux go test -c -o dist/image/certcontract-contract.test $(RUNNER_PKG)"; \
+		mkdir -p dist/image/reports; \
+		GOTOOLCHAIN=go$(GO_IMAGE_VERSION) CGO_ENABLED=0 GOOS=linux GOARCH=$$($(GO) env GOARCH) \
+			$(GO) test -c -trimpath -ldflags "$(RUNNER_LDFLAGS)" -o dist/image/certcontract-contract.test $(RUNNER_PKG) ;; \
 	*) echo "IMAGE_BUILD=$$build: want auto, source or binary" >&2; exit 2 ;; \
 	esac; \
 	echo "$(CONTAINER_ENGINE) build --target $$target -t $(IMAGE):$(IMAGE_TAG)"; \
 	$(CONTAINER_ENGINE) build -q -f Containerfile --target $$target $(if $(filter podman,$(CONTAINER_ENGINE)),$(PODMAN_BUILD_ARGS)) \
-		$(IMAGE_BUILD_ARGS) -t $(IMAGE):$(IMAGE_TAG) .
+		$(IMAGE_BUILD_ARGS) -t $(IMAGE):$(IMAGE_TAG) .; \
+	echo "$(CONTAINER_ENGINE) build --target $$contract -t $(CONTRACT_IMAGE):$(IMAGE_TAG)"; \
+	$(CONTAINER_ENGINE) build -q -f Containerfile --target $$contract $(if $(filter podman,$(CONTAINER_ENGINE)),$(PODMAN_BUILD_ARGS)) \
+		$(IMAGE_BUILD_ARGS) -t $(CONTRACT_IMAGE):$(IMAGE_TAG) .
 
 .PHONY: image-test
 image-test: image ## Take the image apart: its config and size, then its binary on loopback through a smoke test.
-	CERTCONTRACT_IMAGE=$(IMAGE):$(IMAGE_TAG) CERTCONTRACT_IMAGE_ENGINE=$(CONTAINER_ENGINE) \
+	CERTCONTRACT_IMAGE=$(IMAGE):$(IMAGE_TAG) CERTCONTRACT_CONTRACT_IMAGE=$(CONTRACT_IMAGE):$(IMAGE_TAG) CERTCONTRACT_IMAGE_ENGINE=$(CONTAINER_ENGINE) \
 	CERTCONTRACT_IMAGE_VERSION=$(VERSION) CERTCONTRACT_IMAGE_SOURCE=$(SOURCE_URL) \
 		$(IMAGETEST) test -count=1 -v ./...
 
 .PHONY: image-push
-image-push: ## Build from source for IMAGE_PLATFORMS and push IMAGE with IMAGE_TAGS (docker buildx; for release.yml).
+image-push: ## Build from source for IMAGE_PLATFORMS and push IMAGE and CONTRACT_IMAGE with IMAGE_TAGS (docker buildx; for release.yml).
 	@test -n "$(IMAGE_TAGS)" || { echo "usage: make image-push IMAGE=<registry/name> IMAGE_TAGS=\"v1.2.3 latest\"" >&2; exit 2; }
 	docker buildx build -f Containerfile --target image --platform $(IMAGE_PLATFORMS) $(IMAGE_BUILD_ARGS) \
 		$(foreach t,$(IMAGE_TAGS),-t $(IMAGE):$(t)) --push .
+	docker buildx build -f Containerfile --target contract-image --platform $(IMAGE_PLATFORMS) $(IMAGE_BUILD_ARGS) \
+		$(foreach t,$(IMAGE_TAGS),-t $(CONTRACT_IMAGE):$(t)) --push .
 
 # release-archive puts $$dir/$$exe, stamped with the commit's time, into
 # $$name.zip (windows) or $$name.tar.gz in RELEASE_DIR.
