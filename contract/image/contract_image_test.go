@@ -99,7 +99,7 @@ func TestContractImageTakenApart(t *testing.T) {
 		t.Skipf("the image is for %s/%s; its binary cannot run on this %s/%s machine", cf.OS, cf.Architecture, runtime.GOOS, runtime.GOARCH)
 	}
 
-	bin := filepath.Join(dir, "bin", filepath.Base(contractEntrypoint))
+	bin := filepath.Join(dir, filepath.Base(contractEntrypoint))
 	if err := ExtractFile(img, contractEntrypoint, bin); err != nil {
 		t.Fatal(err)
 	}
