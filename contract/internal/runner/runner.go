@@ -62,8 +62,9 @@ func Main(args []string, runTests func() int) int {
 // own processes always give (-test.timeout, -test.paniconexit0, ...).
 func Worker(args []string) bool {
 	return slices.ContainsFunc(args, func(a string) bool {
-		a = strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
-		return strings.HasPrefix(a, "test.") || strings.HasPrefix(a, "ginkgo.")
+		name, isFlag := strings.CutPrefix(a, "-")
+		name = strings.TrimPrefix(name, "-")
+		return isFlag && (strings.HasPrefix(name, "test.") || strings.HasPrefix(name, "ginkgo."))
 	})
 }
 
