@@ -24,7 +24,7 @@ func TestWorker(t *testing.T) {
 		{nil, false},
 		{[]string{"--base-url", "http://x/v1"}, false},
 		{[]string{"-labels", "test"}, false},
-		{[]string{"--labels", "test.x", "--reports", "ginkgo.out"}, false}, // values, not flags
+		{[]string{"--labels", "test.x", "--reports", "ginkgo.out"}, false},                     // values, not flags
 		{[]string{"-test.paniconexit0", "-test.timeout=10m0s"}, true},                          // go test
 		{[]string{"--test.timeout=0", "--ginkgo.seed=1", "--ginkgo.parallel.process=2"}, true}, // the ginkgo CLI
 		{[]string{"-ginkgo.label-filter=stateful"}, true},
