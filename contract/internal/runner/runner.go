@@ -31,6 +31,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 )
 
@@ -144,6 +145,9 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return misusage("%v", err)
 		}
+		if o.procs == 0 {
+			procs = roomFor(procs, held)
+		}
 		if err := suite.Room(held, procs); err != nil {
 			return misusage("%v", err)
 		}
@@ -175,12 +179,20 @@ func newFlagSet(env map[string]string, o *options) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	addSettings(fs, env)
 	fs.StringVar(&o.labels, "labels", "", "Ginkgo label `filter` of the specs to run, such as '!exclusive' or 'stateful || emulator-only'")
-	fs.IntVar(&o.procs, "procs", 0, "parallel processes; each needs 10 free certificate slots on a target (default: one per CPU, as ginkgo -p)")
+	fs.IntVar(&o.procs, "procs", 0, "parallel processes; each needs 10 free certificate slots on a target (default: one per CPU, as ginkgo -p, fewer if the target's organization has room for fewer)")
 	fs.StringVar(&o.reports, "reports", "reports", "`folder` for junit.xml, report.json, coverage.{txt,md,json} and reproductions.txt")
 	fs.DurationVar(&o.timeout, "timeout", time.Hour, "fail the run after this long")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colors in the output")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	return fs
+}
+
+// roomFor is how many of procs parallel processes an organization holding
+// held certificates has room for, at least one (Room then says why not):
+// unasked, the command runs no more, since a shared organization often has
+// room for fewer than the machine has CPUs.
+func roomFor(procs, held int) int {
+	return min(procs, max(1, (emulator.MaxCertificates-held)/suite.SlotsPerSpec))
 }
 
 func usage(fs *flag.FlagSet, w io.Writer) {

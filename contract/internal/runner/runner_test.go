@@ -197,3 +197,17 @@ func TestVersionLine(t *testing.T) {
 		t.Errorf("VersionLine() = %q", got)
 	}
 }
+
+func TestRoomFor(t *testing.T) {
+	for _, tc := range []struct{ procs, held, want int }{
+		{2, 0, 2},
+		{8, 0, 5},
+		{4, 25, 2},
+		{4, 41, 1},
+		{4, 50, 1}, // Room refuses it, saying how many to delete
+	} {
+		if got := roomFor(tc.procs, tc.held); got != tc.want {
+			t.Errorf("roomFor(%d, %d) = %d, want %d", tc.procs, tc.held, got, tc.want)
+		}
+	}
+}
