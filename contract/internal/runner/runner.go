@@ -96,7 +96,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		usage(fs, stdout)
 		return Passed
-	case err != nil && strings.Contains(err.Error(), "key"):
+	case err != nil && strings.Contains(err.Error(), "not defined") && strings.Contains(err.Error(), "key"):
 		return misusage("%v: the admin key is read from %s only, never from a flag (flags show in process lists and CI logs)", err, suite.EnvAdminKey)
 	case err != nil:
 		return misusage("%v (see %s -help)", err, Name)
