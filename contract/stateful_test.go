@@ -19,6 +19,9 @@ var sequenceOnly = []emulator.Mutation{
 	emulator.MutationActivationSpreads,
 	emulator.MutationPageSkipsAfterDelete,
 	emulator.MutationReactivationIgnored,
+	emulator.MutationProjectDeactivationReachesOrganization,
+	emulator.MutationRenameDeactivates,
+	emulator.MutationRepeatActivationFlips,
 }
 
 func catches(ms ...emulator.Mutation) Labels {

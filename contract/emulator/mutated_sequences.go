@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -153,6 +154,76 @@ func (m *reactivationIgnored) Toggle(sc store.Scope, ids []string, active bool) 
 	if len(again) > 0 {
 		if _, err := m.rules.Toggle(sc, again, false); err != nil {
 			return nil, err
+		}
+	}
+	return items, nil
+}
+
+// projectDeactivationReachesOrganization deactivates a certificate for the
+// organization whenever a project deactivates it, as a store keeping one
+// flag per certificate beside the projects' would when it cleared the
+// wrong one.
+type projectDeactivationReachesOrganization struct{ rules }
+
+func (m projectDeactivationReachesOrganization) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
+	items, err := m.rules.Toggle(sc, ids, active)
+	if err != nil || active || sc.Project == "" {
+		return items, err
+	}
+	if _, err := m.rules.Toggle(store.Scope{}, ids, false); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// renameDeactivates leaves a renamed certificate inactive for the
+// organization, as a rename that writes a fresh record without the state
+// would.
+type renameDeactivates struct{ rules }
+
+func (m renameDeactivates) Rename(id string, name *string) (*store.Certificate, error) {
+	c, err := m.rules.Rename(id, name)
+	if err != nil || name == nil {
+		return c, err
+	}
+	if _, err := m.rules.Toggle(store.Scope{}, []string{id}, false); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// repeatActivationFlips deactivates a certificate activated again in a
+// scope where it is already active, and answers so: a toggle that flips
+// the state instead of setting it.
+type repeatActivationFlips struct{ rules }
+
+func (m repeatActivationFlips) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
+	if !active {
+		return m.rules.Toggle(sc, ids, active)
+	}
+	page, err := m.rules.List(sc, store.ListQuery{Limit: store.MaxCertificates})
+	if err != nil {
+		return nil, err
+	}
+	items, err := m.rules.Toggle(sc, ids, true)
+	if err != nil {
+		return nil, err
+	}
+	var flip []string
+	for _, it := range page.Items {
+		if it.Active && slices.Contains(ids, it.ID) {
+			flip = append(flip, it.ID)
+		}
+	}
+	if len(flip) == 0 {
+		return items, nil
+	}
+	if _, err := m.rules.Toggle(sc, flip, false); err != nil {
+		return nil, err
+	}
+	for i := range items {
+		if slices.Contains(flip, items[i].ID) {
+			items[i].Active = false
 		}
 	}
 	return items, nil

@@ -46,6 +46,15 @@ const (
 	// MutationReactivationIgnored answers an activation of a certificate
 	// deactivated before in that scope as done, and leaves it inactive.
 	MutationReactivationIgnored Mutation = "reactivation-ignored"
+	// MutationProjectDeactivationReachesOrganization makes deactivating a
+	// certificate for a project deactivate it for the organization too.
+	MutationProjectDeactivationReachesOrganization Mutation = "project-deactivation-reaches-organization"
+	// MutationRenameDeactivates leaves a renamed certificate inactive for
+	// the organization.
+	MutationRenameDeactivates Mutation = "rename-deactivates"
+	// MutationRepeatActivationFlips makes activating a certificate already
+	// active in that scope deactivate it.
+	MutationRepeatActivationFlips Mutation = "repeat-activation-flips"
 )
 
 // mutation is how one wrong behaviour is made: never a switch inside the
@@ -89,6 +98,9 @@ var catalogue = append([]mutation{
 	{name: MutationActivationSpreads, rules: func(r rules) rules { return &activationSpreads{rules: r} }},
 	{name: MutationPageSkipsAfterDelete, rules: func(r rules) rules { return &pageSkipsAfterDelete{rules: r} }},
 	{name: MutationReactivationIgnored, rules: func(r rules) rules { return &reactivationIgnored{rules: r} }},
+	{name: MutationProjectDeactivationReachesOrganization, rules: func(r rules) rules { return projectDeactivationReachesOrganization{r} }},
+	{name: MutationRenameDeactivates, rules: func(r rules) rules { return renameDeactivates{r} }},
+	{name: MutationRepeatActivationFlips, rules: func(r rules) rules { return repeatActivationFlips{r} }},
 }, fieldMutations()...)
 
 // KnownMutations returns every mutation the emulator implements, so a suite

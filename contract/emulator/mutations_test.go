@@ -90,6 +90,26 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 			}
 			return !c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
 		}},
+		{emulator.MutationProjectDeactivationReachesOrganization, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			ids := map[string]any{"certificate_ids": []string{id}}
+			c.do(t, http.MethodPost, "/organization/certificates/activate", ids).decode(t, http.StatusOK, nil)
+			c.do(t, http.MethodPost, "/organization/projects/proj_default/certificates/deactivate", ids).decode(t, http.StatusOK, nil)
+			return !c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
+		}},
+		{emulator.MutationRenameDeactivates, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			c.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
+			c.do(t, http.MethodPost, "/organization/certificates/"+id, map[string]any{"name": "renamed"}).decode(t, http.StatusOK, nil)
+			return !c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
+		}},
+		{emulator.MutationRepeatActivationFlips, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			for range 2 {
+				c.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
+			}
+			return !c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
+		}},
 	}
 	covered := map[emulator.Mutation]bool{}
 	for _, c := range emulator.FieldCells() {
@@ -115,12 +135,12 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 
 func TestMutationsMarshalAsTheirNames(t *testing.T) {
 	known := emulator.KnownMutations()
-	const named = 11
+	const named = 14
 	data, err := json.Marshal(known[:named])
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored"]`
+	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored","project-deactivation-reaches-organization","rename-deactivates","repeat-activation-flips"]`
 	if string(data) != want {
 		t.Fatalf("%s, want %s", data, want)
 	}
