@@ -143,7 +143,7 @@ func Replay(ctx context.Context, f *har.File, opts Options) (*Result, error) {
 				x.Divergences = []Divergence{{Check: CheckNoResponse, Recorded: fmt.Sprint(e.Response.Status), Replayed: err.Error()}}
 			default:
 				x.Replayed = &Side{Status: rep.status, Body: excerpt(rep.body)}
-				c := &comparison{m: m, uncomparable: p.uncomparable(i, lost), interchangeable: p.interchangeable}
+				c := &comparison{m: m, uncomparable: p.uncomparable(i, lost), interchangeable: p.interchangeable, upload: p.op[i] == opUpload}
 				c.compare(recordedAnswer(e), rep)
 				x.Divergences, x.Notes = c.out, c.notes
 			}
@@ -229,6 +229,7 @@ func send(ctx context.Context, client *http.Client, target, base string, e *har.
 		}
 		req.Header.Add(h.Name, m.translate(h.Value))
 	}
+	sent := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
 		return answer{}, err
@@ -238,7 +239,7 @@ func send(ctx context.Context, client *http.Client, target, base string, e *har.
 	if err != nil {
 		return answer{}, err
 	}
-	a := answer{status: resp.StatusCode, body: b, headers: map[string]string{}, has: map[string]bool{}}
+	a := answer{status: resp.StatusCode, body: b, headers: map[string]string{}, has: map[string]bool{}, sent: sent, answered: time.Now()}
 	for k, v := range resp.Header {
 		k = strings.ToLower(k)
 		a.headers[k], a.has[k] = v[0], true
@@ -248,7 +249,8 @@ func send(ctx context.Context, client *http.Client, target, base string, e *har.
 
 func recordedAnswer(e *har.Entry) answer {
 	body, _ := e.Response.Content.Body() // har.Read checked it decodes
-	a := answer{status: e.Response.Status, body: body, headers: map[string]string{}, has: map[string]bool{}}
+	a := answer{status: e.Response.Status, body: body, headers: map[string]string{}, has: map[string]bool{},
+		sent: e.StartedDateTime, answered: e.StartedDateTime.Add(time.Duration(e.Time * float64(time.Millisecond)))}
 	for _, h := range e.Response.Headers {
 		k := strings.ToLower(h.Name)
 		if !a.has[k] {

@@ -178,8 +178,9 @@ func (r *Report) Write(w io.Writer, f Format) error {
 	}
 }
 
-const howToRead = "Each divergence is a recorded answer the replay did not repeat. Ids, request ids and " +
-	"created_at are compared by role (the same certificate, present, whole seconds), not by value; " +
+const howToRead = "Each divergence is a recorded answer the replay did not repeat. Ids and request ids are compared " +
+	"by role (the same certificate, present), created_at by meaning (whole seconds, within 5 s of its own " +
+	"side's exchange for an upload, never after it otherwise), not by value; " +
 	"names carry the replay's run id in place of the recording's."
 
 func (x Exchange) title() string {
