@@ -20,8 +20,8 @@ var sequenceOnly = []emulator.Mutation{
 	emulator.MutationPageSkipsAfterDelete,
 	emulator.MutationReactivationIgnored,
 	emulator.MutationProjectDeactivationReachesOrganization,
-	emulator.MutationRenameDeactivates,
-	emulator.MutationRepeatActivationFlips,
+	emulator.MutationRenameRestoresActivation,
+	emulator.MutationOrganizationDeactivationBlocksProjects,
 }
 
 func catches(ms ...emulator.Mutation) Labels {

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -176,54 +175,79 @@ func (m projectDeactivationReachesOrganization) Toggle(sc store.Scope, ids []str
 	return items, nil
 }
 
-// renameDeactivates leaves a renamed certificate inactive for the
-// organization, as a rename that writes a fresh record without the state
-// would.
-type renameDeactivates struct{ rules }
+// renameRestoresActivation makes a rename activate again, for the
+// organization, a certificate that was active there once: a rename that
+// writes back a copy of the record taken when it was last activated.
+type renameRestoresActivation struct {
+	rules
+	mu        sync.Mutex
+	activated map[string]bool
+}
 
-func (m renameDeactivates) Rename(id string, name *string) (*store.Certificate, error) {
+func (m *renameRestoresActivation) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	items, err := m.rules.Toggle(sc, ids, active)
+	if err != nil || !active || sc.Project != "" {
+		return items, err
+	}
+	if m.activated == nil {
+		m.activated = map[string]bool{}
+	}
+	for _, id := range ids {
+		m.activated[id] = true
+	}
+	return items, nil
+}
+
+func (m *renameRestoresActivation) Rename(id string, name *string) (*store.Certificate, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	c, err := m.rules.Rename(id, name)
-	if err != nil || name == nil {
+	if err != nil || name == nil || !m.activated[id] {
 		return c, err
 	}
-	if _, err := m.rules.Toggle(store.Scope{}, []string{id}, false); err != nil {
+	if _, err := m.rules.Toggle(store.Scope{}, []string{id}, true); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// repeatActivationFlips deactivates a certificate activated again in a
-// scope where it is already active, and answers so: a toggle that flips
-// the state instead of setting it.
-type repeatActivationFlips struct{ rules }
+// organizationDeactivationBlocksProjects answers a project's activation of
+// a certificate deactivated for the organization before as done, and
+// leaves it inactive in the project: one "switched off" flag read by both
+// scopes.
+type organizationDeactivationBlocksProjects struct {
+	rules
+	mu  sync.Mutex
+	off map[string]bool
+}
 
-func (m repeatActivationFlips) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
-	if !active {
-		return m.rules.Toggle(sc, ids, active)
-	}
-	page, err := m.rules.List(sc, store.ListQuery{Limit: store.MaxCertificates})
+func (m *organizationDeactivationBlocksProjects) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	items, err := m.rules.Toggle(sc, ids, active)
 	if err != nil {
 		return nil, err
 	}
-	items, err := m.rules.Toggle(sc, ids, true)
-	if err != nil {
-		return nil, err
+	if m.off == nil {
+		m.off = map[string]bool{}
 	}
-	var flip []string
-	for _, it := range page.Items {
-		if it.Active && slices.Contains(ids, it.ID) {
-			flip = append(flip, it.ID)
+	if sc.Project == "" {
+		for _, id := range ids {
+			m.off[id] = !active
 		}
-	}
-	if len(flip) == 0 {
 		return items, nil
 	}
-	if _, err := m.rules.Toggle(sc, flip, false); err != nil {
-		return nil, err
+	var blocked []string
+	for _, id := range ids {
+		if active && m.off[id] {
+			blocked = append(blocked, id)
+		}
 	}
-	for i := range items {
-		if slices.Contains(flip, items[i].ID) {
-			items[i].Active = false
+	if len(blocked) > 0 {
+		if _, err := m.rules.Toggle(sc, blocked, false); err != nil {
+			return nil, err
 		}
 	}
 	return items, nil

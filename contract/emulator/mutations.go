@@ -49,12 +49,13 @@ const (
 	// MutationProjectDeactivationReachesOrganization makes deactivating a
 	// certificate for a project deactivate it for the organization too.
 	MutationProjectDeactivationReachesOrganization Mutation = "project-deactivation-reaches-organization"
-	// MutationRenameDeactivates leaves a renamed certificate inactive for
-	// the organization.
-	MutationRenameDeactivates Mutation = "rename-deactivates"
-	// MutationRepeatActivationFlips makes activating a certificate already
-	// active in that scope deactivate it.
-	MutationRepeatActivationFlips Mutation = "repeat-activation-flips"
+	// MutationRenameRestoresActivation makes renaming a certificate that
+	// was active for the organization once activate it there again.
+	MutationRenameRestoresActivation Mutation = "rename-restores-activation"
+	// MutationOrganizationDeactivationBlocksProjects answers a project's
+	// activation of a certificate deactivated for the organization before
+	// as done, and leaves it inactive in the project.
+	MutationOrganizationDeactivationBlocksProjects Mutation = "organization-deactivation-blocks-projects"
 )
 
 // mutation is how one wrong behaviour is made: never a switch inside the
@@ -99,8 +100,8 @@ var catalogue = append([]mutation{
 	{name: MutationPageSkipsAfterDelete, rules: func(r rules) rules { return &pageSkipsAfterDelete{rules: r} }},
 	{name: MutationReactivationIgnored, rules: func(r rules) rules { return &reactivationIgnored{rules: r} }},
 	{name: MutationProjectDeactivationReachesOrganization, rules: func(r rules) rules { return projectDeactivationReachesOrganization{r} }},
-	{name: MutationRenameDeactivates, rules: func(r rules) rules { return renameDeactivates{r} }},
-	{name: MutationRepeatActivationFlips, rules: func(r rules) rules { return repeatActivationFlips{r} }},
+	{name: MutationRenameRestoresActivation, rules: func(r rules) rules { return &renameRestoresActivation{rules: r} }},
+	{name: MutationOrganizationDeactivationBlocksProjects, rules: func(r rules) rules { return &organizationDeactivationBlocksProjects{rules: r} }},
 }, fieldMutations()...)
 
 // KnownMutations returns every mutation the emulator implements, so a suite

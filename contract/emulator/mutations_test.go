@@ -97,18 +97,20 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 			c.do(t, http.MethodPost, "/organization/projects/proj_default/certificates/deactivate", ids).decode(t, http.StatusOK, nil)
 			return !c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
 		}},
-		{emulator.MutationRenameDeactivates, func(t *testing.T, c *apiClient) bool {
+		{emulator.MutationRenameRestoresActivation, func(t *testing.T, c *apiClient) bool {
 			id := c.upload(t, "").Id
-			c.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
-			c.do(t, http.MethodPost, "/organization/certificates/"+id, map[string]any{"name": "renamed"}).decode(t, http.StatusOK, nil)
-			return !c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
-		}},
-		{emulator.MutationRepeatActivationFlips, func(t *testing.T, c *apiClient) bool {
-			id := c.upload(t, "").Id
-			for range 2 {
-				c.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
+			for _, action := range []string{"activate", "deactivate"} {
+				c.do(t, http.MethodPost, "/organization/certificates/"+action, map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
 			}
-			return !c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
+			c.do(t, http.MethodPost, "/organization/certificates/"+id, map[string]any{"name": "renamed"}).decode(t, http.StatusOK, nil)
+			return c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
+		}},
+		{emulator.MutationOrganizationDeactivationBlocksProjects, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			ids := map[string]any{"certificate_ids": []string{id}}
+			c.do(t, http.MethodPost, "/organization/certificates/deactivate", ids).decode(t, http.StatusOK, nil)
+			c.do(t, http.MethodPost, "/organization/projects/proj_default/certificates/activate", ids).decode(t, http.StatusOK, nil)
+			return !c.listAll(t, "/organization/projects/proj_default/certificates", 10, "asc")[0].Active
 		}},
 	}
 	covered := map[emulator.Mutation]bool{}
@@ -140,7 +142,7 @@ func TestMutationsMarshalAsTheirNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored","project-deactivation-reaches-organization","rename-deactivates","repeat-activation-flips"]`
+	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored","project-deactivation-reaches-organization","rename-restores-activation","organization-deactivation-blocks-projects"]`
 	if string(data) != want {
 		t.Fatalf("%s, want %s", data, want)
 	}

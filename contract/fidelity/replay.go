@@ -56,6 +56,9 @@ type Exchange struct {
 	Divergences []Divergence `json:"divergences,omitempty"`
 	// Notes say what was left out of the comparison and why.
 	Notes []string `json:"notes,omitempty"`
+	// fields are the folded paths of the recorded answer's fields, for a
+	// group's count of exchanges that could diverge.
+	fields map[string]bool
 	// Follows is the entry of the first divergence in the same
 	// organization, when there was one before: state the replay changed
 	// differently makes later answers differ too, so the first one is where
@@ -144,7 +147,9 @@ func Replay(ctx context.Context, f *har.File, opts Options) (*Result, error) {
 			default:
 				x.Replayed = &Side{Status: rep.status, Body: excerpt(rep.body)}
 				c := &comparison{m: m, uncomparable: p.uncomparable(i, lost), interchangeable: p.interchangeable, upload: p.op[i] == opUpload}
-				c.compare(recordedAnswer(e), rep)
+				recorded := recordedAnswer(e)
+				x.fields = fieldsOf(recorded.body)
+				c.compare(recorded, rep)
 				x.Divergences, x.Notes = c.out, c.notes
 			}
 			if len(x.Divergences) > 0 {
