@@ -61,8 +61,10 @@ func TestTheEmulatorAgreesWithTheModel(t *testing.T) {
 	if res.Failure != nil {
 		t.Fatalf("the emulator diverges from the model:\n%s", res.Failure)
 	}
-	if len(res.Sequences) != res.Tour+cfg.Sequences {
-		t.Errorf("%d sequences ran, want the tour's %d and %d drawn", len(res.Sequences), res.Tour, cfg.Sequences)
+	// The tour takes its steps from the budget; rapid draws until the rest
+	// is spent, or it has drawn Sequences.
+	if drawn := len(res.Sequences) - res.Tour; drawn < 1 || drawn > cfg.Sequences {
+		t.Errorf("%d sequences drawn after the tour's %d, want 1 to %d", drawn, res.Tour, cfg.Sequences)
 	}
 	steps := 0
 	for _, s := range res.Sequences {
