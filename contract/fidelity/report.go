@@ -299,6 +299,10 @@ func (r *Report) writeExchanges(b *strings.Builder) {
 	}
 }
 
+// skippedShown is how many exchanges not replayed a report without Verbose
+// lists.
+const skippedShown = 10
+
 // writeTail writes what both text formats end with: the allow-list entries
 // that matched, stale ones, partial lists and skipped exchanges.
 func (r *Report) writeTail(b *strings.Builder, heading, item string) {
@@ -319,7 +323,13 @@ func (r *Report) writeTail(b *strings.Builder, heading, item string) {
 	}
 	if len(r.Skipped) > 0 {
 		fmt.Fprintf(b, heading, "Not replayed", len(r.Skipped))
-		for _, x := range r.Skipped {
+		for i, x := range r.Skipped {
+			// A live recording skips every request about the organization's
+			// other certificates: the first few say why, the rest is detail.
+			if i == skippedShown && !r.Verbose {
+				fmt.Fprintf(b, item, fmt.Sprintf("and %d more (-verbose, or -format json, lists them)", len(r.Skipped)-i))
+				break
+			}
 			fmt.Fprintf(b, item, fmt.Sprintf("entry %d %s %s (%s): %s", x.Entry, x.Method, x.Path, x.Operation, x.Skipped))
 		}
 	}

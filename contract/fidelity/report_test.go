@@ -185,3 +185,24 @@ func TestASystematicDivergenceFitsOnOneScreen(t *testing.T) {
 	}
 	t.Logf("\n%s", text)
 }
+
+// A live recording skips many requests; the report names the first few.
+func TestReportShortensTheExchangesNotReplayed(t *testing.T) {
+	res := &fidelity.Result{Target: "t"}
+	for i := range 25 {
+		res.Exchanges = append(res.Exchanges, fidelity.Exchange{Entry: i + 1, Operation: "getCertificate", Method: "GET",
+			Path: "/organization/certificates/cert_other", Skipped: "a certificate the recording did not create"})
+	}
+	r := fidelity.NewReport("s.har", res, nil)
+	var b strings.Builder
+	_ = r.Write(&b, fidelity.FormatText)
+	if n := strings.Count(b.String(), "(getCertificate): a certificate"); n != 10 || !strings.Contains(b.String(), "and 15 more (-verbose") {
+		t.Errorf("%d exchanges listed, want 10 and a count of the rest:\n%s", n, b.String())
+	}
+	r.Verbose = true
+	b.Reset()
+	_ = r.Write(&b, fidelity.FormatText)
+	if n := strings.Count(b.String(), "(getCertificate): a certificate"); n != 25 {
+		t.Errorf("verbose: %d exchanges listed, want all 25", n)
+	}
+}
