@@ -11,6 +11,7 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/fidelity"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 )
 
 func TestAllowListRefusesWhatCannotBeJudged(t *testing.T) {
@@ -45,7 +46,7 @@ func TestCommittedAllowListLoads(t *testing.T) {
 // operations.
 func wrongObject(t *testing.T) *fidelity.Result {
 	t.Helper()
-	res, err := fidelity.Replay(t.Context(), record(t, emulator.MutationWrongObject), fidelity.Options{})
+	res, err := fidelity.Replay(t.Context(), record(t, mutation.WrongObject), fidelity.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,11 +14,12 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 )
 
 // drillMutation stands in for an API that changed: new certificates come
 // back active for the organization.
-const drillMutation = emulator.MutationActiveAfterUpload
+const drillMutation = mutation.ActiveAfterUpload
 
 // drillIssueEnv names a file the fire drill writes the issue it would file
 // to; docs/live-run.md shows one.
@@ -31,7 +32,7 @@ const drillIssueEnv = "FIREDRILL_ISSUE"
 // is asked. The workflows' steps are tested with stand-ins in
 // openapi/drift/internal/workflowtest; this runs them on a real report.
 func fireDrill(t *testing.T, cmdBin string, recording []byte) {
-	emu, err := emulator.New(emulator.Config{Mutations: []emulator.Mutation{drillMutation}, Faults: emulator.Faults{Header: true}})
+	emu, err := emulator.New(emulator.Config{Mutations: []string{drillMutation}, Faults: emulator.Faults{Header: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
