@@ -64,7 +64,7 @@ func Check(f *Fragment, obs *Observed, ex Exceptions) []Finding {
 			add(GuardResponses, p.Name, "in %s, never produced by the emulator: produce it in %s, %s", at, whereEmulator, orList)
 			continue
 		}
-		if places := obs.unpredicted[p.Name]; len(places) > 0 {
+		if places := slices.Sorted(slices.Values(obs.unpredicted[p.Name])); len(places) > 0 {
 			add(GuardChecks, p.Name, "produced by the emulator in %s, predicted by no model answer: add it to %s", strings.Join(places, ", "), whereModel)
 		}
 		for _, v := range p.Enum {
@@ -74,8 +74,7 @@ func Check(f *Fragment, obs *Observed, ex Exceptions) []Finding {
 		}
 	}
 	for _, field := range sortedKeys(obs.uncelled) {
-		answers := obs.uncelled[field]
-		slices.Sort(answers)
+		answers := slices.Sorted(slices.Values(obs.uncelled[field]))
 		list := make([]string, len(answers))
 		for i, a := range answers {
 			list[i] = string(a)

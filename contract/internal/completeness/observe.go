@@ -52,7 +52,7 @@ const (
 // runner drives the emulator in process and the model side by side.
 type runner struct {
 	frag  *Fragment
-	srv   *emulator.Server
+	srv   http.Handler
 	model *model.Model
 	obs   *Observed
 	ids   []string // the certificates uploaded, in order
@@ -69,6 +69,10 @@ func Observe(f *Fragment) (*Observed, error) {
 	if err != nil {
 		return nil, err
 	}
+	return observe(f, srv)
+}
+
+func observe(f *Fragment, srv http.Handler) (*Observed, error) {
 	r := &runner{frag: f, srv: srv, model: model.New(model.Config{Projects: emulator.DefaultProjects}), obs: &Observed{
 		produced: map[string]map[string]bool{}, unpredicted: map[string][]string{}, uncelled: map[emulator.Field][]emulator.Answer{},
 		sent: map[string]bool{}, ignored: map[string][]string{}, refused: map[string]string{},

@@ -1,0 +1,239 @@
+package completeness
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/generated/spec"
+)
+
+// Each guard is shown failing on a fragment that declares one thing more
+// than the emulator or the model follows, and passing once an exception
+// lists it.
+
+func fragment(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := spec.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func newEmulator(t *testing.T) http.Handler {
+	t.Helper()
+	srv, err := emulator.New(emulator.Config{Keys: []string{key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+// findings runs every guard on doc against srv, with the project's
+// exceptions and extra ones.
+func findings(t *testing.T, doc *openapi3.T, srv http.Handler, extra ...Exception) []Finding {
+	t.Helper()
+	f, err := Read(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs, err := observe(f, srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := ProjectExceptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex.Entries = append(ex.Entries, extra...)
+	return Check(f, obs, ex)
+}
+
+// expect fails unless the findings are exactly want, as "guard: name", and
+// each says where to update (the text has want's fragment).
+func expect(t *testing.T, got []Finding, want map[string]string) {
+	t.Helper()
+	var names []string
+	for _, f := range got {
+		name := f.Guard + ": " + f.Name
+		names = append(names, name)
+		if w, ok := want[name]; ok && !strings.Contains(f.Text, w) {
+			t.Errorf("%s: %q lacks %q", name, f.Text, w)
+		}
+		if strings.Contains(f.String(), "\n") {
+			t.Errorf("%s: more than one line", name)
+		}
+	}
+	slices.Sort(names)
+	var wantNames []string
+	for name := range want {
+		wantNames = append(wantNames, name)
+	}
+	slices.Sort(wantNames)
+	if !slices.Equal(names, wantNames) {
+		t.Errorf("findings:\n  %s\nwant:\n  %s", strings.Join(names, "\n  "), strings.Join(wantNames, "\n  "))
+		for _, f := range got {
+			t.Log(f)
+		}
+	}
+}
+
+func addProperty(doc *openapi3.T, schema, name string, s *openapi3.Schema) {
+	doc.Components.Schemas[schema].Value.Properties[name] = openapi3.NewSchemaRef("", s)
+}
+
+func TestResponsesGuardNamesAPropertyTheEmulatorNeverProduces(t *testing.T) {
+	doc := fragment(t)
+	addProperty(doc, "Certificate", "fingerprint", openapi3.NewStringSchema())
+	expect(t, findings(t, doc, newEmulator(t)), map[string]string{
+		"responses: Certificate.fingerprint": "in getCertificate 200, modifyCertificate 200, uploadCertificate 200, never produced by the emulator: produce it in contract/emulator",
+	})
+	t.Run("listed as not emulated", func(t *testing.T) {
+		expect(t, findings(t, doc, newEmulator(t), Exception{Guard: GuardResponses, Name: "Certificate.fingerprint", Reason: "r"}), nil)
+	})
+}
+
+// producing wraps the emulator so that every single certificate it answers
+// with carries a fingerprint: an emulator taught a new field, the checks
+// and the model not yet.
+func producing(srv http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, r)
+		var body map[string]any
+		if json.Unmarshal(rec.Body.Bytes(), &body) == nil && body["object"] == "certificate" {
+			body["fingerprint"] = "9f:86:d0:81"
+			b, _ := json.Marshal(body)
+			rec.Body = bytes.NewBuffer(b)
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+}
+
+func TestChecksGuardNamesAProducedPropertyWithoutCellOrPrediction(t *testing.T) {
+	doc := fragment(t)
+	addProperty(doc, "Certificate", "fingerprint", openapi3.NewStringSchema())
+	expect(t, findings(t, doc, producing(newEmulator(t))), map[string]string{
+		"checks: Certificate.fingerprint": "produced by the emulator in getCertificate 200, modifyCertificate 200, uploadCertificate 200, predicted by no model answer: add it to contract/internal/model",
+		"checks: field fingerprint":       "in the get, modify, upload answers, which have no cell for it in the field × answer table: add its break to breakOf",
+	})
+}
+
+func TestInputsGuardNamesWhatTheModelCannotSend(t *testing.T) {
+	doc := fragment(t)
+	active := openapi3.NewQueryParameter("active").WithSchema(openapi3.NewBoolSchema())
+	list := doc.Paths.Find("/organization/certificates").Get
+	list.Parameters = append(list.Parameters, &openapi3.ParameterRef{Value: active})
+	addProperty(doc, "UploadCertificateRequest", "purpose", openapi3.NewStringSchema())
+	expect(t, findings(t, doc, newEmulator(t)), map[string]string{
+		"inputs: listOrganizationCertificates query active": "not sent by the model's requests: add it to model.Request",
+		"inputs: uploadCertificate body purpose":            "send it in stateful.Wire",
+	})
+}
+
+// ignoring wraps the emulator so that it drops a query parameter.
+func ignoring(srv http.Handler, param string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		q.Del(param)
+		r.URL.RawQuery = q.Encode()
+		srv.ServeHTTP(w, r)
+	})
+}
+
+func TestInputsGuardNamesAQueryParameterTheEmulatorIgnores(t *testing.T) {
+	doc := fragment(t)
+	f, err := Read(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newEmulator(t)
+	obs, err := observe(f, srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same organization, now behind an emulator that ignores order.
+	r := &runner{frag: f, srv: ignoring(srv, "order"), obs: obs, ids: []string{}}
+	r.ids = append(r.ids, firstID(t, srv))
+	for _, in := range f.Inputs {
+		if in.Name == "order" {
+			if err := r.probe(in); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ex, _ := ProjectExceptions()
+	expect(t, Check(f, obs, ex), map[string]string{
+		"inputs: listOrganizationCertificates query order": "the emulator answers the same with it as without it (tried asc, desc): honour it in contract/emulator",
+		"inputs: listProjectCertificates query order":      "tried asc, desc",
+	})
+}
+
+// firstID is the id of a certificate the observed organization holds.
+func firstID(t *testing.T, srv http.Handler) string {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, basePath+"/organization/certificates", nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	var page struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil || len(page.Data) == 0 {
+		t.Fatalf("no certificate listed: %s", rec.Body)
+	}
+	return page.Data[0].ID
+}
+
+func TestEnumsGuardNamesANewValue(t *testing.T) {
+	doc := fragment(t)
+	order := doc.Components.Parameters["Order"].Value.Schema.Value
+	order.Enum = append(order.Enum, "relevance")
+	deleted := doc.Components.Schemas["DeleteCertificateResponse"].Value.Properties["object"].Value
+	deleted.Enum = append(deleted.Enum, "certificate.archived")
+	expect(t, findings(t, doc, newEmulator(t)), map[string]string{
+		"enums: listOrganizationCertificates query order=relevance":    "accept it in contract/emulator",
+		"enums: listProjectCertificates query order=relevance":         "the emulator answers 400",
+		"enums: DeleteCertificateResponse.object=certificate.archived": "allowed in deleteCertificate 200, never produced by the emulator",
+	})
+}
+
+func TestExceptions(t *testing.T) {
+	t.Run("a stale entry fails", func(t *testing.T) {
+		expect(t, findings(t, fragment(t), newEmulator(t), Exception{Guard: GuardInputs, Name: "getCertificate query fields", Reason: "r"}), map[string]string{
+			"exceptions: inputs getCertificate query fields": "no longer finds it: remove the entry",
+		})
+	})
+	for name, data := range map[string]string{
+		"no reason":     "exceptions:\n  - {guard: responses, name: A.b}\n",
+		"unknown guard": "exceptions:\n  - {guard: answers, name: A.b, reason: r}\n",
+		"no name":       "exceptions:\n  - {guard: responses, reason: r}\n",
+		"twice":         "exceptions:\n  - {guard: responses, name: A.b, reason: r}\n  - {guard: responses, name: A.b, reason: s}\n",
+		"unknown key":   "exceptions:\n  - {guard: responses, name: A.b, reason: r, operations: [x]}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := ParseExceptions([]byte(data)); err == nil {
+				t.Error("parsed")
+			}
+		})
+	}
+}
+
+func TestReadRefusesWhatItCannotWalk(t *testing.T) {
+	doc := fragment(t)
+	doc.Components.Schemas["Certificate"].Value.AllOf = openapi3.SchemaRefs{openapi3.NewSchemaRef("", openapi3.NewObjectSchema())}
+	if _, err := Read(doc); err == nil || !strings.Contains(err.Error(), "allOf") {
+		t.Errorf("Read: %v, want an error naming allOf", err)
+	}
+}
