@@ -35,6 +35,7 @@ func (in Input) String() string { return fmt.Sprintf("%s %s %s", in.Op, in.In, i
 
 // Fragment is what the fragment asks of the emulator and the model.
 type Fragment struct {
+	Operations []string   // by operationId
 	Properties []Property // by name
 	Inputs     []Input    // by operation, then as declared
 	// responses is each operation's answer schema by status, for reading
@@ -54,6 +55,7 @@ func Read(doc *openapi3.T) (*Fragment, error) {
 			if name == "" {
 				name = method + " " + path
 			}
+			f.Operations = append(f.Operations, name)
 			for code, resp := range op.Responses.Map() {
 				status, err := strconv.Atoi(code)
 				if err != nil {
@@ -91,6 +93,7 @@ func Read(doc *openapi3.T) (*Fragment, error) {
 		slices.Sort(p.Places)
 		f.Properties = append(f.Properties, *p)
 	}
+	slices.Sort(f.Operations)
 	slices.SortFunc(f.Properties, func(a, b Property) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortStableFunc(f.Inputs, func(a, b Input) int { return strings.Compare(a.Op, b.Op) })
 	return f, nil

@@ -12,7 +12,8 @@ const (
 	// one the emulator answers with.
 	GuardResponses = "responses"
 	// GuardChecks: every property the emulator answers with is checked, in
-	// the field × answer table for a certificate's fields and by the model.
+	// the field × answer table for a certificate's fields and by the model,
+	// and the model knows every operation.
 	GuardChecks = "checks"
 	// GuardInputs: every query parameter and request-body property can be
 	// sent by the model's requests, and every query parameter of a reading
@@ -57,6 +58,9 @@ func Check(f *Fragment, obs *Observed, ex Exceptions) []Finding {
 	var all []Finding
 	add := func(guard, name, format string, args ...any) {
 		all = append(all, Finding{Guard: guard, Name: name, Text: fmt.Sprintf(format, args...)})
+	}
+	for _, op := range obs.unknown {
+		add(GuardChecks, op, "an operation the model does not know, so nothing here sends it: add it to model.Ops and its rules in %s, send it in %s, and to the run in contract/internal/completeness/observe.go", whereModel, whereWire)
 	}
 	for _, p := range f.Properties {
 		at := strings.Join(p.Places, ", ")

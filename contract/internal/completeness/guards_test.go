@@ -128,6 +128,17 @@ func TestChecksGuardNamesAProducedPropertyWithoutCellOrPrediction(t *testing.T) 
 	})
 }
 
+func TestChecksGuardNamesAnOperationTheModelDoesNotKnow(t *testing.T) {
+	doc := fragment(t)
+	get := doc.Paths.Find("/organization/certificates/{certificate_id}").Get
+	verify := *get
+	verify.OperationID, verify.Parameters = "verifyCertificate", nil
+	doc.Paths.Set("/organization/certificates/{certificate_id}/verify", &openapi3.PathItem{Post: &verify})
+	expect(t, findings(t, doc, newEmulator(t)), map[string]string{
+		"checks: verifyCertificate": "an operation the model does not know",
+	})
+}
+
 func TestInputsGuardNamesWhatTheModelCannotSend(t *testing.T) {
 	doc := fragment(t)
 	active := openapi3.NewQueryParameter("active").WithSchema(openapi3.NewBoolSchema())

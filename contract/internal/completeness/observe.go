@@ -41,6 +41,9 @@ type Observed struct {
 	// refused are request enum values the emulator or the model does not
 	// take, "op in name=value", with what each said.
 	refused map[string]string
+	// unknown are the fragment's operations the model has no Op for, so
+	// that neither it nor this run sends them.
+	unknown []string
 }
 
 const (
@@ -79,6 +82,11 @@ func observe(f *Fragment, srv http.Handler) (*Observed, error) {
 	}}
 	if err := r.scenario(); err != nil {
 		return nil, err
+	}
+	for _, op := range f.Operations {
+		if !slices.Contains(model.Ops, model.Op(op)) {
+			r.obs.unknown = append(r.obs.unknown, op)
+		}
 	}
 	r.sendable()
 	for _, in := range f.Inputs {
