@@ -173,8 +173,7 @@ func TestInputsGuardNamesAQueryParameterTheEmulatorIgnores(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The same organization, now behind an emulator that ignores order.
-	r := &runner{frag: f, srv: ignoring(srv, "order"), obs: obs, ids: []string{}}
-	r.ids = append(r.ids, firstID(t, srv))
+	r := &runner{frag: f, srv: ignoring(srv, "order"), obs: obs, ids: []string{firstID(t, srv)}}
 	for _, in := range f.Inputs {
 		if in.Name == "order" {
 			if err := r.probe(in); err != nil {
