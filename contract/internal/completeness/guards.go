@@ -16,8 +16,8 @@ const (
 	// and the model knows every operation.
 	GuardChecks = "checks"
 	// GuardInputs: every query parameter and request-body property can be
-	// sent by the model's requests, and every query parameter of a reading
-	// operation changes the emulator's answer.
+	// sent by the model's requests and changes the emulator's answer (query
+	// parameters of the operations that only read, and body properties).
 	GuardInputs = "inputs"
 	// GuardEnums: every enum value the fragment allows in an answer is one
 	// the emulator answers with, and every one it allows in a request is
@@ -91,12 +91,24 @@ func Check(f *Fragment, obs *Observed, ex Exceptions) []Finding {
 		case !obs.sent[in.String()]:
 			add(GuardInputs, in.String(), "not sent by the model's requests: add it to model.Request and its rule in %s, send it in %s, honour it in %s, %s", whereModel, whereWire, whereEmulator, orList)
 		case obs.ignored[in.String()] != nil:
+			var tried []string
+			for _, v := range obs.ignored[in.String()] {
+				tried = append(tried, brief(v))
+			}
 			add(GuardInputs, in.String(), "the emulator answers the same with it as without it (tried %s): honour it in %s, %s",
-				strings.Join(obs.ignored[in.String()], ", "), whereEmulator, orList)
+				strings.Join(tried, ", "), whereEmulator, orList)
 		}
 	}
 	for _, name := range sortedKeys(obs.refused) {
 		add(GuardEnums, name, "%s: accept it in %s and %s, %s", obs.refused[name], whereEmulator, whereModel, orList)
 	}
 	return ex.apply(all)
+}
+
+// brief is a value tried as a finding shows it: a PEM by its first line.
+func brief(v string) string {
+	if first, _, more := strings.Cut(v, "\n"); more {
+		return first + "…"
+	}
+	return v
 }

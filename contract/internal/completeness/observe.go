@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -60,6 +62,7 @@ type runner struct {
 	obs   *Observed
 	ids   []string // the certificates uploaded, in order
 	names []string // the names given
+	pems  []string // the certificates' PEMs
 }
 
 // Observe runs every operation of the fragment against a fresh emulator
@@ -75,11 +78,15 @@ func Observe(f *Fragment) (*Observed, error) {
 	return observe(f, srv)
 }
 
-func observe(f *Fragment, srv http.Handler) (*Observed, error) {
-	r := &runner{frag: f, srv: srv, model: model.New(model.Config{Projects: emulator.DefaultProjects}), obs: &Observed{
+func newRunner(f *Fragment, srv http.Handler) *runner {
+	return &runner{frag: f, srv: srv, model: model.New(model.Config{Projects: emulator.DefaultProjects}), obs: &Observed{
 		produced: map[string]map[string]bool{}, unpredicted: map[string][]string{}, uncelled: map[emulator.Field][]emulator.Answer{},
 		sent: map[string]bool{}, ignored: map[string][]string{}, refused: map[string]string{},
 	}}
+}
+
+func observe(f *Fragment, srv http.Handler) (*Observed, error) {
+	r := newRunner(f, srv)
 	if err := r.scenario(); err != nil {
 		return nil, err
 	}
@@ -101,6 +108,14 @@ func observe(f *Fragment, srv http.Handler) (*Observed, error) {
 			}
 		}
 	}
+	// Last: these change the organization behind the model's back.
+	for _, in := range f.Inputs {
+		if in.In == "body" {
+			if err := r.probeBody(in); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return r.obs, nil
 }
 
@@ -110,11 +125,13 @@ func observe(f *Fragment, srv http.Handler) (*Observed, error) {
 // for the probes.
 func (r *runner) scenario() error {
 	names := []*string{ptr("alpha"), nil, ptr("gamma")}
-	for _, name := range names {
-		c, err := testcert.New(testcert.Options{})
+	for i, name := range names {
+		// Each valid for a different time, so that a probe tells them apart.
+		c, err := testcert.New(testcert.Options{NotAfter: time.Now().AddDate(0, 0, 90+i)})
 		if err != nil {
 			return err
 		}
+		r.pems = append(r.pems, c.PEM)
 		if err := r.step(model.Request{Op: model.Upload, PEM: c.PEM, Name: name}); err != nil {
 			return err
 		}
@@ -414,9 +431,114 @@ func (r *runner) candidates(s *openapi3.Schema) []string {
 		add(1)
 		add(2)
 	default:
-		for _, v := range slices.Concat(r.ids, r.names, emulator.DefaultProjects) {
+		for _, v := range slices.Concat(r.ids, r.names, emulator.DefaultProjects, r.pems) {
 			add(v)
 		}
+	}
+	return out
+}
+
+// probeBody tells whether the emulator honours a request-body property:
+// some value its schema allows, in place of the one a request has or
+// added to it, must change the answer beyond what changes between two
+// sends of the same request (a new certificate's id and created_at).
+func (r *runner) probeBody(in Input) error {
+	base, ok := r.bodyBase(in.Op)
+	if !ok {
+		return nil // an operation the model does not know: the checks guard names it
+	}
+	w := stateful.Wire(basePath, base)
+	status, first := r.send(w)
+	_, again := r.send(w)
+	if status != http.StatusOK {
+		return fmt.Errorf("%s: %d to %s", in.Op, status, w.Body)
+	}
+	baseline := flatten(decode(first), "")
+	volatile := map[string]bool{}
+	for k, v := range flatten(decode(again), "") {
+		if baseline[k] != v {
+			volatile[k] = true
+		}
+	}
+	values := r.candidates(in.Schema)
+	for _, v := range values {
+		var body map[string]any
+		if err := json.Unmarshal(w.Body, &body); err != nil {
+			return err
+		}
+		body[in.Name] = typed(in.Schema, v)
+		sent := w
+		sent.Body, _ = json.Marshal(body)
+		status, answer := r.send(sent)
+		if status != http.StatusOK {
+			continue
+		}
+		got := flatten(decode(answer), "")
+		for k := range maps.Keys(merged(got, baseline)) {
+			if !volatile[k] && baseline[k] != got[k] {
+				return nil
+			}
+		}
+	}
+	r.obs.ignored[in.String()] = values
+	return nil
+}
+
+// bodyBase is a request of op the emulator accepts, leaving c1 active and
+// c2 inactive whatever it toggles.
+func (r *runner) bodyBase(op string) (model.Request, bool) {
+	req := model.Request{Op: model.Op(op), Project: project}
+	switch req.Op {
+	case model.Upload:
+		req.PEM = r.pems[0]
+	case model.Modify:
+		req.CertificateID = r.ids[1]
+	case model.ActivateOrganization, model.ActivateProject:
+		req.IDs = r.ids[:1]
+	case model.DeactivateOrganization, model.DeactivateProject:
+		req.IDs = r.ids[1:2]
+	default:
+		return req, false
+	}
+	return req, true
+}
+
+// typed is a candidate value as its schema's type puts it in JSON.
+func typed(s *openapi3.Schema, v string) any {
+	switch {
+	case s.Type.Is(openapi3.TypeArray) && s.Items != nil:
+		return []any{typed(s.Items.Value, v)}
+	case s.Type.Is(openapi3.TypeInteger) || s.Type.Is(openapi3.TypeNumber):
+		n, _ := strconv.ParseFloat(v, 64)
+		return n
+	case s.Type.Is(openapi3.TypeBoolean):
+		return v == "true"
+	}
+	return v
+}
+
+func merged(a, b map[string]string) map[string]string {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
+}
+
+// flatten is every value of a JSON document by its path, such as
+// data.0.certificate_details.valid_at.
+func flatten(v any, path string) map[string]string {
+	out := map[string]string{}
+	switch v := v.(type) {
+	case map[string]any:
+		for k, item := range v {
+			maps.Copy(out, flatten(item, path+"."+k))
+		}
+	case []any:
+		for i, item := range v {
+			maps.Copy(out, flatten(item, path+"."+strconv.Itoa(i)))
+		}
+	default:
+		b, _ := json.Marshal(v)
+		out[path] = string(b)
 	}
 	return out
 }
