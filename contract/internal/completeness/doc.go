@@ -12,7 +12,7 @@
 //
 // They derive from behaviour, not from lists kept by hand: what the
 // emulator produced, what the model predicted for the same requests, the
-// field × answer table (emulator.FieldCells), the inputs the model's
+// field × answer table (mutation.FieldCells), the inputs the model's
 // requests (stateful.Wire) can carry, and whether a query parameter changes
 // the emulator's answer.
 package completeness

@@ -47,7 +47,7 @@ const (
 	whereEmulator = "contract/emulator (handlers.go; a rule in internal/store)"
 	whereModel    = "contract/internal/model (response.go and compare.go for an answer, request.go and step.go for a request)"
 	whereWire     = "stateful.Wire in contract/internal/stateful/wire.go"
-	whereCells    = "breakOf in contract/emulator/mutated_fields.go (its mutation; suite.Fields' check in contract/internal/suite/fields.go; make teeth proves it)"
+	whereCells    = "breakOf in contract/internal/mutation/fields.go (the cell; its mutation in contract/emulator/internal/mutant/fields.go; suite.Fields' check in contract/internal/suite/fields.go; make teeth proves it)"
 	orList        = "or list it in " + ExceptionsFile + " with a reason"
 )
 

@@ -19,6 +19,7 @@ import (
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/internal/curl"
 	"github.com/certcontract/certcontract/contract/internal/model"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/stateful"
 	"github.com/certcontract/certcontract/contract/testcert"
 )
@@ -34,7 +35,7 @@ type Observed struct {
 	unpredicted map[string][]string
 	// uncelled are certificate fields the emulator answered with in an
 	// answer of the field × answer table that has no cell for them.
-	uncelled map[emulator.Field][]emulator.Answer
+	uncelled map[mutation.Field][]mutation.Answer
 	// sent are the inputs the model's requests can carry, "op in name".
 	sent map[string]bool
 	// ignored are the query parameters whose every value tried left the
@@ -80,7 +81,7 @@ func Observe(f *Fragment) (*Observed, error) {
 
 func newRunner(f *Fragment, srv http.Handler) *runner {
 	return &runner{frag: f, srv: srv, model: model.New(model.Config{Projects: emulator.DefaultProjects}), obs: &Observed{
-		produced: map[string]map[string]bool{}, unpredicted: map[string][]string{}, uncelled: map[emulator.Field][]emulator.Answer{},
+		produced: map[string]map[string]bool{}, unpredicted: map[string][]string{}, uncelled: map[mutation.Field][]mutation.Answer{},
 		sent: map[string]bool{}, ignored: map[string][]string{}, refused: map[string]string{},
 	}}
 }
@@ -227,48 +228,48 @@ func wantBody(want model.Response) []byte {
 }
 
 // answerOf is the answer of the field × answer table a request gets.
-func answerOf(req model.Request) emulator.Answer {
+func answerOf(req model.Request) mutation.Answer {
 	asc := req.Order != nil && *req.Order == "asc"
 	switch req.Op {
 	case model.Upload:
-		return emulator.AnswerUpload
+		return mutation.AnswerUpload
 	case model.Get:
-		return emulator.AnswerGet
+		return mutation.AnswerGet
 	case model.Modify:
-		return emulator.AnswerModify
+		return mutation.AnswerModify
 	case model.ListOrganization:
 		if asc {
-			return emulator.AnswerOrgListAsc
+			return mutation.AnswerOrgListAsc
 		}
-		return emulator.AnswerOrgListDesc
+		return mutation.AnswerOrgListDesc
 	case model.ListProject:
 		if asc {
-			return emulator.AnswerProjectListAsc
+			return mutation.AnswerProjectListAsc
 		}
-		return emulator.AnswerProjectListDesc
+		return mutation.AnswerProjectListDesc
 	case model.ActivateOrganization:
-		return emulator.AnswerActivateOrg
+		return mutation.AnswerActivateOrg
 	case model.DeactivateOrganization:
-		return emulator.AnswerDeactivateOrg
+		return mutation.AnswerDeactivateOrg
 	case model.ActivateProject:
-		return emulator.AnswerActivateProject
+		return mutation.AnswerActivateProject
 	case model.DeactivateProject:
-		return emulator.AnswerDeactivateProject
+		return mutation.AnswerDeactivateProject
 	}
 	return ""
 }
 
 // cells notes every field a certificate of answer a carries that the field
 // × answer table has no cell for: a field nobody checks in every answer.
-func (r *runner) cells(a emulator.Answer, answer any) {
+func (r *runner) cells(a mutation.Answer, answer any) {
 	certs := []any{answer}
 	if m, ok := answer.(map[string]any); ok {
 		if data, ok := m["data"].([]any); ok {
 			certs = data
 		}
 	}
-	have := map[emulator.Field]bool{}
-	for _, c := range emulator.FieldCells() {
+	have := map[mutation.Field]bool{}
+	for _, c := range mutation.FieldCells() {
 		if c.Answer == a {
 			have[c.Field] = true
 		}
@@ -284,17 +285,17 @@ func (r *runner) cells(a emulator.Answer, answer any) {
 
 // leaves are the keys of every value in a JSON object that is no object
 // itself, at any depth: the fields of a certificate as the table names them.
-func leaves(v any) []emulator.Field {
+func leaves(v any) []mutation.Field {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil
 	}
-	var out []emulator.Field
+	var out []mutation.Field
 	for k, v := range m {
 		if _, nested := v.(map[string]any); nested {
 			out = append(out, leaves(v)...)
 		} else {
-			out = append(out, emulator.Field(k))
+			out = append(out, mutation.Field(k))
 		}
 	}
 	return out
