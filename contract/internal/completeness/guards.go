@@ -69,7 +69,7 @@ func Check(f *Fragment, obs *Observed, ex Exceptions) []Finding {
 			continue
 		}
 		if places := slices.Sorted(slices.Values(obs.unpredicted[p.Name])); len(places) > 0 {
-			add(GuardChecks, p.Name, "produced by the emulator in %s, predicted by no model answer: add it to %s", strings.Join(places, ", "), whereModel)
+			add(GuardChecks, p.Name, "produced by the emulator in %s, predicted by no model answer: add it to %s, %s", strings.Join(places, ", "), whereModel, orList)
 		}
 		for _, v := range p.Enum {
 			if !obs.produced[p.Name][v] {
@@ -83,8 +83,8 @@ func Check(f *Fragment, obs *Observed, ex Exceptions) []Finding {
 		for i, a := range answers {
 			list[i] = string(a)
 		}
-		add(GuardChecks, "field "+string(field), "produced by the emulator in the %s answers, which have no cell for it in the field × answer table: add its break to %s",
-			strings.Join(list, ", "), whereCells)
+		add(GuardChecks, "field "+string(field), "produced by the emulator in the %s answers, which have no cell for it in the field × answer table: add its break to %s, %s",
+			strings.Join(list, ", "), whereCells, orList)
 	}
 	for _, in := range f.Inputs {
 		switch {
