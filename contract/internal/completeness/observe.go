@@ -38,8 +38,8 @@ type Observed struct {
 	uncelled map[mutation.Field][]mutation.Answer
 	// sent are the inputs the model's requests can carry, "op in name".
 	sent map[string]bool
-	// ignored are the query parameters whose every value tried left the
-	// emulator's answer as it was without them, with the values tried.
+	// ignored are the inputs whose every value tried left the emulator's
+	// answer as it was, with the values tried.
 	ignored map[string][]string
 	// refused are request enum values the emulator or the model does not
 	// take, "op in name=value", with what each said.
