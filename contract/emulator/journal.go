@@ -1,0 +1,99 @@
+package emulator
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// JournalSize is how many calls an organization's journal keeps, the most
+// recent ones: a test asserts what its code did in a few calls, and a long
+// run must not grow without bound.
+const JournalSize = 1000
+
+// Call is one request an organization received, as its journal keeps it:
+// what a test asserts about the code it tests. Requests whose key was
+// refused belong to no organization and are not kept.
+type Call struct {
+	// Operation is the fragment's operationId, such as
+	// "uploadCertificate" (the name generated.OperationError gives); ""
+	// when no route matched.
+	Operation string `json:"operation"`
+	// CertificateID and ProjectID are the path's parameters, when the
+	// operation has them.
+	CertificateID string `json:"certificate_id,omitempty"`
+	ProjectID     string `json:"project_id,omitempty"`
+	// Query is the query string as sent.
+	Query url.Values `json:"query,omitempty"`
+	// CertificateIDs are a toggle's certificate_ids, and Name the name of
+	// an upload or a rename, when the body was read: a request refused
+	// before (an injected fault, a wrong media type) has neither.
+	CertificateIDs []string `json:"certificate_ids,omitempty"`
+	Name           *string  `json:"name,omitempty"`
+	// Status is the answer's status; 0 when the connection was broken
+	// before any answer.
+	Status int `json:"status"`
+	// Fault is the fault injected instead of, or around, the answer: "429",
+	// "503", "reset" and so on; "" for none.
+	Fault string `json:"fault,omitempty"`
+}
+
+// journal is one organization's calls, oldest first.
+type journal struct {
+	mu    sync.Mutex
+	calls []Call
+}
+
+func (j *journal) add(c Call) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.calls) == JournalSize {
+		j.calls = slices.Delete(j.calls, 0, 1)
+	}
+	j.calls = append(j.calls, c)
+}
+
+func (j *journal) read() []Call {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return append([]Call{}, j.calls...)
+}
+
+// newCall starts the journal's entry for a request from what routing found.
+func newCall(r *http.Request, route *routers.Route, params map[string]string) Call {
+	c := Call{CertificateID: params["certificate_id"], ProjectID: params["project_id"]}
+	if route != nil {
+		c.Operation = route.Operation.OperationID
+	}
+	if q := r.URL.Query(); len(q) > 0 {
+		c.Query = q
+	}
+	return c
+}
+
+// withBody adds what a body the validation accepted says.
+func (c *Call) withBody(body []byte) {
+	if body == nil {
+		return
+	}
+	var fields struct {
+		Name           *string  `json:"name"`
+		CertificateIDs []string `json:"certificate_ids"`
+	}
+	if json.Unmarshal(body, &fields) == nil {
+		c.Name, c.CertificateIDs = fields.Name, fields.CertificateIDs
+	}
+}
+
+// faultName is how a Call names an injected fault.
+func faultName(f fault) string {
+	if f.answer != nil {
+		return strconv.Itoa(f.answer.status)
+	}
+	return string(f.connection)
+}
