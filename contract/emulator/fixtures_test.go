@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -315,3 +317,27 @@ func TestBadFixturesAreRefusedWithOneLine(t *testing.T) {
 var timeNow = time.Now
 
 const hour = time.Hour
+
+// The journal keeps the last JournalSize calls, oldest first.
+func TestJournalKeepsTheLastCalls(t *testing.T) {
+	emu, err := emulator.New(emulator.Config{Fixtures: &emulator.Fixtures{Organizations: []emulator.FixtureOrganization{{AdminKey: testKey}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(emu)
+	t.Cleanup(ts.Close)
+	c := &apiClient{base: ts.URL + emulator.BasePath, key: testKey, http: ts.Client()}
+	total := emulator.JournalSize + 5
+	for i := range total {
+		c.do(t, http.MethodGet, "/organization/certificates?limit="+strconv.Itoa(1+i%100), nil)
+	}
+	calls := emu.Journal(testKey)
+	if len(calls) != emulator.JournalSize {
+		t.Fatalf("%d calls kept", len(calls))
+	}
+	for i, call := range calls {
+		if want := strconv.Itoa(1 + (i+5)%100); call.Query.Get("limit") != want {
+			t.Fatalf("call %d has limit %s, want %s", i, call.Query.Get("limit"), want)
+		}
+	}
+}

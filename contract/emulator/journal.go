@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"sync"
 
@@ -41,27 +40,40 @@ type Call struct {
 	// Fault is the fault injected instead of, or around, the answer: "429",
 	// "503", "reset" and so on; "" for none.
 	Fault string `json:"fault,omitempty"`
+
+	rawQuery string // parsed into Query when the journal is read, off the request's path
 }
 
-// journal is one organization's calls, oldest first.
+// journal is one organization's calls: a ring of the last JournalSize, so
+// adding one never moves the others.
 type journal struct {
 	mu    sync.Mutex
-	calls []Call
+	calls []Call // oldest at next once full
+	next  int
 }
 
 func (j *journal) add(c Call) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if len(j.calls) == JournalSize {
-		j.calls = slices.Delete(j.calls, 0, 1)
+	if len(j.calls) < JournalSize {
+		j.calls = append(j.calls, c)
+		return
 	}
-	j.calls = append(j.calls, c)
+	j.calls[j.next] = c
+	j.next = (j.next + 1) % JournalSize
 }
 
+// read returns the calls, oldest first.
 func (j *journal) read() []Call {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return append([]Call{}, j.calls...)
+	out := append(append(make([]Call, 0, len(j.calls)), j.calls[j.next:]...), j.calls[:j.next]...)
+	for i := range out {
+		if q, _ := url.ParseQuery(out[i].rawQuery); len(q) > 0 {
+			out[i].Query = q
+		}
+	}
+	return out
 }
 
 // newCall starts the journal's entry for a request from what routing found.
@@ -70,9 +82,7 @@ func newCall(r *http.Request, route *routers.Route, params map[string]string) Ca
 	if route != nil {
 		c.Operation = route.Operation.OperationID
 	}
-	if q := r.URL.Query(); len(q) > 0 {
-		c.Query = q
-	}
+	c.rawQuery = r.URL.RawQuery
 	return c
 }
 
