@@ -341,3 +341,54 @@ func TestJournalKeepsTheLastCalls(t *testing.T) {
 		}
 	}
 }
+
+// Reset while requests and the other client of a shared organization are
+// at work: each reset stops the old organization's client and starts one
+// on the new, and what is left is the fixture's state and one client's
+// certificates at most.
+func TestResetUnderLoadWithTheOtherClient(t *testing.T) {
+	fx := &emulator.Fixtures{Organizations: []emulator.FixtureOrganization{{AdminKey: testKey,
+		Certificates: []emulator.FixtureCertificate{{ID: "cert_kept", Active: emulator.FixtureActivation{Organization: true}}}}}}
+	emu, err := emulator.New(emulator.Config{Fixtures: fx, Shared: emulator.Shared{ActorRate: 100, ActorSlots: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	ts := httptest.NewServer(emu)
+	defer ts.Close()
+	c := &apiClient{base: ts.URL + emulator.BasePath, key: testKey, http: ts.Client()}
+	stop := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if r, err := c.exchange(http.MethodGet, "/organization/certificates?limit=100", nil, func(*http.Request) {}); err != nil || r.status != http.StatusOK {
+				done <- fmt.Errorf("list during resets: %v %d", err, r.status)
+				return
+			}
+		}
+	}()
+	for range 20 {
+		if err := emu.Reset(testKey); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	fxNow, err := emu.Export(testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs := fxNow.Organizations[0].Certificates
+	if len(certs) < 1 || len(certs) > 3 || certs[0].ID != "cert_kept" || !certs[0].Active.Organization {
+		t.Errorf("after the resets the organization holds %+v; want cert_kept and at most the other client's 2", certs)
+	}
+}
