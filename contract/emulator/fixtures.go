@@ -168,7 +168,7 @@ func LoadFixtures(path string) (*Fixtures, error) {
 			if err != nil {
 				return nil, &FixtureError{File: path, Entry: certificateEntry(i, j), Field: "pem_file", Err: err}
 			}
-			c.PEM, c.PEMFile = string(pem), ""
+			c.PEM, c.PEMFile = string(pem), name // the name stays, for errors about its content
 		}
 	}
 	return fx, nil

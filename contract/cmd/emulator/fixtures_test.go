@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/testcert"
 )
 
 // exampleFixtures is the fixture file the repository shows.
@@ -73,6 +74,13 @@ func TestBadFixturesFileExitsWithOneLine(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	dir := t.TempDir()
+	ca, err := testcert.New(testcert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "key.pem"), []byte(ca.KeyPEM), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct{ name, body, want string }{
 		{"unknown field", "organizations:\n  - admin_key: sk-admin-a\n    colour: blue\n",
 			":3: organizations[0]: colour: unknown field (known: admin_key, projects, certificates)"},
@@ -80,6 +88,8 @@ func TestBadFixturesFileExitsWithOneLine(t *testing.T) {
 			": organizations[0].certificates[0]: pem: The certificate could not be parsed"},
 		{"missing PEM file", "organizations:\n  - admin_key: sk-admin-a\n    certificates:\n      - pem_file: nowhere.pem\n",
 			": organizations[0].certificates[0]: pem_file: open "},
+		{"PEM file holding a key", "organizations:\n  - admin_key: sk-admin-a\n    certificates:\n      - pem_file: key.pem\n",
+			": organizations[0].certificates[0]: pem_file: The PEM block is a EC PRIVATE KEY, not a CERTIFICATE."},
 		{"unknown project", "organizations:\n  - admin_key: sk-admin-a\n    certificates:\n      - active: {projects: [proj_nope]}\n",
 			": organizations[0].certificates[0]: active.projects: No project with id proj_nope in this organization."},
 		{"over 50", "organizations:\n  - admin_key: sk-admin-a\n    certificates:\n" + strings.Repeat("      - {}\n", 51),
