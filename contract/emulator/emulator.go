@@ -208,7 +208,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
 	}
 	route, params := s.validator.find(r)
 	call := newCall(r, route, params)
-	rec := &statusRecorder{ResponseWriter: w}
 	f, scripted := fault{}, false
 	if t := a.organization(); t != nil && route != nil {
 		f, scripted = t.script.take(call.Operation)
@@ -216,43 +215,46 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
 	if !scripted {
 		f = s.faults.apply(r)
 	}
-	switch {
-	case f.answer != nil:
-		f.answer.write(rec)
-	case f.connection != "":
-		playConnectionFault(rec, f.connection, func(w http.ResponseWriter) { call.withBody(s.route(w, r, a, route, params)) })
-	default:
-		call.withBody(s.route(rec, r, a, route, params))
-	}
 	if f != (fault{}) {
 		call.Fault = faultName(f)
 	}
-	if t := a.organization(); t != nil {
-		call.Status = rec.status
-		if f.connection != "" && f.connection != FaultTruncate {
-			call.Status = 0
-		}
-		t.journal.add(call)
+	rec := &journaling{ResponseWriter: w, a: a, call: &call}
+	switch {
+	case f.answer != nil:
+		f.answer.write(rec)
+	case f.connection == FaultReset:
+		rec.enter(0)
+		playConnectionFault(rec, f.connection, nil)
+	case f.connection != "":
+		playConnectionFault(rec, f.connection, func(w http.ResponseWriter) {
+			s.route(w, r, a, route, params, &call)
+			if f.connection == FaultLost {
+				rec.enter(0)
+			}
+		})
+	default:
+		s.route(rec, r, a, route, params, &call)
 	}
+	rec.enter(http.StatusOK) // a handler that wrote nothing answered 200
 	return a
 }
 
-// route checks the request's shape, then hands it to its operation. It
-// returns the request's body, once read.
-func (s *Server) route(w http.ResponseWriter, r *http.Request, a *account, route *routers.Route, params map[string]string) []byte {
+// route checks the request's shape, then hands it to its operation. The
+// call gets what the body says, once read.
+func (s *Server) route(w http.ResponseWriter, r *http.Request, a *account, route *routers.Route, params map[string]string, call *Call) {
 	r, body, apiErr := s.validator.check(r, route, params)
+	call.withBody(body)
 	if apiErr != nil {
 		apiErr.write(w)
-		return body
+		return
 	}
 	if s.keepsOnSight() {
 		if _, apiErr := a.keep(); apiErr != nil {
 			apiErr.write(w)
-			return body
+			return
 		}
 	}
 	s.routes.ServeHTTP(w, withAccount(r, a))
-	return body
 }
 
 // statusRecorder keeps the status for the log line: 0 when the connection

@@ -392,3 +392,36 @@ func TestResetUnderLoadWithTheOtherClient(t *testing.T) {
 		t.Errorf("after the resets the organization holds %+v; want cert_kept and at most the other client's 2", certs)
 	}
 }
+
+// A call is in the journal by the time its client has the answer, or the
+// broken connection: a test reads the journal right after its code's call
+// returns.
+func TestJournalHoldsTheCallOnceItsAnswerArrives(t *testing.T) {
+	emu, err := emulator.New(emulator.Config{Fixtures: &emulator.Fixtures{Organizations: []emulator.FixtureOrganization{{AdminKey: testKey}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(emu)
+	t.Cleanup(ts.Close)
+	// A connection per request: net/http's transport would repeat a GET
+	// that failed on a reused one.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	faults := []emulator.ConnectionFault{"", emulator.FaultLost, emulator.FaultReset, emulator.FaultTruncate}
+	for i := range 200 {
+		f := faults[i%len(faults)]
+		if f != "" {
+			if err := emu.FailNext(testKey, "listOrganizationCertificates", 1, emulator.Failure{Connection: f}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+emulator.BasePath+"/organization/certificates", nil)
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		if resp, err := client.Do(req); err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		if n := len(emu.Journal(testKey)); n != i+1 {
+			t.Fatalf("after call %d (fault %q) the journal holds %d calls", i+1, f, n)
+		}
+	}
+}

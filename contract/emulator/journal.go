@@ -107,3 +107,39 @@ func faultName(f fault) string {
 	}
 	return string(f.connection)
 }
+
+// journaling enters a call into its organization's journal as its answer
+// starts, before any of it can reach the client: a test that reads the
+// journal once its code has the answer (or a broken connection) finds the
+// call there.
+type journaling struct {
+	http.ResponseWriter
+	a       *account
+	call    *Call
+	entered bool
+}
+
+// enter puts the call in the journal with status, once; an organization
+// not kept (a read by a key without one) keeps no journal.
+func (j *journaling) enter(status int) {
+	if j.entered {
+		return
+	}
+	j.entered = true
+	if t := j.a.organization(); t != nil {
+		j.call.Status = status
+		t.journal.add(*j.call)
+	}
+}
+
+func (j *journaling) WriteHeader(status int) {
+	j.enter(status)
+	j.ResponseWriter.WriteHeader(status)
+}
+
+func (j *journaling) Write(p []byte) (int, error) {
+	j.enter(http.StatusOK)
+	return j.ResponseWriter.Write(p)
+}
+
+func (j *journaling) Unwrap() http.ResponseWriter { return j.ResponseWriter }
