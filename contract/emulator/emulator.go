@@ -207,7 +207,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
 		return a
 	}
 	route, params := s.validator.find(r)
-	call := newCall(r, route, params)
+	rec := &journaling{ResponseWriter: w, a: a, call: newCall(r, route, params)}
+	call := &rec.call
 	f, scripted := fault{}, false
 	if t := a.organization(); t != nil && route != nil {
 		f, scripted = t.script.take(call.Operation)
@@ -218,7 +219,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
 	if f != (fault{}) {
 		call.Fault = faultName(f)
 	}
-	rec := &journaling{ResponseWriter: w, a: a, call: &call}
 	switch {
 	case f.answer != nil:
 		f.answer.write(rec)
@@ -227,13 +227,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
 		playConnectionFault(rec, f.connection, nil)
 	case f.connection != "":
 		playConnectionFault(rec, f.connection, func(w http.ResponseWriter) {
-			s.route(w, r, a, route, params, &call)
+			s.route(w, r, a, route, params, call)
 			if f.connection == FaultLost {
 				rec.enter(0)
 			}
 		})
 	default:
-		s.route(rec, r, a, route, params, &call)
+		s.route(rec, r, a, route, params, call)
 	}
 	rec.enter(http.StatusOK) // a handler that wrote nothing answered 200
 	return a

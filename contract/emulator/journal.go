@@ -115,7 +115,7 @@ func faultName(f fault) string {
 type journaling struct {
 	http.ResponseWriter
 	a       *account
-	call    *Call
+	call    Call
 	entered bool
 }
 
@@ -128,7 +128,7 @@ func (j *journaling) enter(status int) {
 	j.entered = true
 	if t := j.a.organization(); t != nil {
 		j.call.Status = status
-		t.journal.add(*j.call)
+		t.journal.add(j.call)
 	}
 }
 
