@@ -54,12 +54,20 @@ type FixtureOrganization struct {
 // FixtureCertificate is one certificate of an organization, as uploaded and
 // then activated.
 type FixtureCertificate struct {
-	ID        string            `yaml:"id,omitempty" json:"id,omitempty"`
-	Name      *string           `yaml:"name,omitempty" json:"name,omitempty"`
-	CreatedAt *Timestamp        `yaml:"created_at,omitempty" json:"created_at,omitempty"`
-	PEM       string            `yaml:"pem,omitempty" json:"pem,omitempty"`
-	PEMFile   string            `yaml:"pem_file,omitempty" json:"pem_file,omitempty"`
-	Active    FixtureActivation `yaml:"active,omitempty" json:"active,omitzero"`
+	// ID is its id; "": a new one, chosen at start and kept across resets.
+	ID string `yaml:"id,omitempty" json:"id,omitempty"`
+	// Name is its name; nil: none (null).
+	Name *string `yaml:"name,omitempty" json:"name,omitempty"`
+	// CreatedAt is its upload time; nil: when the emulator starts.
+	CreatedAt *Timestamp `yaml:"created_at,omitempty" json:"created_at,omitempty"`
+	// PEM is one PEM CERTIFICATE block, checked as an upload is.
+	PEM string `yaml:"pem,omitempty" json:"pem,omitempty"`
+	// PEMFile names a file holding the PEM, when PEM is empty: relative to
+	// the fixture file for LoadFixtures, to the working directory for New.
+	// With neither, a self-signed CA is made at start (package testcert).
+	PEMFile string `yaml:"pem_file,omitempty" json:"pem_file,omitempty"`
+	// Active is where it is active.
+	Active FixtureActivation `yaml:"active,omitempty" json:"active,omitzero"`
 }
 
 // FixtureActivation is where a certificate is active.
