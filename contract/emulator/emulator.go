@@ -221,6 +221,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
 	if f != (fault{}) {
 		call.Fault = faultName(f)
 	}
+	if f.answer != nil || f.connection == FaultReset {
+		// Not served, but the journal still says what was asked.
+		call.withBody(peekBody(r, route))
+	}
 	switch {
 	case f.answer != nil:
 		f.answer.write(rec)

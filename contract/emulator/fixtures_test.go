@@ -248,8 +248,8 @@ func TestJournalAndFailNext(t *testing.T) {
 	_, journal := control(t, c, http.MethodGet, "journal", testKey, "")
 	want := `{"object":"list","data":[` +
 		`{"operation":"uploadCertificate","name":"journaled","status":200},` +
-		`{"operation":"activateProjectCertificates","project_id":"proj_alpha","status":503,"fault":"503"},` +
-		`{"operation":"activateProjectCertificates","project_id":"proj_alpha","status":503,"fault":"503"},` +
+		`{"operation":"activateProjectCertificates","project_id":"proj_alpha","certificate_ids":["` + cert.Id + `"],"status":503,"fault":"503"},` +
+		`{"operation":"activateProjectCertificates","project_id":"proj_alpha","certificate_ids":["` + cert.Id + `"],"status":503,"fault":"503"},` +
 		`{"operation":"activateProjectCertificates","project_id":"proj_alpha","certificate_ids":["` + cert.Id + `"],"status":200}]}`
 	if strings.TrimSpace(journal) != want {
 		t.Errorf("journal\n%s\nwant\n%s", journal, want)

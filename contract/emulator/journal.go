@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,8 +31,8 @@ type Call struct {
 	// Query is the query string as sent.
 	Query url.Values `json:"query,omitempty"`
 	// CertificateIDs are a toggle's certificate_ids, and Name the name of
-	// an upload or a rename, when the body was read: a request refused
-	// before (an injected fault, a wrong media type) has neither.
+	// an upload or a rename, when the body is JSON (also when a fault
+	// answered instead of the operation).
 	CertificateIDs []string `json:"certificate_ids,omitempty"`
 	Name           *string  `json:"name,omitempty"`
 	// Status is the answer's status; 0 when the connection was broken
@@ -86,7 +87,7 @@ func newCall(r *http.Request, route *routers.Route, params map[string]string) Ca
 	return c
 }
 
-// withBody adds what a body the validation accepted says.
+// withBody adds what a body says, if it is JSON.
 func (c *Call) withBody(body []byte) {
 	if body == nil {
 		return
@@ -98,6 +99,17 @@ func (c *Call) withBody(body []byte) {
 	if json.Unmarshal(body, &fields) == nil {
 		c.Name, c.CertificateIDs = fields.Name, fields.CertificateIDs
 	}
+}
+
+// peekBody reads the body of a request that a fault answers instead of
+// the operation, for the journal alone: at most MaxBodyBytes, nil for an
+// operation without a body.
+func peekBody(r *http.Request, route *routers.Route) []byte {
+	if route == nil || route.Operation.RequestBody == nil || r.Body == nil {
+		return nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes))
+	return body
 }
 
 // faultName is how a Call names an injected fault.

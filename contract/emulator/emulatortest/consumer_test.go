@@ -57,7 +57,7 @@ func TestRotation(t *testing.T) {
 	}
 	want := []string{
 		"activateOrganizationCertificates [cert_new] 200",
-		"deactivateOrganizationCertificates [] 503", // answered before its body was read
+		"deactivateOrganizationCertificates [cert_old] 503",
 		"deactivateOrganizationCertificates [cert_old] 200",
 		"deleteCertificate [cert_old] 200",
 	}
