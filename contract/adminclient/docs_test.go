@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/certcontract/certcontract/contract/emulator/emulatortest"
 )
 
 // goBlock is one ```go block of a Markdown page and where it starts.
@@ -92,7 +94,8 @@ func TestDocsGoBlocksCompileAndTheConsumerRuns(t *testing.T) {
 	pem := filepath.Join(dir, "ca.pem")
 	write(t, pem, newPEM(t))
 	cmd := exec.Command(bin, pem, "proj_default")
-	cmd.Env = append(os.Environ(), "OPENAI_ADMIN_KEY="+newKey(t), "OPENAI_BASE_URL="+startEmulator(t))
+	emu := emulatortest.Start(t)
+	cmd.Env = append(os.Environ(), "OPENAI_ADMIN_KEY="+emu.AdminKey, "OPENAI_BASE_URL="+emu.URL)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("examples/consumer failed: %v\n%s", err, out)

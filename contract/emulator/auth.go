@@ -15,11 +15,11 @@ const adminKeyPrefix = "sk-admin-"
 // anything else before it is looked up or kept.
 const MaxAdminKeyBytes = 256
 
-// authenticate checks the request's admin key and returns its caller. Every
+// authenticate checks the request's admin key and returns its account. Every
 // request is checked before anything else, as the live API does, so a bad
 // key learns nothing about routes, parameters or state. Nothing is kept for a
 // key here (see organizations.go).
-func (s *Server) authenticate(r *http.Request) (*caller, *apiError) {
+func (s *Server) authenticate(r *http.Request) (*account, *apiError) {
 	header := r.Header.Get("Authorization")
 	if header == "" {
 		return nil, unauthorized("You didn't provide an API key. Provide your admin key in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).")
@@ -31,12 +31,22 @@ func (s *Server) authenticate(r *http.Request) (*caller, *apiError) {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || key == "" || strings.ContainsAny(key, " \t") {
 		return nil, unauthorized("The Authorization header is malformed; send Authorization: Bearer YOUR_KEY.")
 	}
-	if s.keys != nil && !s.keys[key] || s.keys == nil && (!strings.HasPrefix(key, adminKeyPrefix) || len(key) == len(adminKeyPrefix)) {
+	if !s.accepts(key) {
 		return nil, unauthorized("Incorrect API key provided. You need an admin key (sk-admin-...) of this organization.")
 	}
-	return &caller{s: s, key: key}, nil
+	return &account{s: s, key: key}, nil
 }
 
 func unauthorized(message string) *apiError {
 	return &apiError{status: http.StatusUnauthorized, typ: typeInvalidRequest, code: generated.ErrorCodeInvalidAPIKey, message: message}
+}
+
+// accepts says whether key names an organization of this emulator: one of
+// Config.Keys or of the fixtures', or, without Keys, any well-formed admin
+// key.
+func (s *Server) accepts(key string) bool {
+	if s.keys != nil {
+		return s.keys[key]
+	}
+	return wellFormedKey(key)
 }

@@ -67,7 +67,7 @@ func (h handlers) UploadCertificate(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	c, apiErr := callerOf(r).add(req.Certificate, req.Name, time.Now())
+	c, apiErr := accountOf(r).add(req.Certificate, req.Name, time.Now())
 	if apiErr != nil {
 		apiErr.write(w)
 		return

@@ -20,42 +20,46 @@ import (
 // request, so it is kept from the first request that passes validation. At
 // most Config.MaxOrganizations are kept either way.
 
-// organization is one admin key's organization as the handlers see it.
-type organization struct {
-	hash  string              // names the organization in logs without revealing its key
-	org   *store.Organization // its state, for its other client (Config.Shared)
-	rules store.Rules         // its state and rules, with the switched-on mutations around them
+// tenant is one admin key's organization as the handlers see it.
+type tenant struct {
+	hash    string              // names the organization in logs without revealing its key
+	org     *store.Organization // its state, for its other client (Config.Shared), Export and Reset
+	rules   store.Rules         // its state and rules, with the switched-on mutations around them
+	actor   *store.Actor        // its other client at work; nil: none
+	journal journal             // the calls it received
+	script  script              // its failures to come (FailNext)
 }
 
-// organizationFor makes an organization for key, seeded as Config.Shared says.
-func (s *Server) organizationFor(key string) (*organization, *apiError) {
-	org, err := s.newOrganization()
+// newTenant makes an organization for key: its fixture's, if it has one,
+// seeded as Config.Shared says.
+func (s *Server) newTenant(key string) (*tenant, *apiError) {
+	org, err := s.newOrganization(s.presets[key])
 	if err != nil {
 		return nil, internalError()
 	}
-	return &organization{hash: orgHash(key), org: org, rules: s.mutations.Wrap(org)}, nil
+	return &tenant{hash: orgHash(key), org: org, rules: s.mutations.Wrap(org)}, nil
 }
 
 // keepsOnSight says whether an organization is kept from a key's first
 // valid request: when Config.Shared makes it someone else's, busy one.
 func (s *Server) keepsOnSight() bool { return s.shared.Foreign > 0 || s.shared.ActorRate > 0 }
 
-// caller is a request's admin key, already accepted.
-type caller struct {
+// account is a request's admin key, already accepted.
+type account struct {
 	s   *Server
 	key string
 }
 
 // organization is the key's organization, nil while it has none.
-func (a *caller) organization() *organization {
-	if t, ok := a.s.orgs.Load(a.key); ok {
-		return t.(*organization)
+func (a *account) organization() *tenant {
+	if t, ok := a.s.tenants.Load(a.key); ok {
+		return t.(*tenant)
 	}
 	return nil
 }
 
 // rules are the key's organization, or an empty one that is not kept.
-func (a *caller) rules() store.Rules {
+func (a *account) rules() store.Rules {
 	if t := a.organization(); t != nil {
 		return t.rules
 	}
@@ -63,11 +67,11 @@ func (a *caller) rules() store.Rules {
 }
 
 // keep returns the key's organization, made and kept now if it has none.
-func (a *caller) keep() (*organization, *apiError) {
+func (a *account) keep() (*tenant, *apiError) {
 	if t := a.organization(); t != nil {
 		return t, nil
 	}
-	fresh, apiErr := a.s.organizationFor(a.key)
+	fresh, apiErr := a.s.newTenant(a.key)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -76,10 +80,10 @@ func (a *caller) keep() (*organization, *apiError) {
 
 // add stores an upload. A key without an organization uploads into a new one,
 // which is kept only if the upload is stored and the cap leaves room.
-func (a *caller) add(content string, name *string, now time.Time) (*store.Certificate, *apiError) {
+func (a *account) add(content string, name *string, now time.Time) (*store.Certificate, *apiError) {
 	t := a.organization()
 	if t == nil {
-		fresh, apiErr := a.s.organizationFor(a.key)
+		fresh, apiErr := a.s.newTenant(a.key)
 		if apiErr != nil {
 			return nil, apiErr
 		}
@@ -104,24 +108,24 @@ func (a *caller) add(content string, name *string, now time.Time) (*store.Certif
 
 // keep makes fresh the key's organization and sets its other client to
 // work, unless the key has one already, which it returns instead.
-func (s *Server) keep(key string, fresh *organization) (*organization, *apiError) {
+func (s *Server) keep(key string, fresh *tenant) (*tenant, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if t, ok := s.orgs.Load(key); ok {
-		return t.(*organization), nil
+	if t, ok := s.tenants.Load(key); ok {
+		return t.(*tenant), nil
 	}
-	if s.kept >= s.maxOrganizations {
+	if s.organizations >= s.maxOrganizations {
 		return nil, &apiError{status: http.StatusBadRequest, typ: typeInvalidRequest, code: codeOrganizationLimit,
 			message: fmt.Sprintf("This emulator holds %d organizations, its limit; use the key of one of them, or restart it with a higher -max-organizations.", s.maxOrganizations)}
 	}
-	s.orgs.Store(key, fresh)
-	s.kept++
-	s.startActor(fresh.org)
+	s.tenants.Store(key, fresh)
+	s.organizations++
+	fresh.actor = s.startActor(fresh.org)
 	return fresh, nil
 }
 
 // hash names the key's organization in logs without revealing the key.
-func (a *caller) hash() string {
+func (a *account) hash() string {
 	if t := a.organization(); t != nil {
 		return t.hash
 	}
@@ -133,15 +137,15 @@ func orgHash(key string) string {
 	return hex.EncodeToString(sum[:6])
 }
 
-type callerContextKey struct{}
+type accountContextKey struct{}
 
-func withCaller(r *http.Request, a *caller) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), callerContextKey{}, a))
+func withAccount(r *http.Request, a *account) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), accountContextKey{}, a))
 }
 
-func callerOf(r *http.Request) *caller {
-	return r.Context().Value(callerContextKey{}).(*caller)
+func accountOf(r *http.Request) *account {
+	return r.Context().Value(accountContextKey{}).(*account)
 }
 
 // rulesOf returns the rules of the organization of r's key.
-func rulesOf(r *http.Request) store.Rules { return callerOf(r).rules() }
+func rulesOf(r *http.Request) store.Rules { return accountOf(r).rules() }
