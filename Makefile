@@ -175,6 +175,24 @@ emulator: ## Serve the emulator on 127.0.0.1:8080 until Ctrl-C; ARGS="-fault-rat
 emulator-bench: ## Benchmark the emulator's request path: one list page of 20.
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./contract/emulator
 
+# What make profile profiles: <package dir>:<benchmark>.
+PROFILES := contract/emulator:BenchmarkListPage contract/emulator:BenchmarkListPageOfOne \
+	contract/emulator:BenchmarkActivate generated:BenchmarkDecodePage
+PROFILE_BENCHTIME ?= 3s
+
+.PHONY: profile
+profile: ## CPU and allocation profiles of a list page of 20, a page of 1, an activate and the client decoding a page; top entries printed, pprof files in reports/profiles/.
+	@mkdir -p $(REPORTS)/profiles && set -e; for p in $(PROFILES); do \
+		dir=$${p%%:*}; bench=$${p#*:}; out=$(REPORTS)/profiles/$$bench; \
+		$(GO) test -c -o $$out.test ./$$dir; \
+		echo "=== $$bench ($$dir), load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+		$$out.test -test.run '^$$' -test.bench "^$$bench\$$" -test.benchmem -test.benchtime $(PROFILE_BENCHTIME) -test.cpuprofile $$out.cpu.pprof | grep '^Benchmark'; \
+		$(GO) tool pprof -top -cum -nodecount 25 $$out.test $$out.cpu.pprof 2>/dev/null | sed -n '/flat%/,$$p'; \
+		$$out.test -test.run '^$$' -test.bench "^$$bench\$$" -test.benchtime 2000x -test.memprofilerate 1 -test.memprofile $$out.mem.pprof >/dev/null; \
+		echo "--- allocations (objects)"; \
+		$(GO) tool pprof -sample_index alloc_objects -top -nodecount 15 $$out.test $$out.mem.pprof 2>/dev/null | sed -n '/flat%/,$$p'; \
+	done
+
 .PHONY: load
 PRISM := contract/bench/_prism
 
