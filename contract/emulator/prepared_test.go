@@ -1,0 +1,73 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"testing"
+)
+
+// The prepared check may only skip kin-openapi for requests kin-openapi
+// accepts: every query here gets the very same verdict, refusal for
+// refusal, with and without it.
+func TestPreparedQueryOnlyAcceptsWhatTheFragmentDoes(t *testing.T) {
+	v, err := sharedRequestValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.prepared) == 0 {
+		t.Fatal("no operation has a prepared query: the fast path is never taken")
+	}
+	unprepared := *v
+	unprepared.prepared = nil
+
+	names := []string{"limit", "after", "order", "include", "include[]", "limt", "LIMIT", ""}
+	values := []string{"", "0", "1", "20", "100", "101", "020", "+5", "-1", "1e1", "5.0", " 5", "99999999999", "desc", "asc", "DESC", "content", "cert_1", "%zz", "é"}
+	var pairs []string
+	for _, n := range names {
+		for _, val := range values {
+			pairs = append(pairs, url.QueryEscape(n)+"="+url.QueryEscape(val))
+		}
+		pairs = append(pairs, url.QueryEscape(n))
+	}
+	queries := []string{"", "limit=20&order=desc&after=cert_1", "limit=1&limit=2", "order=asc&order=asc", "limit=20;order=asc", "a=%zz"}
+	queries = append(queries, pairs...)
+	for _, a := range pairs[:len(pairs)/2] {
+		for _, b := range []string{"limit=20", "order=asc", "after=cert_9", "limit=0", "limt=3"} {
+			queries = append(queries, a+"&"+b)
+		}
+	}
+	routes := []struct{ method, path string }{
+		{http.MethodGet, "/organization/certificates"},
+		{http.MethodGet, "/organization/projects/proj_alpha/certificates"},
+		{http.MethodGet, "/organization/certificates/cert_1"},
+		{http.MethodDelete, "/organization/certificates/cert_1"},
+		{http.MethodPost, "/organization/certificates/activate"},
+	}
+	fast := 0
+	for _, rt := range routes {
+		for _, q := range queries {
+			target := BasePath + rt.path + "?" + q
+			_, want := unprepared.check(httptest.NewRequest(rt.method, target, nil))
+			_, got := v.check(httptest.NewRequest(rt.method, target, nil))
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s %s: %s; want %s", rt.method, target, verdict(got), verdict(want))
+			}
+			if got == nil {
+				fast++
+			}
+		}
+	}
+	if fast == 0 {
+		t.Error("no query was accepted")
+	}
+}
+
+func verdict(e *apiError) string {
+	if e == nil {
+		return "accepted"
+	}
+	return fmt.Sprintf("%d %q (param %q)", e.status, e.message, e.param)
+}
