@@ -50,8 +50,8 @@ func TestPreparedQueryOnlyAcceptsWhatTheFragmentDoes(t *testing.T) {
 	for _, rt := range routes {
 		for _, q := range queries {
 			target := BasePath + rt.path + "?" + q
-			_, want := unprepared.check(httptest.NewRequest(rt.method, target, nil))
-			_, got := v.check(httptest.NewRequest(rt.method, target, nil))
+			_, _, want := unprepared.check(httptest.NewRequest(rt.method, target, nil))
+			_, _, got := v.check(httptest.NewRequest(rt.method, target, nil))
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%s %s: %s; want %s", rt.method, target, verdict(got), verdict(want))
 			}

@@ -65,12 +65,13 @@ func newRequestValidator() (*requestValidator, error) {
 
 // check refuses a request the fragment does not allow, answering with the
 // status and the param a client can act on. It returns the request with its
-// body ready to be read again by the handler.
-func (v *requestValidator) check(r *http.Request) (*http.Request, *apiError) {
+// body ready to be read again by the handler, and its parsed query when the
+// prepared check accepted it.
+func (v *requestValidator) check(r *http.Request) (*http.Request, url.Values, *apiError) {
 	rest, ok := strings.CutPrefix(r.URL.Path, BasePath)
 	// The fragment's router ignores a trailing slash; the API does not.
 	if !ok || rest == "" || strings.HasSuffix(rest, "/") {
-		return r, invalidURL(r)
+		return r, nil, invalidURL(r)
 	}
 	routed := *r
 	u := *r.URL
@@ -78,20 +79,20 @@ func (v *requestValidator) check(r *http.Request) (*http.Request, *apiError) {
 	routed.URL = &u
 	route, pathParams, err := v.router.FindRoute(&routed)
 	if err != nil {
-		return r, invalidURL(r)
+		return r, nil, invalidURL(r)
 	}
 
 	// The query is parsed once, here, for every check that reads it.
 	query := r.URL.Query()
 	if q, ok := v.prepared[route.Operation]; ok && q.accepts(query) {
-		return r, nil
+		return r, query, nil
 	}
 
 	var body []byte
 	if rb := route.Operation.RequestBody; rb != nil {
 		var apiErr *apiError
 		if body, apiErr = readJSONBody(r); apiErr != nil {
-			return r, apiErr
+			return r, nil, apiErr
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
@@ -104,18 +105,18 @@ func (v *requestValidator) check(r *http.Request) (*http.Request, *apiError) {
 		Options:     v.options,
 	}
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
-		return r, validationError(err)
+		return r, nil, validationError(err)
 	}
 	if apiErr := refuseUnknownQuery(route, query); apiErr != nil {
-		return r, apiErr
+		return r, nil, apiErr
 	}
 	if body != nil {
 		if apiErr := refuseUnknownFields(route, body); apiErr != nil {
-			return r, apiErr
+			return r, nil, apiErr
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	return r, nil
+	return r, nil, nil
 }
 
 func invalidURL(r *http.Request) *apiError {
