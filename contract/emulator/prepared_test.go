@@ -6,13 +6,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 )
 
 // The prepared check may only skip kin-openapi for requests kin-openapi
-// accepts: every query here gets the very same verdict, refusal for
-// refusal, with and without it.
-func TestPreparedQueryOnlyAcceptsWhatTheFragmentDoes(t *testing.T) {
+// accepts: every query and body here gets the very same verdict, refusal
+// for refusal, with and without it.
+func TestPreparedOnlyAcceptsWhatTheFragmentDoes(t *testing.T) {
 	v, err := sharedRequestValidator()
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +63,41 @@ func TestPreparedQueryOnlyAcceptsWhatTheFragmentDoes(t *testing.T) {
 	}
 	if fast == 0 {
 		t.Error("no query was accepted")
+	}
+
+	ids := func(n int) string { return `{"certificate_ids":[` + strings.Repeat(`"cert_1",`, n-1) + `"cert_1"]}` }
+	bodies := []string{
+		ids(1), ids(10), ids(11), `{"certificate_ids":[]}`, `{"certificate_ids":"cert_1"}`, `{"certificate_ids":[1]}`,
+		`{"certificate_ids":[null]}`, `{"certificate_ids":null}`, `{"certificate_ids":[["a"]]}`, `{"Certificate_IDs":["a"]}`,
+		`{"certificate_ids":["a"],"certificate_ids":["b"]}`, `{"certificate_\u0069ds":["a"]}`, `{"certificate_ids":["a"],"x":1}`,
+		` { "certificate_ids" : [ "a" , "b\"]" ] } `, `{}`, `[]`, `"x"`, `null`, `{"certificate":"pem"}`, `{"certificate":"pem","name":"n"}`,
+		`{"name":"n"}`, `{"name":null}`, `{"name":1}`, `{"name":""}`, `{"certificate":"a","name":"b","extra":true}`, `{"certificate":{"a":"b"}}`,
+		"", "{", "\xff",
+	}
+	bodyRoutes := []string{"/organization/certificates/activate", "/organization/projects/proj_alpha/certificates/deactivate",
+		"/organization/certificates", "/organization/certificates/cert_1"}
+	fast = 0
+	for _, path := range bodyRoutes {
+		for _, query := range []string{"", "?limit=1"} {
+			for _, body := range bodies {
+				req := func() *http.Request {
+					r := httptest.NewRequest(http.MethodPost, BasePath+path+query, strings.NewReader(body))
+					r.Header.Set("Content-Type", "application/json")
+					return r
+				}
+				_, _, want := unprepared.check(req())
+				_, _, got := v.check(req())
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("POST %s%s %s: %s; want %s", path, query, body, verdict(got), verdict(want))
+				}
+				if got == nil {
+					fast++
+				}
+			}
+		}
+	}
+	if fast == 0 {
+		t.Error("no body was accepted")
 	}
 }
 

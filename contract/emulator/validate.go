@@ -32,7 +32,7 @@ const MaxBodyBytes = 64 << 10
 type requestValidator struct {
 	router   routers.Router
 	options  *openapi3filter.Options
-	prepared map[*openapi3.Operation]preparedQuery
+	prepared map[*openapi3.Operation]*prepared
 }
 
 // sharedRequestValidator loads the fragment once per process: every
@@ -53,7 +53,7 @@ func newRequestValidator() (*requestValidator, error) {
 	}
 	return &requestValidator{
 		router:   router,
-		prepared: prepareQueries(doc),
+		prepared: prepare(doc),
 		options: &openapi3filter.Options{
 			// The key was checked before validation runs.
 			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
@@ -84,10 +84,7 @@ func (v *requestValidator) check(r *http.Request) (*http.Request, url.Values, *a
 
 	// The query is parsed once, here, for every check that reads it.
 	query := r.URL.Query()
-	if q, ok := v.prepared[route.Operation]; ok && q.accepts(query) {
-		return r, query, nil
-	}
-
+	p := v.prepared[route.Operation]
 	var body []byte
 	if rb := route.Operation.RequestBody; rb != nil {
 		var apiErr *apiError
@@ -95,6 +92,9 @@ func (v *requestValidator) check(r *http.Request) (*http.Request, url.Values, *a
 			return r, nil, apiErr
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if p != nil && p.accepts(query, body) {
+		return r, query, nil
 	}
 
 	input := &openapi3filter.RequestValidationInput{
@@ -127,7 +127,11 @@ func invalidURL(r *http.Request) *apiError {
 // readJSONBody enforces the media type, the size cap and JSON syntax, so the
 // schema check only ever sees a well-formed document.
 func readJSONBody(r *http.Request) ([]byte, *apiError) {
-	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	contentType := r.Header.Get("Content-Type")
+	mediaType, err := contentType, error(nil)
+	if contentType != "application/json" { // the usual one needs no parsing
+		mediaType, _, err = mime.ParseMediaType(contentType)
+	}
 	if err != nil || mediaType != "application/json" {
 		return nil, &apiError{status: http.StatusUnsupportedMediaType, typ: typeInvalidRequest, code: generated.ErrorCodeUnsupportedMediaType,
 			message: "The request body must be JSON, sent with Content-Type: application/json."}
