@@ -18,8 +18,9 @@ const (
 	rolePrism
 )
 
-// Targets from issue 15, reported and never asserted: a shared machine
-// moves them, and a load run is a measurement, not a test.
+// Targets from issues 15 and 24, reported as met or missed and never
+// asserted: a shared machine moves them, and a load run is a measurement,
+// not a test.
 const (
 	targetPage20OfCeiling   = 0.75
 	targetActivateOfCeiling = 0.60
@@ -43,10 +44,12 @@ type summary struct {
 
 // summarize takes medians over rounds, where rounds[i][j] measured
 // targets[j]. Each ratio is taken within a round before the median, so
-// both of its sides saw the same machine.
+// both of its sides saw the same machine: a share of the ceiling against
+// the ceiling measured around it, the times Prism against Prism's figure
+// in the same round.
 func summarize(targets []target, rounds [][]result) summary {
 	find := func(r role) int { return slices.IndexFunc(targets, func(t target) bool { return t.role == r }) }
-	ceiling, page1, prism := find(roleCeiling), find(rolePage1), find(rolePrism)
+	page1, prism := find(rolePage1), find(rolePrism)
 	column := func(f func(round []result) float64) float64 {
 		v := make([]float64, len(rounds))
 		for i, round := range rounds {
@@ -61,7 +64,7 @@ func summarize(targets []target, rounds [][]result) summary {
 			rps:       column(func(r []result) float64 { return r[j].rps }),
 			p99:       time.Duration(column(func(r []result) float64 { return float64(r[j].p99) })),
 			bytes:     int64(column(func(r []result) float64 { return float64(r[j].bytesPerAnswer()) })),
-			ofCeiling: column(func(r []result) float64 { return r[j].rps / r[ceiling].rps }),
+			ofCeiling: column(func(r []result) float64 { return r[j].rps / r[j].ceiling }),
 		})
 	}
 	if prism >= 0 && page1 >= 0 {

@@ -111,6 +111,7 @@ type result struct {
 	socketErrors int64 // connect, read, write and timeouts
 	statusErrors int64 // answers of 400 or more
 	rps          float64
+	ceiling      float64 // the ceiling's rps around this measurement
 }
 
 func (r result) String() string {
