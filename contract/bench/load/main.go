@@ -177,12 +177,13 @@ func measureRounds(ctx context.Context, list []target, runs int, measure func(ta
 			if err != nil {
 				return nil, fmt.Errorf("%s, %s, round %d: %w", t.name, t.request, i+1, err)
 			}
+			fmt.Fprintf(out, "  round %d  %-30s %-24s %s\n", i+1, t.name, t.request, r)
 			after, err := ceilingRun(i + 1)
 			if err != nil {
 				return nil, err
 			}
 			r.ceiling = (before.rps + after.rps) / 2
-			fmt.Fprintf(out, "  round %d  %-30s %-24s %s  %s of the ceiling around it\n", i+1, t.name, t.request, r, percent(r.rps/r.ceiling))
+			fmt.Fprintf(out, "  round %d  %s, %s: %s of the ceiling around it\n", i+1, t.name, t.request, percent(r.rps/r.ceiling))
 			rounds[i][j+1] = r
 			ceilings = append(ceilings, after)
 			before = after
