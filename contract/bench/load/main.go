@@ -114,10 +114,10 @@ func run(ctx context.Context, s settings, out *os.File) error {
 	}
 	defer ceiling.stop()
 	list := []target{
-		{role: roleCeiling, name: "ceiling: net/http, fixed body", request: "GET page of 20", addr: ceiling.addr, url: ceiling.url},
-		{role: rolePage20, name: "emulator", request: "GET page of 20", addr: emu.addr, url: emu.listURL(20)},
-		{role: rolePage1, name: "emulator", request: "GET page of 1", addr: emu.addr, url: emu.listURL(1)},
-		{role: roleActivate, name: "emulator", request: "POST activate, 1 id", addr: emu.addr, url: emu.activateURL(), method: "POST", body: emu.activateBody()},
+		{role: roleCeiling, name: "ceiling: net/http, fixed body", request: "GET page of 20", addr: ceiling.addr, url: ceiling.url, cpu: selfCPU},
+		{role: rolePage20, name: "emulator", request: "GET page of 20", addr: emu.addr, url: emu.listURL(20), cpu: emu.cpu},
+		{role: rolePage1, name: "emulator", request: "GET page of 1", addr: emu.addr, url: emu.listURL(1), cpu: emu.cpu},
+		{role: roleActivate, name: "emulator", request: "POST activate, 1 id", addr: emu.addr, url: emu.activateURL(), method: "POST", body: emu.activateBody(), cpu: emu.cpu},
 	}
 	if s.prism != "" {
 		prism, err := startPrism(ctx, s.prism, s.spec)
@@ -125,7 +125,7 @@ func run(ctx context.Context, s settings, out *os.File) error {
 			return err
 		}
 		defer prism.stop()
-		list = append(list, target{role: rolePrism, name: "prism mock", request: "GET its generated page", addr: prism.addr, url: prism.url})
+		list = append(list, target{role: rolePrism, name: "prism mock", request: "GET its generated page", addr: prism.addr, url: prism.url, cpu: prism.cpu})
 	}
 
 	fmt.Fprintf(out, "wrk: 1 thread, %d connections, %v per measurement, %d rounds, the ceiling measured before and after every other target; Go servers at GOMAXPROCS=%d; %d CPUs; load average %s\n",

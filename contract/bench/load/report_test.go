@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -106,5 +107,35 @@ func TestMeasureRoundsPutsTheCeilingAroundEveryTarget(t *testing.T) {
 	}
 	if r := rounds[1][0]; r.rps != 700 || r.ceiling != 700 {
 		t.Errorf("round 2's ceiling row: %v; want the mean of 800, 700 and 600", r.rps)
+	}
+}
+
+// The CPU share compares the server's own work per answer, which a busy
+// machine moves far less than throughput.
+func TestSummarizeGivesTheCPUShare(t *testing.T) {
+	targets := []target{{role: roleCeiling}, {role: rolePage20}}
+	s := summarize(targets, [][]result{
+		{{rps: 2, ceiling: 2, cpuPerAnswer: 30 * time.Microsecond}, {rps: 1, ceiling: 2, cpuPerAnswer: 40 * time.Microsecond}},
+		{{rps: 4, ceiling: 4, cpuPerAnswer: 20 * time.Microsecond}, {rps: 1, ceiling: 4, cpuPerAnswer: 40 * time.Microsecond}},
+		{{rps: 4, ceiling: 4, cpuPerAnswer: 20 * time.Microsecond}, {rps: 1, ceiling: 4}},
+	})
+	if r := s.rows[1]; r.ofCeilingCPU != 0.5 || r.cpu != 40*time.Microsecond {
+		t.Errorf("CPU share %v, CPU %v; want 0.5 (the median of 0.75, 0.5 and unknown) and 40µs", r.ofCeilingCPU, r.cpu)
+	}
+}
+
+func TestProcessCPU(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc here")
+	}
+	before, err := selfCPU()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for start := time.Now(); time.Since(start) < 100*time.Millisecond; {
+	}
+	after, err := selfCPU()
+	if err != nil || after <= before {
+		t.Errorf("CPU %v then %v (%v); want it to grow", before, after, err)
 	}
 }
