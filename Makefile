@@ -189,8 +189,8 @@ profile: ## CPU and allocation profiles of a list page of 20, a page of 1, an ac
 		$$out.test -test.run '^$$' -test.bench "^$$bench\$$" -test.benchmem -test.benchtime $(PROFILE_BENCHTIME) -test.cpuprofile $$out.cpu.pprof | grep '^Benchmark'; \
 		$(GO) tool pprof -top -cum -nodecount 25 $$out.test $$out.cpu.pprof 2>/dev/null | sed -n '/flat%/,$$p'; \
 		$$out.test -test.run '^$$' -test.bench "^$$bench\$$" -test.benchtime 2000x -test.memprofilerate 1 -test.memprofile $$out.mem.pprof >/dev/null; \
-		echo "--- allocations (objects)"; \
-		$(GO) tool pprof -sample_index alloc_objects -top -nodecount 15 $$out.test $$out.mem.pprof 2>/dev/null | sed -n '/flat%/,$$p'; \
+		echo "--- allocations (objects, 2000 requests, the request path only)"; \
+		$(GO) tool pprof -sample_index alloc_objects -focus 'benchmarkRequest|AdminClient' -top -nodecount 15 $$out.test $$out.mem.pprof 2>/dev/null | sed -n '/flat%/,$$p'; \
 	done
 
 .PHONY: load

@@ -174,7 +174,14 @@ func toggle(w http.ResponseWriter, r *http.Request, sc store.Scope, active bool)
 // would be a disagreement between the fragment and the generated types, still
 // a client-facing 400 rather than a 500.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+	var err error
+	if b, ok := r.Body.(*checkedBody); ok {
+		// One JSON value, so Unmarshal and a Decoder's first value agree.
+		err = json.Unmarshal(b.data, v)
+	} else {
+		err = json.NewDecoder(r.Body).Decode(v)
+	}
+	if err != nil {
 		badRequest("", "", "We could not parse the JSON body of your request: "+err.Error()).write(w)
 		return false
 	}

@@ -33,6 +33,9 @@ type requestValidator struct {
 	router   routers.Router
 	options  *openapi3filter.Options
 	prepared map[*openapi3.Operation]*prepared
+	// static holds, by method and path, the route the router finds for
+	// each path without parameters, found once at start.
+	static map[string]map[string]*routers.Route
 }
 
 // sharedRequestValidator loads the fragment once per process: every
@@ -51,8 +54,25 @@ func newRequestValidator() (*requestValidator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: routing the fragment: %w", err)
 	}
+	static := map[string]map[string]*routers.Route{}
+	for path, item := range doc.Paths.Map() {
+		if strings.Contains(path, "{") {
+			continue
+		}
+		for method := range item.Operations() {
+			route, _, err := router.FindRoute(&http.Request{Method: method, URL: &url.URL{Path: path}})
+			if err != nil {
+				return nil, fmt.Errorf("emulator: routing the fragment's %s %s: %w", method, path, err)
+			}
+			if static[method] == nil {
+				static[method] = map[string]*routers.Route{}
+			}
+			static[method][path] = route
+		}
+	}
 	return &requestValidator{
 		router:   router,
+		static:   static,
 		prepared: prepare(doc),
 		options: &openapi3filter.Options{
 			// The key was checked before validation runs.
@@ -73,13 +93,16 @@ func (v *requestValidator) check(r *http.Request) (*http.Request, url.Values, *a
 	if !ok || rest == "" || strings.HasSuffix(rest, "/") {
 		return r, nil, invalidURL(r)
 	}
-	routed := *r
-	u := *r.URL
-	u.Path, u.RawPath = rest, ""
-	routed.URL = &u
-	route, pathParams, err := v.router.FindRoute(&routed)
-	if err != nil {
-		return r, nil, invalidURL(r)
+	route, pathParams := v.static[r.Method][rest], map[string]string(nil)
+	if route == nil {
+		routed := *r
+		u := *r.URL
+		u.Path, u.RawPath = rest, ""
+		routed.URL = &u
+		var err error
+		if route, pathParams, err = v.router.FindRoute(&routed); err != nil {
+			return r, nil, invalidURL(r)
+		}
 	}
 
 	// The query is parsed once, here, for every check that reads it.
@@ -91,7 +114,7 @@ func (v *requestValidator) check(r *http.Request) (*http.Request, url.Values, *a
 		if body, apiErr = readJSONBody(r); apiErr != nil {
 			return r, nil, apiErr
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = newCheckedBody(body)
 	}
 	if p != nil && p.accepts(query, body) {
 		return r, query, nil
@@ -114,10 +137,25 @@ func (v *requestValidator) check(r *http.Request) (*http.Request, url.Values, *a
 		if apiErr := refuseUnknownFields(route, body); apiErr != nil {
 			return r, nil, apiErr
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = newCheckedBody(body)
 	}
 	return r, nil, nil
 }
+
+// checkedBody is a request body read and found to be one JSON value, which
+// decodeBody decodes from its bytes without reading it again.
+type checkedBody struct {
+	bytes.Reader
+	data []byte
+}
+
+func newCheckedBody(data []byte) *checkedBody {
+	b := &checkedBody{data: data}
+	b.Reset(data)
+	return b
+}
+
+func (*checkedBody) Close() error { return nil }
 
 func invalidURL(r *http.Request) *apiError {
 	return &apiError{status: http.StatusNotFound, typ: typeInvalidRequest,
