@@ -7,12 +7,12 @@ ACTIONLINT_VERSION := v1.7.12
 GOVULNCHECK_VERSION := v1.9.0
 STATICCHECK_VERSION = $(shell $(GO) list -m -f '{{.Version}}' honnef.co/go/tools)
 # The main module and the nested ones that keep heavy dependencies away from it.
-MODULES   := . contract/bench contract/image openapi/drift
+MODULES   := . contract/lab/bench contract/lab/image openapi/drift
 DRIFT     := $(GO) -C openapi/drift
 # Upstream documents make spec-fetch downloads; git-ignored.
 SPEC_CACHE := .cache/upstream
-BENCH     := $(GO) -C contract/bench
-IMAGETEST := $(GO) -C contract/image
+BENCH     := $(GO) -C contract/lab/bench
+IMAGETEST := $(GO) -C contract/lab/image
 
 # What release binaries and the image say they are: the tag on a release.
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -46,6 +46,10 @@ PODMAN_BUILD_ARGS = --format docker --no-cache --build-arg TARGETOS=linux --buil
 .PHONY: help
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: check
+check: ## The inner loop: go test -short ./... of the main module, under a minute warm; make test is the full gate.
+	$(GO) test -short ./...
 
 .PHONY: generate
 generate: ## Regenerate generated/*.gen.go and the emulator's server from openapi/.
@@ -131,7 +135,7 @@ contract-shared: ## The suite against a standalone emulator shaped like a shared
 
 .PHONY: teeth
 teeth: ## Prove the contract suite catches each deliberately wrong emulator behaviour.
-	$(GO) test -count=1 -v -run TestEveryMutationIsCaught ./contract/teeth
+	$(GO) test -count=1 -v -run TestEveryMutationIsCaught ./contract/lab/teeth
 
 .PHONY: replay
 replay: ## Replay a recording (CONTRACT_RECORD's file): HAR=<file> [TARGET=<base url>] [FORMAT=text|markdown|json]; fails on a divergence.
@@ -172,7 +176,7 @@ emulator: ## Serve the emulator on 127.0.0.1:8080 until Ctrl-C; ARGS="-fault-rat
 	$(GO) run ./contract/cmd/emulator $(ARGS)
 
 .PHONY: emulator-bench
-emulator-bench: ## Benchmark the emulator's request path: one list page of 20.
+emulator-bench: ## Benchmark the emulator's request path: a list page of 20, a page of 1, an activate.
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./contract/emulator
 
 # What make profile profiles: <package dir>:<benchmark>.
@@ -194,7 +198,7 @@ profile: ## CPU and allocation profiles of a list page of 20, a page of 1, an ac
 	done
 
 .PHONY: load
-PRISM := contract/bench/_prism
+PRISM := contract/lab/bench/_prism
 
 load: $(PRISM)/node_modules/.package-lock.json ## Emulator and Prism under wrk on loopback, each between two runs of a ceiling; met/missed per target (about 2.5 min; needs wrk and npm).
 	@command -v wrk >/dev/null || { echo "make load needs wrk: apt-get install wrk" >&2; exit 2; }
@@ -208,12 +212,13 @@ $(PRISM)/node_modules/.package-lock.json: $(PRISM)/package-lock.json
 	npm ci --prefix $(PRISM) --no-audit --no-fund --loglevel=error
 
 .PHONY: bench
-bench: ## One page of 20 certificates through net/http, our client and openai-go; benchstat table.
-	$(BENCH) test -run '^$$' -bench . -benchmem -count 10 . > contract/bench/bench.out
+bench: ## One page of 20 certificates through net/http, our client and openai-go; benchstat table, met/missed per target.
+	$(BENCH) test -run '^$$' -bench . -benchmem -count 10 . > contract/lab/bench/bench.out
 	$(BENCH) run golang.org/x/perf/cmd/benchstat -col /impl bench.out
+	$(BENCH) run ./verdict bench.out
 
 .PHONY: bench-test
-bench-test: ## Tests of the nested module contract/bench (all three clients decode the same page).
+bench-test: ## Tests of the nested module contract/lab/bench (all three clients decode the same page).
 	$(BENCH) test ./...
 
 .PHONY: spec-fetch

@@ -8,23 +8,24 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/stateful"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 )
 
 // sequenceOnly are the emulator's mutations that no single-rule spec can see,
 // only a sequence of requests; the stateful phase must catch each.
-var sequenceOnly = []emulator.Mutation{
-	emulator.MutationDeletedStillCounts,
-	emulator.MutationActivationSpreads,
-	emulator.MutationPageSkipsAfterDelete,
-	emulator.MutationReactivationIgnored,
+var sequenceOnly = []string{
+	mutation.DeletedStillCounts,
+	mutation.ActivationSpreads,
+	mutation.PageSkipsAfterDelete,
+	mutation.ReactivationIgnored,
 }
 
-func catches(ms ...emulator.Mutation) Labels {
+func catches(ms ...string) Labels {
 	var out Labels
 	for _, m := range ms {
-		out = append(out, emulator.CatchesLabel(m))
+		out = append(out, mutation.CatchesLabel(m))
 	}
 	return out
 }

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator"
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
 )
 
 // Options configure a replay.

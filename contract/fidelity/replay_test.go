@@ -10,7 +10,8 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/fidelity"
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/generated"
 )
@@ -19,7 +20,7 @@ const runID = "cc0123abcd"
 
 // record runs a short session through every operation against an emulator
 // with the given mutations, and returns its recording.
-func record(t *testing.T, mutations ...emulator.Mutation) *har.File {
+func record(t *testing.T, mutations ...string) *har.File {
 	t.Helper()
 	emu, err := emulator.New(emulator.Config{Mutations: mutations, Faults: emulator.Faults{Header: true}})
 	if err != nil {
@@ -108,18 +109,18 @@ func TestReplayOfTheSameEmulatorMatches(t *testing.T) {
 // changed it, and the report says later divergences follow that one.
 func TestReplayNamesWhatAMutationChanged(t *testing.T) {
 	tests := []struct {
-		mutation emulator.Mutation
+		mutation string
 		// divergences are "check field" of every divergence, or for a
 		// change of state, of the first.
 		divergences []string
 		ops         []string // every operation that diverges, or for a change of state the first
 		state       bool
 	}{
-		{emulator.MutationWrongObject, []string{"value object"}, []string{"getCertificate", "modifyCertificate", "uploadCertificate"}, false},
-		{emulator.MutationFoundUnknownID, []string{"status "}, []string{"getCertificate"}, false},
-		{emulator.MutationIgnoreLimit, []string{"items data", "value has_more", "id last_id"}, []string{"listOrganizationCertificates"}, false},
-		{emulator.MutationDeleteActive, []string{"status "}, []string{"deleteCertificate"}, true},
-		{emulator.MutationActiveAfterUpload, []string{"value data[*].active"}, []string{"listOrganizationCertificates"}, true},
+		{mutation.WrongObject, []string{"value object"}, []string{"getCertificate", "modifyCertificate", "uploadCertificate"}, false},
+		{mutation.FoundUnknownID, []string{"status "}, []string{"getCertificate"}, false},
+		{mutation.IgnoreLimit, []string{"items data", "value has_more", "id last_id"}, []string{"listOrganizationCertificates"}, false},
+		{mutation.DeleteActive, []string{"status "}, []string{"deleteCertificate"}, true},
+		{mutation.ActiveAfterUpload, []string{"value data[*].active"}, []string{"listOrganizationCertificates"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.mutation), func(t *testing.T) {

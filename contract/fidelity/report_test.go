@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/fidelity"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 )
 
 func TestAllowListRefusesWhatCannotBeJudged(t *testing.T) {
@@ -41,7 +41,7 @@ func TestCommittedAllowListLoads(t *testing.T) {
 // operations.
 func wrongObject(t *testing.T) *fidelity.Result {
 	t.Helper()
-	res, err := fidelity.Replay(t.Context(), record(t, emulator.MutationWrongObject), fidelity.Options{})
+	res, err := fidelity.Replay(t.Context(), record(t, mutation.WrongObject), fidelity.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ import (
 	"strings"
 
 	"github.com/certcontract/certcontract/contract/fidelity"
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
 )
 
 const envKey = "REPLAY_ADMIN_KEY"

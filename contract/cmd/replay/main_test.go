@@ -12,14 +12,15 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/fidelity"
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/generated"
 )
 
 // recording writes a recording of an upload and a get, made against an
 // emulator with the given mutations, and returns its path.
-func recording(t *testing.T, mutations ...emulator.Mutation) string {
+func recording(t *testing.T, mutations ...string) string {
 	t.Helper()
 	emu, err := emulator.New(emulator.Config{Mutations: mutations})
 	if err != nil {
@@ -65,7 +66,7 @@ func replay(t *testing.T, env map[string]string, args ...string) (code int, stdo
 
 func TestExitStatus(t *testing.T) {
 	clean := recording(t)
-	mutated := recording(t, emulator.MutationWrongObject)
+	mutated := recording(t, mutation.WrongObject)
 	truncated := filepath.Join(t.TempDir(), "cut.har")
 	b, err := os.ReadFile(clean)
 	if err != nil {

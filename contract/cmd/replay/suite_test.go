@@ -17,6 +17,7 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/fidelity"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 )
 
 // The whole loop, offline: the contract suite runs as make contract runs it
@@ -125,7 +126,7 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 
 	t.Run("with a mutation: every divergence at an operation it changes, exit 1", func(t *testing.T) {
 		// Every upload fails its spec at once, so the run is short.
-		code, r := replayed(t, record(t, "mutated", "CONTRACT_EMULATOR_MUTATIONS="+string(emulator.MutationWrongObject)), 100)
+		code, r := replayed(t, record(t, "mutated", "CONTRACT_EMULATOR_MUTATIONS="+mutation.WrongObject), 100)
 		if code != 1 || r.OK {
 			t.Fatalf("exit %d: %s", code, r.Summary)
 		}

@@ -13,13 +13,14 @@ import (
 	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/stateful"
 	"github.com/certcontract/certcontract/contract/validator"
 )
 
 // config runs the phase against an in-process emulator with the given
 // mutations, through the validating transport, as the suite does.
-func config(t *testing.T, mutations ...emulator.Mutation) stateful.Config {
+func config(t *testing.T, mutations ...string) stateful.Config {
 	t.Helper()
 	// Every sequence, and every attempt at a shorter one, is an
 	// organization of its own.
@@ -103,7 +104,7 @@ func TestTheSameSeedDrawsTheSameSequences(t *testing.T) {
 }
 
 func TestADivergenceIsReportedAsAShortReproduction(t *testing.T) {
-	cfg := config(t, emulator.MutationDeleteActive)
+	cfg := config(t, mutation.DeleteActive)
 	cfg.Sequences = 20
 	// The first seed whose sequences delete an active certificate; the
 	// seeds are fixed, so every run tries the same ones.

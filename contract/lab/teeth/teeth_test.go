@@ -1,8 +1,8 @@
 // Package teeth proves the contract suite fails when the API misbehaves: it
 // runs the whole suite, as `make contract` does, against the correct
 // emulator, which must pass, and then, once per deliberately wrong behaviour,
-// the specs labelled as catching it (emulator.CatchesLabel), which must
-// fail, beside the sanity spec (emulator.SanityLabel), which must pass.
+// the specs labelled as catching it (mutation.CatchesLabel), which must
+// fail, beside the sanity spec (mutation.SanityLabel), which must pass.
 //
 // The runs per mutation are focused and run in parallel: with one mutation
 // per cell of the field × answer table there are close to a hundred, and a
@@ -27,7 +27,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 )
 
@@ -67,7 +67,7 @@ func labelled(all []types.SpecReport, label string) []types.SpecReport {
 
 // suiteEnv is the caller's environment minus everything that would point the
 // suite at another target.
-func suiteEnv(mutation emulator.Mutation) []string {
+func suiteEnv(mutation string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "CONTRACT_") || strings.HasPrefix(kv, "OPENAI_ADMIN_KEY=") {
@@ -132,8 +132,8 @@ func checkReport(t *testing.T, all []types.SpecReport) {
 
 // fieldOf is the JSON name of the field a field mutation breaks, which the
 // failure of a spec catching it names; "" for the other mutations.
-func fieldOf(m emulator.Mutation) string {
-	for _, c := range emulator.FieldCells() {
+func fieldOf(m string) string {
+	for _, c := range mutation.FieldCells() {
 		if c.Mutation() == m {
 			return string(c.Field)
 		}
@@ -148,7 +148,7 @@ func TestEveryMutationIsCaught(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "contract.test")
 	// Compile once; each run below reuses the binary.
-	build := exec.Command("go", "test", "-c", "-o", bin, "..")
+	build := exec.Command("go", "test", "-c", "-o", bin, "../..")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("compile the suite: %v\n%s", err, out)
 	}
@@ -175,26 +175,26 @@ func TestEveryMutationIsCaught(t *testing.T) {
 		// Every mutation must name a spec that catches it, or the runs below
 		// could not tell whether the suite checks its rule; a label naming
 		// no mutation is a typo or a mutation since removed.
-		for _, m := range emulator.KnownMutations() {
-			if len(labelled(all, emulator.CatchesLabel(m))) == 0 {
-				t.Errorf("mutation %s: label the spec that catches it with emulator.CatchesLabel(emulator.Mutation...)", m)
+		for _, m := range mutation.Known() {
+			if len(labelled(all, mutation.CatchesLabel(m))) == 0 {
+				t.Errorf("mutation %s: label the spec that catches it with mutation.CatchesLabel(string...)", m)
 			}
 		}
 		for _, s := range all {
 			for _, l := range s.Labels() {
-				name, ok := strings.CutPrefix(l, emulator.CatchesLabel(""))
-				if ok && !slices.Contains(emulator.KnownMutations(), emulator.Mutation(name)) {
+				name, ok := strings.CutPrefix(l, mutation.CatchesLabel(""))
+				if ok && !slices.Contains(mutation.Known(), name) {
 					t.Errorf("%q is labelled %q, a mutation the emulator does not know", s.FullText(), l)
 				}
 			}
 		}
-		if len(labelled(all, emulator.SanityLabel)) == 0 {
-			t.Errorf("no spec is labelled %s", emulator.SanityLabel)
+		if len(labelled(all, mutation.SanityLabel)) == 0 {
+			t.Errorf("no spec is labelled %s", mutation.SanityLabel)
 		}
 	})
 
 	// run runs the suite binary with a mutation and a label filter.
-	run := func(t *testing.T, m emulator.Mutation, name, filter string) (passed bool, all []types.SpecReport, output []byte) {
+	run := func(t *testing.T, m string, name, filter string) (passed bool, all []types.SpecReport, output []byte) {
 		t.Helper()
 		report := filepath.Join(dir, name+".json")
 		cmd := exec.Command(bin, "-ginkgo.no-color", "-ginkgo.json-report="+report, "-ginkgo.label-filter="+filter)
@@ -212,10 +212,10 @@ func TestEveryMutationIsCaught(t *testing.T) {
 		slices.Sort(summary)
 		t.Logf("which phase caught each mutation that bends a rule:\n%s", strings.Join(summary, "\n"))
 	})
-	for _, m := range emulator.KnownMutations() {
+	for _, m := range mutation.Known() {
 		t.Run(string(m), func(t *testing.T) {
 			t.Parallel()
-			filter := emulator.CatchesLabel(m) + " || " + emulator.SanityLabel
+			filter := mutation.CatchesLabel(m) + " || " + mutation.SanityLabel
 			named := fieldOf(m) == ""
 			if named {
 				filter += " || " + suite.LabelStateful
@@ -224,7 +224,7 @@ func TestEveryMutationIsCaught(t *testing.T) {
 			if passed {
 				t.Fatalf("the suite passes with mutation %s: nothing catches it\n%s", m, out)
 			}
-			for _, s := range labelled(all, emulator.SanityLabel) {
+			for _, s := range labelled(all, mutation.SanityLabel) {
 				if s.State != types.SpecStatePassed {
 					t.Fatalf("the sanity spec %q %s: the run itself is broken\n%s", s.FullText(), s.State, s.Failure.Message)
 				}
@@ -233,15 +233,15 @@ func TestEveryMutationIsCaught(t *testing.T) {
 			// mutation say which field: a label on a spec that passes, or
 			// fails for another reason, would claim a check the suite does
 			// not make.
-			catchers := labelled(all, emulator.CatchesLabel(m))
+			catchers := labelled(all, mutation.CatchesLabel(m))
 			if len(catchers) == 0 {
-				t.Fatalf("no spec labelled %s ran", emulator.CatchesLabel(m))
+				t.Fatalf("no spec labelled %s ran", mutation.CatchesLabel(m))
 			}
 			field := fieldOf(m)
 			for _, s := range catchers {
 				switch {
 				case !s.State.Is(types.SpecStateFailureStates):
-					t.Errorf("%q is labelled %s but %s", s.FullText(), emulator.CatchesLabel(m), s.State)
+					t.Errorf("%q is labelled %s but %s", s.FullText(), mutation.CatchesLabel(m), s.State)
 				case field != "" && !strings.Contains(s.Failure.Message, field):
 					t.Errorf("%q fails, but not about %s: %s", s.FullText(), field, s.Failure.Message)
 				}
