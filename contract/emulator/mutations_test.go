@@ -91,6 +91,28 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 			}
 			return !c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
 		}},
+		{mutation.ProjectDeactivationReachesOrganization, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			ids := map[string]any{"certificate_ids": []string{id}}
+			c.do(t, http.MethodPost, "/organization/certificates/activate", ids).decode(t, http.StatusOK, nil)
+			c.do(t, http.MethodPost, "/organization/projects/proj_default/certificates/deactivate", ids).decode(t, http.StatusOK, nil)
+			return !c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
+		}},
+		{mutation.RenameRestoresActivation, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			for _, action := range []string{"activate", "deactivate"} {
+				c.do(t, http.MethodPost, "/organization/certificates/"+action, map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
+			}
+			c.do(t, http.MethodPost, "/organization/certificates/"+id, map[string]any{"name": "renamed"}).decode(t, http.StatusOK, nil)
+			return c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
+		}},
+		{mutation.OrganizationDeactivationBlocksProjects, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			ids := map[string]any{"certificate_ids": []string{id}}
+			c.do(t, http.MethodPost, "/organization/certificates/deactivate", ids).decode(t, http.StatusOK, nil)
+			c.do(t, http.MethodPost, "/organization/projects/proj_default/certificates/activate", ids).decode(t, http.StatusOK, nil)
+			return !c.listAll(t, "/organization/projects/proj_default/certificates", 10, "asc")[0].Active
+		}},
 	}
 	covered := map[string]bool{}
 	for _, c := range mutation.FieldCells() {
@@ -116,12 +138,12 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 
 func TestMutationsMarshalAsTheirNames(t *testing.T) {
 	known := mutation.Known()
-	const named = 11
+	const named = 14
 	data, err := json.Marshal(known[:named])
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored"]`
+	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored","project-deactivation-reaches-organization","rename-restores-activation","organization-deactivation-blocks-projects"]`
 	if string(data) != want {
 		t.Fatalf("%s, want %s", data, want)
 	}

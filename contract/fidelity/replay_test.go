@@ -267,3 +267,41 @@ func TestReplayMapsProjects(t *testing.T) {
 		t.Fatal(r.Summary())
 	}
 }
+
+// created_at is judged against each side's own exchange: the same emulator
+// replays clean however long after the recording, and one answering
+// milliseconds diverges at every upload.
+func TestReplayJudgesTimestampsByMeaning(t *testing.T) {
+	f := record(t)
+	emu, err := emulator.New(emulator.Config{Faults: emulator.Faults{Header: true},
+		Mutations: []string{"milliseconds-created-at-in-upload"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	res, err := fidelity.Replay(t.Context(), f, fidelity.Options{Target: srv.URL + emulator.BasePath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := fidelity.NewReport("session.har", res, nil)
+	var b strings.Builder
+	_ = r.Write(&b, fidelity.FormatText)
+	uploads := 0
+	for _, o := range r.Operations {
+		for _, x := range o.Exchanges {
+			for _, d := range x.Divergences {
+				if o.Operation != "uploadCertificate" || d.Check != fidelity.CheckTimestamp || d.Field != "created_at" ||
+					!strings.Contains(d.Replayed, "years after the exchange") || !strings.Contains(d.Recorded, "within the exchange") {
+					t.Errorf("%s entry %d: %+v, want only created_at in years after the exchange", o.Operation, x.Entry, d)
+				}
+			}
+		}
+		if o.Operation == "uploadCertificate" {
+			uploads = len(o.Exchanges)
+		}
+	}
+	if uploads != 2 {
+		t.Errorf("%d uploads diverge, want 2:\n%s", uploads, b.String())
+	}
+}

@@ -87,7 +87,7 @@ func TestExitStatus(t *testing.T) {
 		out, errOut string
 	}{
 		{"a matching replay", []string{"-har", clean}, 0, "OK: no divergence; 2 exchanges replayed", ""},
-		{"a divergence", []string{"-har", mutated, "-format", "markdown"}, 1, "| value | `object` | `\"organization.certificate\"` | `\"certificate\"` |", ""},
+		{"a divergence", []string{"-har", mutated, "-format", "markdown"}, 1, "| `getCertificate` | `object` | value | 1 | 1 of 1 (everywhere) | `entry 2 GET /organization/certificates/", ""},
 		{"a truncated recording", []string{"-har", truncated}, 2, "", "entry 2 (after entry 1, POST /v1/organization/certificates): the file ends here: it is truncated"},
 		{"no recording", nil, 2, "", "give the recording with -har FILE"},
 		{"an allow-list without a reason", []string{"-har", clean, "-allowlist", badAllow}, 2, "", "no reason"},
@@ -113,7 +113,7 @@ func TestTheReplayKeyStaysOutOfTheReport(t *testing.T) {
 		_, _ = w.Write([]byte(`{"error":{"message":"` + r.Header.Get("Authorization") + `","type":"x","param":null,"code":null}}`))
 	}))
 	defer echo.Close()
-	code, out, errOut := replay(t, map[string]string{envKey: key}, "-har", recording(t), "-target", echo.URL+"/v1")
+	code, out, errOut := replay(t, map[string]string{envKey: key}, "-har", recording(t), "-target", echo.URL+"/v1", "-verbose")
 	if code != 1 || strings.Contains(out, "the-replayers-own") || !strings.Contains(out, fidelity.KeyPlaceholderPrefix) {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}

@@ -45,6 +45,16 @@ const (
 	// ReactivationIgnored answers an activation of a certificate
 	// deactivated before in that scope as done, and leaves it inactive.
 	ReactivationIgnored = "reactivation-ignored"
+	// ProjectDeactivationReachesOrganization makes deactivating a
+	// certificate for a project deactivate it for the organization too.
+	ProjectDeactivationReachesOrganization = "project-deactivation-reaches-organization"
+	// RenameRestoresActivation makes renaming a certificate that was
+	// active for the organization once activate it there again.
+	RenameRestoresActivation = "rename-restores-activation"
+	// OrganizationDeactivationBlocksProjects answers a project's
+	// activation of a certificate deactivated for the organization before
+	// as done, and leaves it inactive in the project.
+	OrganizationDeactivationBlocksProjects = "organization-deactivation-blocks-projects"
 )
 
 // Named are the mutations that bend one rule, in the order Known lists
@@ -59,7 +69,8 @@ const (
 //     give the contract spec that catches it the label CatchesLabel(<constant>);
 //     `make teeth` fails until that spec fails against the mutation.
 var Named = []string{IgnoreLimit, WrongObject, DeleteActive, NonAtomicToggle, RepeatAcrossPages, FoundUnknownID,
-	ActiveAfterUpload, DeletedStillCounts, ActivationSpreads, PageSkipsAfterDelete, ReactivationIgnored}
+	ActiveAfterUpload, DeletedStillCounts, ActivationSpreads, PageSkipsAfterDelete, ReactivationIgnored,
+	ProjectDeactivationReachesOrganization, RenameRestoresActivation, OrganizationDeactivationBlocksProjects}
 
 // Known returns every mutation the emulator implements, so a suite can prove
 // it catches each one: the named ones, then one per cell of the field ×

@@ -88,6 +88,14 @@ func suiteEnv(mutation string) []string {
 
 const teethSeed = "20260821"
 
+// The live budget's proof: liveSeeds fixed seeds from liveSeed, of which
+// at least liveCatches must catch each mutation only a sequence shows.
+const (
+	liveSeed    = 20261202
+	liveSeeds   = 10
+	liveCatches = 9
+)
+
 // phases says which phase caught a mutation: the single-rule specs, the
 // stateful phase, or both; for the stateful phase, with the first line of
 // its report, which says how short rapid made the sequence.
@@ -194,11 +202,11 @@ func TestEveryMutationIsCaught(t *testing.T) {
 	})
 
 	// run runs the suite binary with a mutation and a label filter.
-	run := func(t *testing.T, m string, name, filter string) (passed bool, all []types.SpecReport, output []byte) {
+	run := func(t *testing.T, m string, name, filter string, env ...string) (passed bool, all []types.SpecReport, output []byte) {
 		t.Helper()
 		report := filepath.Join(dir, name+".json")
 		cmd := exec.Command(bin, "-ginkgo.no-color", "-ginkgo.json-report="+report, "-ginkgo.label-filter="+filter)
-		cmd.Env = suiteEnv(m)
+		cmd.Env = append(suiteEnv(m), env...) // later entries win
 		out, err := cmd.CombinedOutput()
 		if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
 			t.Fatalf("run the suite: %v", err)
@@ -207,10 +215,13 @@ func TestEveryMutationIsCaught(t *testing.T) {
 	}
 
 	var mu sync.Mutex
-	var summary []string
+	var summary, rates []string
 	t.Cleanup(func() {
 		slices.Sort(summary)
 		t.Logf("which phase caught each mutation that bends a rule:\n%s", strings.Join(summary, "\n"))
+		slices.Sort(rates)
+		t.Logf("the stateful phase with the live budget (%s=%d) over %d fixed seeds, each mutation only a sequence shows:\n%s",
+			suite.EnvStatefulSteps, suite.StatefulStepsRemote, liveSeeds, strings.Join(rates, "\n"))
 	})
 	for _, m := range mutation.Known() {
 		t.Run(string(m), func(t *testing.T) {
@@ -252,7 +263,7 @@ func TestEveryMutationIsCaught(t *testing.T) {
 			}
 			checkReport(t, all)
 			mu.Lock()
-			summary = append(summary, fmt.Sprintf("  %-25s %s", m, phases(all)))
+			summary = append(summary, fmt.Sprintf("  %-42s %s", m, phases(all)))
 			mu.Unlock()
 			if slices.ContainsFunc(catchers, func(s types.SpecReport) bool { return !slices.Contains(s.Labels(), suite.LabelStateful) }) {
 				return
@@ -267,6 +278,24 @@ func TestEveryMutationIsCaught(t *testing.T) {
 					}
 				}
 				t.Errorf("%s is labelled only on the stateful phase, but these specs catch it too; label them: %q", m, fails)
+			}
+			// Only a sequence shows m: the live budget must catch it too, in
+			// nearly every run, or a live run would rarely see such a bug.
+			caught := 0
+			for i := range liveSeeds {
+				name := fmt.Sprintf("%s-live-%d", m, i)
+				seed := fmt.Sprintf("%s=%d", suite.EnvSeed, liveSeed+i)
+				steps := fmt.Sprintf("%s=%d", suite.EnvStatefulSteps, suite.StatefulStepsRemote)
+				if passed, _, _ := run(t, m, name, suite.LabelStateful, seed, steps); !passed {
+					caught++
+				}
+			}
+			mu.Lock()
+			rates = append(rates, fmt.Sprintf("  %-42s caught in %d of %d", m, caught, liveSeeds))
+			mu.Unlock()
+			if caught < liveCatches {
+				t.Errorf("%s: the stateful phase with %d steps caught it in %d of %d seeds, want at least %d",
+					m, suite.StatefulStepsRemote, caught, liveSeeds, liveCatches)
 			}
 		})
 	}

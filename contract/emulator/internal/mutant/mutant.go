@@ -45,6 +45,9 @@ var catalogue = append([]wrapper{
 	{name: mutation.ActivationSpreads, rules: func(r store.Rules) store.Rules { return &activationSpreads{Rules: r} }},
 	{name: mutation.PageSkipsAfterDelete, rules: func(r store.Rules) store.Rules { return &pageSkipsAfterDelete{Rules: r} }},
 	{name: mutation.ReactivationIgnored, rules: func(r store.Rules) store.Rules { return &reactivationIgnored{Rules: r} }},
+	{name: mutation.ProjectDeactivationReachesOrganization, rules: func(r store.Rules) store.Rules { return projectDeactivationReachesOrganization{r} }},
+	{name: mutation.RenameRestoresActivation, rules: func(r store.Rules) store.Rules { return &renameRestoresActivation{Rules: r} }},
+	{name: mutation.OrganizationDeactivationBlocksProjects, rules: func(r store.Rules) store.Rules { return &organizationDeactivationBlocksProjects{Rules: r} }},
 }, fieldMutations()...)
 
 // Set is the mutations switched on in one emulator.

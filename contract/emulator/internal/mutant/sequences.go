@@ -157,3 +157,98 @@ func (m *reactivationIgnored) Toggle(sc store.Scope, ids []string, active bool) 
 	}
 	return items, nil
 }
+
+// projectDeactivationReachesOrganization deactivates a certificate for the
+// organization whenever a project deactivates it, as a store keeping one
+// flag per certificate beside the projects' would when it cleared the
+// wrong one.
+type projectDeactivationReachesOrganization struct{ store.Rules }
+
+func (m projectDeactivationReachesOrganization) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
+	items, err := m.Rules.Toggle(sc, ids, active)
+	if err != nil || active || sc.Project == "" {
+		return items, err
+	}
+	if _, err := m.Rules.Toggle(store.Scope{}, ids, false); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// renameRestoresActivation makes a rename activate again, for the
+// organization, a certificate that was active there once: a rename that
+// writes back a copy of the record taken when it was last activated.
+type renameRestoresActivation struct {
+	store.Rules
+	mu        sync.Mutex
+	activated map[string]bool
+}
+
+func (m *renameRestoresActivation) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	items, err := m.Rules.Toggle(sc, ids, active)
+	if err != nil || !active || sc.Project != "" {
+		return items, err
+	}
+	if m.activated == nil {
+		m.activated = map[string]bool{}
+	}
+	for _, id := range ids {
+		m.activated[id] = true
+	}
+	return items, nil
+}
+
+func (m *renameRestoresActivation) Rename(id string, name *string) (*store.Certificate, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, err := m.Rules.Rename(id, name)
+	if err != nil || name == nil || !m.activated[id] {
+		return c, err
+	}
+	if _, err := m.Rules.Toggle(store.Scope{}, []string{id}, true); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// organizationDeactivationBlocksProjects answers a project's activation of
+// a certificate deactivated for the organization before as done, and
+// leaves it inactive in the project: one "switched off" flag read by both
+// scopes.
+type organizationDeactivationBlocksProjects struct {
+	store.Rules
+	mu  sync.Mutex
+	off map[string]bool
+}
+
+func (m *organizationDeactivationBlocksProjects) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	items, err := m.Rules.Toggle(sc, ids, active)
+	if err != nil {
+		return nil, err
+	}
+	if m.off == nil {
+		m.off = map[string]bool{}
+	}
+	if sc.Project == "" {
+		for _, id := range ids {
+			m.off[id] = !active
+		}
+		return items, nil
+	}
+	var blocked []string
+	for _, id := range ids {
+		if active && m.off[id] {
+			blocked = append(blocked, id)
+		}
+	}
+	if len(blocked) > 0 {
+		if _, err := m.Rules.Toggle(sc, blocked, false); err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
+}
