@@ -7,24 +7,32 @@ ACTIONLINT_VERSION := v1.7.12
 GOVULNCHECK_VERSION := v1.9.0
 STATICCHECK_VERSION = $(shell $(GO) list -m -f '{{.Version}}' honnef.co/go/tools)
 # The main module and the nested ones that keep heavy dependencies away from it.
-MODULES   := . contract/bench contract/image openapi/drift
+MODULES   := . contract/bench contract/image contract/release openapi/drift
 DRIFT     := $(GO) -C openapi/drift
 # Upstream documents make spec-fetch downloads; git-ignored.
 SPEC_CACHE := .cache/upstream
 BENCH     := $(GO) -C contract/bench
 IMAGETEST := $(GO) -C contract/image
 
-# What release binaries and the image say they are: the tag on a release.
+# What the image says it is: the tag on a release. (The release binaries take
+# theirs from GoReleaser: contract/release/goreleaser.yaml.)
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 REVISION   ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 SOURCE_URL ?= https://github.com/certcontract/certcontract
-# Archive timestamps: the commit's, so that a release rebuilt from the same
-# tag has the same checksums.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 EMULATOR_PKG      := ./contract/cmd/emulator
 EMULATOR_LDFLAGS  := -s -w -X main.version=$(VERSION)
-RELEASE_DIR       := dist/release
-RELEASE_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+
+# GoReleaser at the version the nested module contract/release pins, run from
+# the repository root: -modfile takes that module's requirements, so
+# GoReleaser's dependencies never enter go.mod.
+RELEASE_MODULE := contract/release
+GORELEASER     := $(GO) run -modfile=$(RELEASE_MODULE)/go.mod github.com/goreleaser/goreleaser/v2
+RELEASE_CONFIG := $(RELEASE_MODULE)/goreleaser.yaml
+RELEASE_DIR    := dist/release
+# What the snapshot skips: signing needs the release workflow's identity, and
+# an SBOM needs syft, which release.yml installs (here: only when on PATH).
+RELEASE_SKIP   ?= sign$(if $(shell command -v syft),,$(comma)sbom)
+comma := ,
 
 IMAGE           ?= certcontract-emulator
 IMAGE_TAG       ?= $(VERSION)
@@ -208,9 +216,8 @@ spec-check: ## Compare the fragment with a full upstream document: UPSTREAM=<fil
 	$(DRIFT) run ./cmd/spec-check -upstream "$(abspath $(UPSTREAM))" -format "$(or $(FORMAT),text)"
 
 .PHONY: api-diff
-api-diff: ## Go API changes of generated/ since BASE=<rev> [HEAD_REV=<rev>] [FORMAT=markdown] [FAIL=1].
-	@test -n "$(BASE)" || { echo "usage: make api-diff BASE=<git revision> [HEAD_REV=<rev>] [FORMAT=text|markdown] [FAIL=1]" >&2; exit 2; }
-	$(DRIFT) run ./cmd/api-diff -base "$(BASE)" $(if $(HEAD_REV),-head "$(HEAD_REV)") $(if $(FAIL),-fail-on-incompatible) -format "$(or $(FORMAT),text)"
+api-diff: ## Go API changes of generated/ since the latest release tag, or BASE=<rev> [HEAD_REV=<rev>] [FORMAT=markdown] [FAIL=1].
+	$(DRIFT) run ./cmd/api-diff $(if $(BASE),-base "$(BASE)") $(if $(HEAD_REV),-head "$(HEAD_REV)") $(if $(FAIL),-fail-on-incompatible) -format "$(or $(FORMAT),text)"
 
 .PHONY: drift-test
 drift-test: ## Tests of the nested module openapi/drift: spec-check, spec-fetch, api-diff and the regeneration fire drill.
@@ -247,32 +254,22 @@ image-test: image ## Take the image apart: its config and size, then its binary 
 		$(IMAGETEST) test -count=1 -v ./...
 
 .PHONY: image-push
-image-push: ## Build from source for IMAGE_PLATFORMS and push IMAGE with IMAGE_TAGS (docker buildx; for release.yml).
-	@test -n "$(IMAGE_TAGS)" || { echo "usage: make image-push IMAGE=<registry/name> IMAGE_TAGS=\"v1.2.3 latest\"" >&2; exit 2; }
+image-push: ## Build from source for IMAGE_PLATFORMS and push IMAGE with IMAGE_TAGS; IMAGE_METADATA=<file> keeps the digest (docker buildx; for release.yml).
+	@test -n "$(IMAGE_TAGS)" || { echo "usage: make image-push IMAGE=<registry/name> IMAGE_TAGS=\"v1.2.3 latest\" [IMAGE_METADATA=<file>]" >&2; exit 2; }
 	docker buildx build -f Containerfile --target image --platform $(IMAGE_PLATFORMS) $(IMAGE_BUILD_ARGS) \
-		$(foreach t,$(IMAGE_TAGS),-t $(IMAGE):$(t)) --push .
+		$(foreach t,$(IMAGE_TAGS),-t $(IMAGE):$(t)) $(if $(IMAGE_METADATA),--metadata-file $(IMAGE_METADATA)) --push .
 
 .PHONY: release-check
-release-check: ## Cross-compile the emulator for six platforms with VERSION; archives and SHA256SUMS in dist/release/.
-	@rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)
-	@set -e; for p in $(RELEASE_PLATFORMS); do \
-		os=$${p%/*}; arch=$${p#*/}; exe=certcontract-emulator; [ $$os = windows ] && exe=$$exe.exe; \
-		name=certcontract-emulator_$(VERSION)_$${os}_$${arch}; dir=$(RELEASE_DIR)/$$name; \
-		echo "$$os/$$arch"; \
-		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o $$dir/$$exe $(EMULATOR_PKG); \
-		$(GO) version -m $$dir/$$exe | grep -q "GOOS=$$os" || { echo "$$dir/$$exe is not for $$os" >&2; exit 1; }; \
-		touch -d @$(SOURCE_DATE_EPOCH) $$dir/$$exe; \
-		if [ $$os = windows ]; then \
-			(cd $$dir && zip -qX ../$$name.zip $$exe); \
-		else \
-			tar -C $$dir --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) -cf - $$exe | gzip -n > $(RELEASE_DIR)/$$name.tar.gz; \
-		fi; \
-	done
-	@# The -X path is checked by running the binary this machine can run: a wrong one is silently ignored.
-	@host=$(RELEASE_DIR)/certcontract-emulator_$(VERSION)_$$($(GO) env GOOS)_$$($(GO) env GOARCH)/certcontract-emulator; \
-	out=$$($$host -version); echo "$$out"; \
-	case "$$out" in "emulator $(VERSION) "*) ;; *) echo "$$host does not report version $(VERSION)" >&2; exit 1 ;; esac
-	cd $(RELEASE_DIR) && sha256sum *.tar.gz *.zip > SHA256SUMS && sha256sum --quiet -c SHA256SUMS && cat SHA256SUMS
+release-check: ## GoReleaser offline: check its configuration, build a snapshot of the release into dist/release/, check every artifact.
+	$(GORELEASER) check --config $(RELEASE_CONFIG)
+	$(GORELEASER) release --config $(RELEASE_CONFIG) --snapshot --clean --skip=$(RELEASE_SKIP)
+	$(GO) -C $(RELEASE_MODULE) run ./distcheck -root $(CURDIR) -dist $(RELEASE_DIR) -commit-time $$(git log -1 --format=%ct)
+	cat $(RELEASE_DIR)/SHA256SUMS
+
+.PHONY: release
+release: ## Publish the release of the tag at HEAD with GoReleaser (release.yml runs it; needs GITHUB_TOKEN, cosign and syft).
+	$(GORELEASER) release --config $(RELEASE_CONFIG) --clean
+	$(GO) -C $(RELEASE_MODULE) run ./distcheck -root $(CURDIR) -dist $(RELEASE_DIR) -commit-time $$(git log -1 --format=%ct)
 
 .PHONY: test
 test: generate-check tidy-check fmt-check lint unit contract drift-test bench-test fuzz-short ## Everything: generation check, formatting, lint, every test and a short pass of every fuzz target.
