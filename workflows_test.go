@@ -179,12 +179,12 @@ type permissionsWorkflow struct {
 // `run:` and `with:` values.
 var grantUse = map[string]*regexp.Regexp{
 	// Releases: gh release, or GoReleaser's publishing through make release.
-	"contents: write": regexp.MustCompile(`gh release (create|upload|edit)|make release( |$)`),
+	"contents: write": regexp.MustCompile(`(?m)gh release (create|upload|edit)|make release( |$)`),
 	// The container registry: pushing an image, or an attestation into it.
 	"packages: write": regexp.MustCompile(`docker push|make image-push|push-to-registry: true|cosign (sign|attest)`),
 	"packages: read":  regexp.MustCompile(`services:|docker pull|ghcr\.io`),
 	// An OIDC token: Sigstore's keyless certificates.
-	"id-token: write":     regexp.MustCompile(`actions/attest|cosign (sign|attest)|make release( |$)`),
+	"id-token: write":     regexp.MustCompile(`(?m)actions/attest|cosign (sign|attest)|make release( |$)`),
 	"attestations: write": regexp.MustCompile(`actions/attest`),
 	"issues: write":       regexp.MustCompile(`gh (issue|label) `),
 }
