@@ -90,6 +90,8 @@ lint: ## go vet and staticcheck over every module, actionlint over the workflows
 	$(BENCH) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(IMAGETEST) vet ./...
 	$(IMAGETEST) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+	$(GO) -C $(RELEASE_MODULE) vet ./...
+	$(GO) -C $(RELEASE_MODULE) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 
 .PHONY: vulncheck
@@ -261,13 +263,14 @@ image-push: ## Build from source for IMAGE_PLATFORMS and push IMAGE with IMAGE_T
 
 .PHONY: release-check
 release-check: ## GoReleaser offline: check its configuration, build a snapshot of the release into dist/release/, check every artifact.
+	$(GO) -C $(RELEASE_MODULE) test ./...
 	$(GORELEASER) check --config $(RELEASE_CONFIG)
 	$(GORELEASER) release --config $(RELEASE_CONFIG) --snapshot --clean --skip=$(RELEASE_SKIP)
 	$(GO) -C $(RELEASE_MODULE) run ./distcheck -root $(CURDIR) -dist $(RELEASE_DIR) -commit-time $$(git log -1 --format=%ct)
 	cat $(RELEASE_DIR)/SHA256SUMS
 
 .PHONY: release
-release: ## Publish the release of the tag at HEAD with GoReleaser (release.yml runs it; needs GITHUB_TOKEN, cosign and syft).
+release: ## Build, sign and upload the release of the tag at HEAD to a draft GitHub release (release.yml runs it; needs GITHUB_TOKEN, cosign, syft).
 	$(GORELEASER) release --config $(RELEASE_CONFIG) --clean
 	$(GO) -C $(RELEASE_MODULE) run ./distcheck -root $(CURDIR) -dist $(RELEASE_DIR) -commit-time $$(git log -1 --format=%ct)
 
