@@ -26,7 +26,11 @@ EMULATOR_LDFLAGS  := -s -w -X main.version=$(VERSION)
 # the repository root: -modfile takes that module's requirements, so
 # GoReleaser's dependencies never enter go.mod.
 RELEASE_MODULE := contract/release
-GORELEASER     := $(GO) run -modfile=$(RELEASE_MODULE)/go.mod github.com/goreleaser/goreleaser/v2
+# GoReleaser reads the commit, its time and the tags from git, but gives up on
+# all of them in a repository without a remote (this one's worktrees have
+# none): git is then told the repository's address, for GoReleaser only.
+GORELEASER      = $(if $(shell git remote 2>/dev/null),,GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url GIT_CONFIG_VALUE_0=$(SOURCE_URL)) \
+	$(GO) run -modfile=$(RELEASE_MODULE)/go.mod github.com/goreleaser/goreleaser/v2
 RELEASE_CONFIG := $(RELEASE_MODULE)/goreleaser.yaml
 RELEASE_DIR    := dist/release
 # What the snapshot skips: signing needs the release workflow's identity, and
