@@ -7,20 +7,23 @@ ACTIONLINT_VERSION := v1.7.12
 GOVULNCHECK_VERSION := v1.9.0
 STATICCHECK_VERSION = $(shell $(GO) list -m -f '{{.Version}}' honnef.co/go/tools)
 # The main module and the nested ones that keep heavy dependencies away from it.
-MODULES   := . contract/bench contract/image contract/release openapi/drift
+MODULES   := . contract/lab/bench contract/lab/image contract/release openapi/drift
 DRIFT     := $(GO) -C openapi/drift
 # Upstream documents make spec-fetch downloads; git-ignored.
 SPEC_CACHE := .cache/upstream
-BENCH     := $(GO) -C contract/bench
-IMAGETEST := $(GO) -C contract/image
+BENCH     := $(GO) -C contract/lab/bench
+IMAGETEST := $(GO) -C contract/lab/image
 
-# What the image says it is: the tag on a release. (The release binaries take
-# theirs from GoReleaser: contract/release/goreleaser.yaml.)
+# What the images say they are: the tag on a release. (The release archives'
+# binaries take theirs from GoReleaser: contract/release/goreleaser.yaml.)
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 REVISION   ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 SOURCE_URL ?= https://github.com/certcontract/certcontract
 EMULATOR_PKG      := ./contract/cmd/emulator
 EMULATOR_LDFLAGS  := -s -w -X main.version=$(VERSION)
+# The contract suite as a command: its test binary is the release binary.
+RUNNER_PKG        := ./contract
+RUNNER_LDFLAGS    := -s -w -X github.com/certcontract/certcontract/contract/internal/runner.version=$(VERSION)
 
 # GoReleaser at the version the nested module contract/release pins, run from
 # the repository root: -modfile takes that module's requirements, so
@@ -39,6 +42,9 @@ RELEASE_SKIP   ?= sign$(if $(shell command -v syft),,$(comma)sbom)
 comma := ,
 
 IMAGE           ?= certcontract-emulator
+# certcontract-contract's image, beside the emulator's: the same name with
+# contract for emulator.
+CONTRACT_IMAGE  ?= $(IMAGE:emulator=contract)
 IMAGE_TAG       ?= $(VERSION)
 IMAGE_BUILD     ?= auto
 IMAGE_PLATFORMS ?= linux/amd64,linux/arm64
@@ -58,6 +64,10 @@ PODMAN_BUILD_ARGS = --format docker --no-cache --build-arg TARGETOS=linux --buil
 .PHONY: help
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: check
+check: ## The inner loop: go test -short ./... of the main module, under a minute warm; make test is the full gate.
+	$(GO) test -short ./...
 
 .PHONY: generate
 generate: ## Regenerate generated/*.gen.go and the emulator's server from openapi/.
@@ -145,7 +155,7 @@ contract-shared: ## The suite against a standalone emulator shaped like a shared
 
 .PHONY: teeth
 teeth: ## Prove the contract suite catches each deliberately wrong emulator behaviour.
-	$(GO) test -count=1 -v -run TestEveryMutationIsCaught ./contract/teeth
+	$(GO) test -count=1 -v -run TestEveryMutationIsCaught ./contract/lab/teeth
 
 .PHONY: replay
 replay: ## Replay a recording (CONTRACT_RECORD's file): HAR=<file> [TARGET=<base url>] [FORMAT=text|markdown|json]; fails on a divergence.
@@ -190,7 +200,7 @@ emulator-bench: ## Benchmark the emulator's request path: one list page of 20.
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./contract/emulator
 
 .PHONY: load
-PRISM := contract/bench/_prism
+PRISM := contract/lab/bench/_prism
 
 load: $(PRISM)/node_modules/.package-lock.json ## Ceiling, emulator and Prism under wrk on loopback, one bounded run (about 90 s; needs wrk and npm).
 	@command -v wrk >/dev/null || { echo "make load needs wrk: apt-get install wrk" >&2; exit 2; }
@@ -205,11 +215,11 @@ $(PRISM)/node_modules/.package-lock.json: $(PRISM)/package-lock.json
 
 .PHONY: bench
 bench: ## One page of 20 certificates through net/http, our client and openai-go; benchstat table.
-	$(BENCH) test -run '^$$' -bench . -benchmem -count 10 . > contract/bench/bench.out
+	$(BENCH) test -run '^$$' -bench . -benchmem -count 10 . > contract/lab/bench/bench.out
 	$(BENCH) run golang.org/x/perf/cmd/benchstat -col /impl bench.out
 
 .PHONY: bench-test
-bench-test: ## Tests of the nested module contract/bench (all three clients decode the same page).
+bench-test: ## Tests of the nested module contract/lab/bench (all three clients decode the same page).
 	$(BENCH) test ./...
 
 .PHONY: spec-fetch
@@ -230,7 +240,7 @@ drift-test: ## Tests of the nested module openapi/drift: spec-check, spec-fetch,
 	$(DRIFT) test ./...
 
 .PHONY: image
-image: ## Build the emulator's container image with docker or podman (IMAGE, IMAGE_TAG; IMAGE_BUILD=auto|source|binary).
+image: ## Build the emulator's container image and certcontract-contract's with docker or podman (IMAGE, CONTRACT_IMAGE, IMAGE_TAG; IMAGE_BUILD=auto|source|binary).
 	@test -n "$(CONTAINER_ENGINE)" || { echo "make image needs docker (with its daemon running) or podman" >&2; exit 2; }
 	@set -e; build=$(IMAGE_BUILD); \
 	if [ "$$build" = auto ]; then \
@@ -242,28 +252,37 @@ image: ## Build the emulator's container image with docker or podman (IMAGE, IMA
 		fi; \
 	fi; \
 	case "$$build" in \
-	source) target=image ;; \
-	binary) target=from-binary; \
+	source) target=image contract=contract-image ;; \
+	binary) target=from-binary contract=contract-from-binary; \
 		echo "GOTOOLCHAIN=go$(GO_IMAGE_VERSION) GOOS=linux go build -o dist/image/emulator $(EMULATOR_PKG)"; \
 		GOTOOLCHAIN=go$(GO_IMAGE_VERSION) CGO_ENABLED=0 GOOS=linux GOARCH=$$($(GO) env GOARCH) \
-			$(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o dist/image/emulator $(EMULATOR_PKG) ;; \
+			$(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o dist/image/emulator $(EMULATOR_PKG); \
+		echo "GOTOOLCHAIN=go$(GO_IMAGE_VERSION) GOOS=linux go test -c -o dist/image/certcontract-contract.test $(RUNNER_PKG)"; \
+		mkdir -p dist/image/reports; \
+		GOTOOLCHAIN=go$(GO_IMAGE_VERSION) CGO_ENABLED=0 GOOS=linux GOARCH=$$($(GO) env GOARCH) \
+			$(GO) test -c -trimpath -ldflags "$(RUNNER_LDFLAGS)" -o dist/image/certcontract-contract.test $(RUNNER_PKG) ;; \
 	*) echo "IMAGE_BUILD=$$build: want auto, source or binary" >&2; exit 2 ;; \
 	esac; \
 	echo "$(CONTAINER_ENGINE) build --target $$target -t $(IMAGE):$(IMAGE_TAG)"; \
 	$(CONTAINER_ENGINE) build -q -f Containerfile --target $$target $(if $(filter podman,$(CONTAINER_ENGINE)),$(PODMAN_BUILD_ARGS)) \
-		$(IMAGE_BUILD_ARGS) -t $(IMAGE):$(IMAGE_TAG) .
+		$(IMAGE_BUILD_ARGS) -t $(IMAGE):$(IMAGE_TAG) .; \
+	echo "$(CONTAINER_ENGINE) build --target $$contract -t $(CONTRACT_IMAGE):$(IMAGE_TAG)"; \
+	$(CONTAINER_ENGINE) build -q -f Containerfile --target $$contract $(if $(filter podman,$(CONTAINER_ENGINE)),$(PODMAN_BUILD_ARGS)) \
+		$(IMAGE_BUILD_ARGS) -t $(CONTRACT_IMAGE):$(IMAGE_TAG) .
 
 .PHONY: image-test
 image-test: image ## Take the image apart: its config and size, then its binary on loopback through a smoke test.
-	CERTCONTRACT_IMAGE=$(IMAGE):$(IMAGE_TAG) CERTCONTRACT_IMAGE_ENGINE=$(CONTAINER_ENGINE) \
+	CERTCONTRACT_IMAGE=$(IMAGE):$(IMAGE_TAG) CERTCONTRACT_CONTRACT_IMAGE=$(CONTRACT_IMAGE):$(IMAGE_TAG) CERTCONTRACT_IMAGE_ENGINE=$(CONTAINER_ENGINE) \
 	CERTCONTRACT_IMAGE_VERSION=$(VERSION) CERTCONTRACT_IMAGE_SOURCE=$(SOURCE_URL) \
 		$(IMAGETEST) test -count=1 -v ./...
 
 .PHONY: image-push
-image-push: ## Build from source for IMAGE_PLATFORMS and push IMAGE with IMAGE_TAGS; IMAGE_METADATA=<file> keeps the digest (docker buildx; for release.yml).
-	@test -n "$(IMAGE_TAGS)" || { echo "usage: make image-push IMAGE=<registry/name> IMAGE_TAGS=\"v1.2.3 latest\" [IMAGE_METADATA=<file>]" >&2; exit 2; }
+image-push: ## Build from source for IMAGE_PLATFORMS and push IMAGE and CONTRACT_IMAGE with IMAGE_TAGS; IMAGE_METADATA=<dir> keeps their digests (docker buildx; for release.yml).
+	@test -n "$(IMAGE_TAGS)" || { echo "usage: make image-push IMAGE=<registry/name> IMAGE_TAGS=\"v1.2.3 latest\" [IMAGE_METADATA=<dir>]" >&2; exit 2; }
 	docker buildx build -f Containerfile --target image --platform $(IMAGE_PLATFORMS) $(IMAGE_BUILD_ARGS) \
-		$(foreach t,$(IMAGE_TAGS),-t $(IMAGE):$(t)) $(if $(IMAGE_METADATA),--metadata-file $(IMAGE_METADATA)) --push .
+		$(foreach t,$(IMAGE_TAGS),-t $(IMAGE):$(t)) $(if $(IMAGE_METADATA),--metadata-file $(IMAGE_METADATA)/image.json) --push .
+	docker buildx build -f Containerfile --target contract-image --platform $(IMAGE_PLATFORMS) $(IMAGE_BUILD_ARGS) \
+		$(foreach t,$(IMAGE_TAGS),-t $(CONTRACT_IMAGE):$(t)) $(if $(IMAGE_METADATA),--metadata-file $(IMAGE_METADATA)/contract-image.json) --push .
 
 .PHONY: release-check
 release-check: ## GoReleaser offline: check its configuration, build a snapshot of the release into dist/release/, check every artifact.

@@ -1,7 +1,8 @@
-// The contract suite: every operation of openapi/certificates.yaml and every
-// documented rule, checked against an in-process emulator or a real API, with
-// every exchange validated against the fragment. Its machinery lives in
-// contract/internal/suite; this file wires it to Ginkgo's setup nodes.
+// Package contract_test is the contract suite: every operation of
+// openapi/certificates.yaml and every documented rule, checked against an
+// in-process emulator or a real API, with every exchange validated against
+// the fragment. Its machinery lives in contract/internal/suite; this file
+// wires it to Ginkgo's setup nodes.
 package contract_test
 
 import (
@@ -98,11 +99,9 @@ var _ = AfterEach(func() {
 	AddReportEntry(suite.ObservedEntry, collector.Take(), ReportEntryVisibilityNever)
 	kept := exchanges.Take()
 	if CurrentSpecReport().Failed() {
-		AddReportEntry(reproductionEntry, suite.Reproduction(kept, target.baseURL))
+		AddReportEntry(suite.ReproductionEntry, suite.Reproduction(kept, target.baseURL))
 	}
 })
-
-const reproductionEntry = "reproduction"
 
 // What a spec did not remove (it was interrupted, or its cleanup failed) is
 // removed here: first by each process from its ledger, then by the first

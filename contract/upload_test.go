@@ -9,7 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 	"github.com/certcontract/certcontract/generated"
 )
@@ -43,7 +43,7 @@ var _ = Describe("Uploading a certificate", func() {
 	var o *org
 	BeforeEach(func() { o = newOrg() })
 
-	It("stores it as uploaded, active nowhere", Label(emulator.CatchesLabel(emulator.MutationWrongObject), emulator.CatchesLabel(emulator.MutationActiveAfterUpload)), func(ctx SpecContext) {
+	It("stores it as uploaded, active nowhere", Label(mutation.CatchesLabel(mutation.WrongObject), mutation.CatchesLabel(mutation.ActiveAfterUpload)), func(ctx SpecContext) {
 		got, c := o.upload(ctx, "upload")
 		name := certName("upload")
 

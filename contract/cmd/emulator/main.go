@@ -207,9 +207,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 
 	opts.cfg.Keys = splitList(keys)
 	opts.cfg.Projects = splitList(projects)
-	for _, m := range splitList(mutations) {
-		opts.cfg.Mutations = append(opts.cfg.Mutations, emulator.Mutation(m))
-	}
+	opts.cfg.Mutations = splitList(mutations)
 	for _, s := range splitList(faultStatuses) {
 		st, err := strconv.Atoi(s)
 		if err != nil {

@@ -41,6 +41,16 @@ type sequence struct {
 	// from it often.
 	last        string
 	lastProject string
+	// track follows the transitions the sequence applies, for the run's
+	// coverage.
+	track track
+}
+
+// stopper ends a sequence: rapid's T for drawn sequences, tourT for the
+// tour's.
+type stopper interface {
+	Fatalf(format string, args ...any)
+	Skip(args ...any)
 }
 
 // step is one request and its answer.
@@ -79,7 +89,7 @@ func newSequence(ctx context.Context, cfg *Config, n int, run *runState) *sequen
 
 func (s *sequence) run(t *rapid.T) {
 	t.Repeat(map[string]func(*rapid.T){
-		"":     s.check,
+		"":     func(t *rapid.T) { s.check(t) },
 		"step": s.step,
 	})
 }
@@ -153,7 +163,7 @@ const (
 	pemChain   = "a chain"
 )
 
-func (s *sequence) pem(t *rapid.T, kind string) string {
+func (s *sequence) pem(t stopper, kind string) string {
 	issue := func(opts testcert.Options) string {
 		c, err := testcert.New(opts)
 		if err != nil {
@@ -294,7 +304,7 @@ func (s *sequence) drawProject(t *rapid.T) string {
 // first use.
 func (s *sequence) foreign(t *rapid.T) string {
 	if s.shared.foreignID == "" {
-		r := wire(s.cfg.BaseURL, model.Request{Op: model.Upload, PEM: s.pem(t, pemValid)})
+		r := Wire(s.cfg.BaseURL, model.Request{Op: model.Upload, PEM: s.pem(t, pemValid)})
 		resp, body, err := send(s.ctx, s.cfg.Client, s.cfg.Foreign, r)
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("uploading a certificate to another organization: %v %s", err, body)
@@ -433,12 +443,12 @@ func (s *sequence) insert(t *rapid.T, ids []string, odd string) []string {
 // do sends one request, compares the answer with the model and fails the
 // sequence at the first divergence. breaksFragment marks requests the
 // validating transport must see as deliberately invalid.
-func (s *sequence) do(t *rapid.T, req model.Request, breaksFragment bool) bool {
+func (s *sequence) do(t stopper, req model.Request, breaksFragment bool) bool {
 	ctx := s.ctx
 	if breaksFragment {
 		ctx = validator.ExpectInvalidRequest(ctx)
 	}
-	st := &step{req: req, wire: wire(s.cfg.BaseURL, req), fill: s.filling}
+	st := &step{req: req, wire: Wire(s.cfg.BaseURL, req), fill: s.filling}
 	s.steps = append(s.steps, st)
 	resp, body, err := send(ctx, s.cfg.Client, s.key, st.wire)
 	if err != nil {
@@ -480,7 +490,15 @@ func (s *sequence) do(t *rapid.T, req model.Request, breaksFragment bool) bool {
 			s.lastProject = req.Project
 		}
 	}
+	before := s.model.IDs()
 	o := s.model.Step(req, got)
+	if !s.shared.spent {
+		newID := ""
+		if st.label != "" {
+			newID = got.Certificate.ID
+		}
+		s.track.applied(s.shared.transitions, req, before, newID, o)
+	}
 	if len(o.Diffs) > 0 {
 		s.diverge(t, &divergence{headline: "the answer differs from the model:", diffs: o.Diffs, got: got.String(), want: o.Want.String(), note: o.Note})
 		return false
@@ -498,7 +516,7 @@ func (s *sequence) forget(id string) {
 // check reads the organization list and every project's list to the end and
 // compares them with the model, after every step, and before the first on a
 // shared organization.
-func (s *sequence) check(t *rapid.T) {
+func (s *sequence) check(t stopper) {
 	if len(s.steps) == 0 && !s.cfg.Shared {
 		return // an organization of its own starts empty
 	}
@@ -528,6 +546,9 @@ func (s *sequence) check(t *rapid.T) {
 			return
 		}
 	}
+	if !s.shared.spent {
+		s.track.read(s.shared.transitions)
+	}
 }
 
 func listName(project string) string {
@@ -554,7 +575,7 @@ func (s *sequence) walk(project string) (w walked) {
 		req.Op, req.Project = model.ListProject, project
 	}
 	for range 100 {
-		r := wire(s.cfg.BaseURL, req)
+		r := Wire(s.cfg.BaseURL, req)
 		w.reads = append(w.reads, r)
 		resp, body, err := send(s.ctx, s.cfg.Client, s.key, r)
 		if err != nil {
@@ -585,14 +606,19 @@ func (s *sequence) walk(project string) (w walked) {
 // rapid compares while shrinking names only the operation and the field,
 // without ids or positions, so that a shorter sequence failing the same way
 // counts as the same failure.
-func (s *sequence) diverge(t *rapid.T, d *divergence) {
+func (s *sequence) diverge(t stopper, d *divergence) {
 	s.divergence = d
 	s.shared.spent = true
-	op := "the check"
+	t.Fatalf("%s", s.failingAs())
+}
+
+// failingAs is how the sequence failed, as the message rapid compares.
+func (s *sequence) failingAs() string {
+	op, d := "the check", s.divergence
 	if d.list == "" && len(s.steps) > 0 {
 		op = string(s.steps[len(s.steps)-1].req.Op)
 	}
-	t.Fatalf("%s: %s", op, category(d.diffs))
+	return fmt.Sprintf("%s: %s", op, category(d.diffs))
 }
 
 var (
@@ -633,9 +659,9 @@ func (s *sequence) cleanup() {
 			off = append(off, model.Request{Op: model.DeactivateProject, Project: p, IDs: []string{id}})
 		}
 		for _, r := range off {
-			_, _, _ = send(ctx, s.cfg.Client, s.key, wire(s.cfg.BaseURL, r))
+			_, _, _ = send(ctx, s.cfg.Client, s.key, Wire(s.cfg.BaseURL, r))
 		}
-		resp, _, err := send(ctx, s.cfg.Client, s.key, wire(s.cfg.BaseURL, model.Request{Op: model.Delete, CertificateID: id}))
+		resp, _, err := send(ctx, s.cfg.Client, s.key, Wire(s.cfg.BaseURL, model.Request{Op: model.Delete, CertificateID: id}))
 		if err == nil && (resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusNotFound) {
 			s.forget(id)
 		}

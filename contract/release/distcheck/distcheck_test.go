@@ -158,7 +158,7 @@ func TestCheckBinary(t *testing.T) {
 	var r report
 	b := artifact{Name: "distcheck.test", Path: exe, Goos: runtime.GOOS, Goarch: runtime.GOARCH, Type: typeBinary}
 	checkBinary(&r, b, "v1.2.3", commit)
-	want := []string{"-trimpath", "do not set main.version=v1.2.3", "want the commit's time"}
+	want := []string{"-trimpath", "set no version=v1.2.3", "want the commit's time"}
 	if info, err := buildinfo.ReadFile(exe); err == nil && !slices.Contains(info.Settings, debug.BuildSetting{Key: "CGO_ENABLED", Value: "0"}) {
 		want = append(want, "CGO_ENABLED")
 	}
