@@ -22,6 +22,12 @@ var (
 	ErrUnknownCursor = errors.New("no such certificate to continue a list after")
 	// ErrCertificateActive: only a certificate inactive everywhere can be deleted.
 	ErrCertificateActive = errors.New("the certificate is active for the organization or a project")
+	// ErrDuplicateCertificate: a restored certificate's id must be new to
+	// the organization.
+	ErrDuplicateCertificate = errors.New("the organization already holds a certificate with this id")
+	// ErrInvalidID: a restored certificate's id must be usable in a URL
+	// path as it is.
+	ErrInvalidID = errors.New("the certificate id is not 1 to 128 letters, digits, '_' or '-'")
 )
 
 // Error is a refusal: the rule broken, and a sentence for the caller saying
