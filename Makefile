@@ -7,27 +7,46 @@ ACTIONLINT_VERSION := v1.7.12
 GOVULNCHECK_VERSION := v1.9.0
 STATICCHECK_VERSION = $(shell $(GO) list -m -f '{{.Version}}' honnef.co/go/tools)
 # The main module and the nested ones that keep heavy dependencies away from it.
-MODULES   := . contract/lab/bench contract/lab/image openapi/drift
+MODULES   := . contract/lab/bench contract/lab/image contract/release openapi/drift
 DRIFT     := $(GO) -C openapi/drift
 # Upstream documents make spec-fetch downloads; git-ignored.
 SPEC_CACHE := .cache/upstream
 BENCH     := $(GO) -C contract/lab/bench
 IMAGETEST := $(GO) -C contract/lab/image
 
-# What release binaries and the image say they are: the tag on a release.
+# What the images say they are: the tag on a release. (The release archives'
+# binaries take theirs from GoReleaser: contract/release/goreleaser.yaml.)
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 REVISION   ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 SOURCE_URL ?= https://github.com/certcontract/certcontract
-# Archive timestamps: the commit's, so that a release rebuilt from the same
-# tag has the same checksums.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 EMULATOR_PKG      := ./contract/cmd/emulator
 EMULATOR_LDFLAGS  := -s -w -X main.version=$(VERSION)
-RELEASE_DIR       := dist/release
 # The contract suite as a command: its test binary is the release binary.
 RUNNER_PKG        := ./contract
 RUNNER_LDFLAGS    := -s -w -X github.com/certcontract/certcontract/contract/internal/runner.version=$(VERSION)
-RELEASE_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+
+# GoReleaser at the version the nested module contract/release pins, run from
+# the repository root: -modfile takes that module's requirements, so
+# GoReleaser's dependencies never enter go.mod.
+RELEASE_MODULE := contract/release
+# GoReleaser reads the commit, its time and the tags from git, but gives up on
+# all of them in a repository without a remote (this one's worktrees have
+# none): git is then told the repository's address, for GoReleaser only.
+GORELEASER      = $(if $(shell git remote 2>/dev/null),,GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url GIT_CONFIG_VALUE_0=$(SOURCE_URL)) \
+	$(GO) run -modfile=$(RELEASE_MODULE)/go.mod github.com/goreleaser/goreleaser/v2
+RELEASE_CONFIG := $(RELEASE_MODULE)/goreleaser.yaml
+RELEASE_DIR    := dist/release
+# What the snapshot skips: signing needs the release workflow's identity, and
+# an SBOM needs syft, which release.yml installs (here: only when on PATH).
+RELEASE_SKIP   ?= sign$(if $(shell command -v syft),,$(comma)sbom)
+comma := ,
+# Empty: every platform of the configuration. RELEASE_PLATFORMS="linux/amd64
+# windows/arm64" builds those alone (GoReleaser reads the configuration with
+# its platform lines replaced from stdin), for .ci/run's cheaper pass.
+RELEASE_PLATFORMS ?=
+space := $(subst ,, )
+RELEASE_CONFIG_IN = $(if $(RELEASE_PLATFORMS),sed -e '/^    goos: /c\    targets: [$(subst $(space),$(comma) ,$(subst /,_,$(strip $(RELEASE_PLATFORMS))))]' -e '/^    goarch: /d' $(RELEASE_CONFIG) |)
+RELEASE_CONFIG_ARG = $(if $(RELEASE_PLATFORMS),-,$(RELEASE_CONFIG))
 
 IMAGE           ?= certcontract-emulator
 # certcontract-contract's image, beside the emulator's: the same name with
@@ -96,6 +115,8 @@ lint: ## go vet and staticcheck over every module, actionlint over the workflows
 	$(BENCH) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(IMAGETEST) vet ./...
 	$(IMAGETEST) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+	$(GO) -C $(RELEASE_MODULE) vet ./...
+	$(GO) -C $(RELEASE_MODULE) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 
 .PHONY: vulncheck
@@ -218,9 +239,8 @@ spec-check: ## Compare the fragment with a full upstream document: UPSTREAM=<fil
 	$(DRIFT) run ./cmd/spec-check -upstream "$(abspath $(UPSTREAM))" -format "$(or $(FORMAT),text)"
 
 .PHONY: api-diff
-api-diff: ## Go API changes of generated/ since BASE=<rev> [HEAD_REV=<rev>] [FORMAT=markdown] [FAIL=1].
-	@test -n "$(BASE)" || { echo "usage: make api-diff BASE=<git revision> [HEAD_REV=<rev>] [FORMAT=text|markdown] [FAIL=1]" >&2; exit 2; }
-	$(DRIFT) run ./cmd/api-diff -base "$(BASE)" $(if $(HEAD_REV),-head "$(HEAD_REV)") $(if $(FAIL),-fail-on-incompatible) -format "$(or $(FORMAT),text)"
+api-diff: ## Go API changes of generated/ since the latest release tag, or BASE=<rev> [HEAD_REV=<rev>] [FORMAT=markdown] [FAIL=1].
+	$(DRIFT) run ./cmd/api-diff $(if $(BASE),-base "$(BASE)") $(if $(HEAD_REV),-head "$(HEAD_REV)") $(if $(FAIL),-fail-on-incompatible) -format "$(or $(FORMAT),text)"
 
 .PHONY: drift-test
 # drift-test: Tests of the nested module openapi/drift: spec-check, spec-fetch, api-diff and the regeneration fire drill.
@@ -265,53 +285,28 @@ image-test: image ## Take the image apart: its config and size, then its binary 
 		$(IMAGETEST) test -count=1 -v ./...
 
 .PHONY: image-push
-# image-push: Build from source for IMAGE_PLATFORMS and push IMAGE and CONTRACT_IMAGE with IMAGE_TAGS (docker buildx; for release.yml).
+# image-push: Build from source for IMAGE_PLATFORMS and push IMAGE and CONTRACT_IMAGE with IMAGE_TAGS; IMAGE_METADATA=<dir> keeps their digests (docker buildx; for release.yml).
 image-push:
-	@test -n "$(IMAGE_TAGS)" || { echo "usage: make image-push IMAGE=<registry/name> IMAGE_TAGS=\"v1.2.3 latest\"" >&2; exit 2; }
+	@test -n "$(IMAGE_TAGS)" || { echo "usage: make image-push IMAGE=<registry/name> IMAGE_TAGS=\"v1.2.3 latest\" [IMAGE_METADATA=<dir>]" >&2; exit 2; }
 	docker buildx build -f Containerfile --target image --platform $(IMAGE_PLATFORMS) $(IMAGE_BUILD_ARGS) \
-		$(foreach t,$(IMAGE_TAGS),-t $(IMAGE):$(t)) --push .
+		$(foreach t,$(IMAGE_TAGS),-t $(IMAGE):$(t)) $(if $(IMAGE_METADATA),--metadata-file $(IMAGE_METADATA)/image.json) --push .
 	docker buildx build -f Containerfile --target contract-image --platform $(IMAGE_PLATFORMS) $(IMAGE_BUILD_ARGS) \
-		$(foreach t,$(IMAGE_TAGS),-t $(CONTRACT_IMAGE):$(t)) --push .
-
-# release-archive puts $$dir/$$exe, stamped with the commit's time, into
-# $$name.zip (windows) or $$name.tar.gz in RELEASE_DIR.
-define release-archive
-touch -d @$(SOURCE_DATE_EPOCH) $$dir/$$exe; \
-if [ $$os = windows ]; then \
-	(cd $$dir && zip -qX ../$$name.zip $$exe); \
-else \
-	tar -C $$dir --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) -cf - $$exe | gzip -n > $(RELEASE_DIR)/$$name.tar.gz; \
-fi
-endef
+		$(foreach t,$(IMAGE_TAGS),-t $(CONTRACT_IMAGE):$(t)) $(if $(IMAGE_METADATA),--metadata-file $(IMAGE_METADATA)/contract-image.json) --push .
 
 .PHONY: release-check
-release-check: ## Cross-compile the emulator and certcontract-contract for six platforms with VERSION; archives and SHA256SUMS in dist/release/.
-	@rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)
-	@set -e; for p in $(RELEASE_PLATFORMS); do \
-		os=$${p%/*}; arch=$${p#*/}; exe=certcontract-emulator; [ $$os = windows ] && exe=$$exe.exe; \
-		name=certcontract-emulator_$(VERSION)_$${os}_$${arch}; dir=$(RELEASE_DIR)/$$name; \
-		echo "$$os/$$arch"; \
-		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o $$dir/$$exe $(EMULATOR_PKG); \
-		$(GO) version -m $$dir/$$exe | grep -q "GOOS=$$os" || { echo "$$dir/$$exe is not for $$os" >&2; exit 1; }; \
-		$(release-archive); \
-	done
-	@# certcontract-contract, the contract suite as a command: the suite's
-	@# test binary (contract/internal/runner says why), for the same platforms.
-	@set -e; for p in $(RELEASE_PLATFORMS); do \
-		os=$${p%/*}; arch=$${p#*/}; exe=certcontract-contract; [ $$os = windows ] && exe=$$exe.exe; \
-		name=certcontract-contract_$(VERSION)_$${os}_$${arch}; dir=$(RELEASE_DIR)/$$name; \
-		echo "$$os/$$arch: certcontract-contract"; \
-		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) test -c -trimpath -ldflags "$(RUNNER_LDFLAGS)" -o $$dir/$$exe $(RUNNER_PKG); \
-		$(release-archive); \
-	done
-	@# The -X path is checked by running the binary this machine can run: a wrong one is silently ignored.
-	@host=$(RELEASE_DIR)/certcontract-emulator_$(VERSION)_$$($(GO) env GOOS)_$$($(GO) env GOARCH)/certcontract-emulator; \
-	out=$$($$host -version); echo "$$out"; \
-	case "$$out" in "emulator $(VERSION) "*) ;; *) echo "$$host does not report version $(VERSION)" >&2; exit 1 ;; esac
-	@host=$(RELEASE_DIR)/certcontract-contract_$(VERSION)_$$($(GO) env GOOS)_$$($(GO) env GOARCH)/certcontract-contract; \
-	out=$$($$host -version); echo "$$out"; \
-	case "$$out" in "certcontract-contract $(VERSION) "*) ;; *) echo "$$host does not report version $(VERSION)" >&2; exit 1 ;; esac
-	cd $(RELEASE_DIR) && sha256sum *.tar.gz *.zip > SHA256SUMS && sha256sum --quiet -c SHA256SUMS && cat SHA256SUMS
+release-check: ## GoReleaser offline: check its configuration, build a snapshot of the release into dist/release/, check every artifact [RELEASE_PLATFORMS="linux/amd64 ..."].
+	$(GO) -C $(RELEASE_MODULE) test ./...
+	$(GORELEASER) check --config $(RELEASE_CONFIG)
+	$(RELEASE_CONFIG_IN) $(GORELEASER) release --config $(RELEASE_CONFIG_ARG) --snapshot --clean --skip=$(RELEASE_SKIP)
+	$(GO) -C $(RELEASE_MODULE) run ./distcheck -root $(CURDIR) -dist $(RELEASE_DIR) -commit-time $$(git log -1 --format=%ct) \
+		$(if $(RELEASE_PLATFORMS),-platforms $(subst $(space),$(comma),$(strip $(RELEASE_PLATFORMS))))
+	cat $(RELEASE_DIR)/SHA256SUMS
+
+.PHONY: release
+# release: Build, sign and upload the release of the tag at HEAD to a draft GitHub release (release.yml runs it; needs GITHUB_TOKEN, cosign, syft).
+release:
+	$(GORELEASER) release --config $(RELEASE_CONFIG) --clean
+	$(GO) -C $(RELEASE_MODULE) run ./distcheck -root $(CURDIR) -dist $(RELEASE_DIR) -commit-time $$(git log -1 --format=%ct)
 
 TEST_PARTS := generate-check tidy-check fmt-check lint unit contract drift-test bench-test fuzz-short
 
