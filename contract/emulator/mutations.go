@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/certcontract/certcontract/contract/emulator/internal/server"
+	"github.com/certcontract/certcontract/contract/emulator/internal/store"
 )
 
 // Mutation names one deliberately wrong behaviour. A contract suite run against
@@ -31,6 +32,18 @@ const (
 	// MutationActiveAfterUpload makes a new certificate active for the
 	// organization at once.
 	MutationActiveAfterUpload Mutation = "active-after-upload"
+	// MutationAcceptLeaf accepts an upload whose basic constraints say it is
+	// no CA.
+	MutationAcceptLeaf Mutation = "accept-leaf"
+	// MutationAcceptNoSubjectKeyID accepts an upload without a Subject Key
+	// Identifier.
+	MutationAcceptNoSubjectKeyID Mutation = "accept-no-subject-key-id"
+	// MutationAcceptNoAuthorityKeyID accepts an upload without an Authority
+	// Key Identifier.
+	MutationAcceptNoAuthorityKeyID Mutation = "accept-no-authority-key-id"
+	// MutationAcceptNoCertSign accepts an upload whose key usage lacks
+	// Certificate Sign and CRL Sign.
+	MutationAcceptNoCertSign Mutation = "accept-no-cert-sign"
 
 	// The mutations below only show in a sequence of requests.
 
@@ -85,6 +98,10 @@ var catalogue = append([]mutation{
 	{name: MutationRepeatAcrossPages, rules: func(r rules) rules { return repeatAcrossPages{r} }},
 	{name: MutationFoundUnknownID, rules: func(r rules) rules { return foundUnknownID{r} }},
 	{name: MutationActiveAfterUpload, rules: func(r rules) rules { return activeAfterUpload{r} }},
+	{name: MutationAcceptLeaf, rules: forgetting(store.RequireCA)},
+	{name: MutationAcceptNoSubjectKeyID, rules: forgetting(store.RequireSubjectKeyID)},
+	{name: MutationAcceptNoAuthorityKeyID, rules: forgetting(store.RequireAuthorityKeyID)},
+	{name: MutationAcceptNoCertSign, rules: forgetting(store.RequireCertSign)},
 	{name: MutationDeletedStillCounts, rules: func(r rules) rules { return &deletedStillCounts{rules: r} }},
 	{name: MutationActivationSpreads, rules: func(r rules) rules { return &activationSpreads{rules: r} }},
 	{name: MutationPageSkipsAfterDelete, rules: func(r rules) rules { return &pageSkipsAfterDelete{rules: r} }},

@@ -55,6 +55,10 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 			c.upload(t, "")
 			return c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
 		}},
+		{emulator.MutationAcceptLeaf, acceptsUpload(testcert.Options{NotCA: true})},
+		{emulator.MutationAcceptNoSubjectKeyID, acceptsUpload(testcert.Options{NoSubjectKeyID: true})},
+		{emulator.MutationAcceptNoAuthorityKeyID, acceptsUpload(testcert.Options{NoAuthorityKeyID: true})},
+		{emulator.MutationAcceptNoCertSign, acceptsUpload(testcert.Options{NoCertSign: true})},
 		{emulator.MutationDeletedStillCounts, func(t *testing.T, c *apiClient) bool {
 			var first string
 			for i := range emulator.MaxCertificates {
@@ -113,14 +117,21 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 	}
 }
 
+// acceptsUpload says whether a certificate made with opts is accepted.
+func acceptsUpload(opts testcert.Options) func(t *testing.T, c *apiClient) bool {
+	return func(t *testing.T, c *apiClient) bool {
+		return c.do(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": newCertPEM(t, opts)}).status == http.StatusOK
+	}
+}
+
 func TestMutationsMarshalAsTheirNames(t *testing.T) {
 	known := emulator.KnownMutations()
-	const named = 11
+	const named = 15
 	data, err := json.Marshal(known[:named])
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored"]`
+	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","accept-leaf","accept-no-subject-key-id","accept-no-authority-key-id","accept-no-cert-sign","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored"]`
 	if string(data) != want {
 		t.Fatalf("%s, want %s", data, want)
 	}

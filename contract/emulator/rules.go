@@ -12,6 +12,7 @@ import (
 type rules interface {
 	Projects() []string
 	Add(content string, name *string, now time.Time) (*store.Certificate, error)
+	AddMeeting(reqs []store.Requirement, content string, name *string, now time.Time) (*store.Certificate, error)
 	Get(id string) (*store.Certificate, error)
 	Rename(id string, name *string) (*store.Certificate, error)
 	Delete(id string) error

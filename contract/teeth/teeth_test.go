@@ -252,7 +252,7 @@ func TestEveryMutationIsCaught(t *testing.T) {
 			}
 			checkReport(t, all)
 			mu.Lock()
-			summary = append(summary, fmt.Sprintf("  %-25s %s", m, phases(all)))
+			summary = append(summary, fmt.Sprintf("  %-27s %s", m, phases(all)))
 			mu.Unlock()
 			if slices.ContainsFunc(catchers, func(s types.SpecReport) bool { return !slices.Contains(s.Labels(), suite.LabelStateful) }) {
 				return

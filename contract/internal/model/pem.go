@@ -3,13 +3,18 @@ package model
 import (
 	"bytes"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
+	"errors"
+	"strings"
 	"time"
 )
 
 // readPEM applies the published requirements for an uploaded CA certificate:
-// PEM, under 16 KB, a single certificate, not expiring within one day. It
-// returns the validity the API must report, or why the upload is refused.
+// PEM, under 16 KB, a single certificate, not expiring within one day, and
+// what caExtensions reads. It returns the validity the API must report, or
+// why the upload is refused.
 func readPEM(content string, now time.Time) (validAt, expiresAt int64, refused string) {
 	if len(content) >= MaxPEMBytes {
 		return 0, 0, "16 KB or larger"
@@ -33,5 +38,70 @@ func readPEM(content string, now time.Time) (validAt, expiresAt int64, refused s
 	if !c.NotAfter.After(now.Add(MinRemaining)) {
 		return 0, 0, "expired or expiring within a day"
 	}
+	if why := caExtensions(c.Extensions); why != "" {
+		return 0, 0, why
+	}
 	return c.NotBefore.Unix(), c.NotAfter.Unix(), ""
+}
+
+// The extensions the published requirements name (RFC 5280, 4.2.1).
+var (
+	oidSubjectKeyID     = asn1.ObjectIdentifier{2, 5, 29, 14}
+	oidKeyUsage         = asn1.ObjectIdentifier{2, 5, 29, 15}
+	oidBasicConstraints = asn1.ObjectIdentifier{2, 5, 29, 19}
+	oidAuthorityKeyID   = asn1.ObjectIdentifier{2, 5, 29, 35}
+)
+
+// caExtensions reads, from the certificate's raw extensions rather than
+// x509's reading of them, what the mutual TLS program requires of a CA: the
+// CA flag of basic constraints, a Subject Key Identifier, an Authority Key
+// Identifier carrying a keyIdentifier, and key usage keyCertSign and
+// cRLSign. It says what is missing, or "".
+func caExtensions(exts []pkix.Extension) string {
+	var missing []string
+	value := func(oid asn1.ObjectIdentifier) []byte {
+		for _, e := range exts {
+			if e.Id.Equal(oid) {
+				return e.Value
+			}
+		}
+		return nil
+	}
+	// BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, ... }
+	var bc struct {
+		CA      bool `asn1:"optional"`
+		PathLen int  `asn1:"optional"`
+	}
+	if v := value(oidBasicConstraints); v == nil || mustRead(v, &bc) != nil || !bc.CA {
+		missing = append(missing, "no CA")
+	}
+	// SubjectKeyIdentifier ::= OCTET STRING
+	var ski []byte
+	if v := value(oidSubjectKeyID); v == nil || mustRead(v, &ski) != nil || len(ski) == 0 {
+		missing = append(missing, "without a subject key identifier")
+	}
+	// AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, ... }
+	var aki struct {
+		KeyID []byte        `asn1:"optional,tag:0"`
+		Rest  asn1.RawValue `asn1:"optional"`
+		More  asn1.RawValue `asn1:"optional"`
+	}
+	if v := value(oidAuthorityKeyID); v == nil || mustRead(v, &aki) != nil || len(aki.KeyID) == 0 {
+		missing = append(missing, "without an authority key identifier")
+	}
+	// KeyUsage ::= BIT STRING { ..., keyCertSign (5), cRLSign (6), ... }
+	var ku asn1.BitString
+	if v := value(oidKeyUsage); v == nil || mustRead(v, &ku) != nil || ku.At(5) == 0 || ku.At(6) == 0 {
+		missing = append(missing, "without keyCertSign and cRLSign")
+	}
+	return strings.Join(missing, ", ")
+}
+
+// mustRead reads der into v, refusing bytes left over.
+func mustRead(der []byte, v any) error {
+	rest, err := asn1.Unmarshal(der, v)
+	if err == nil && len(rest) > 0 {
+		err = errors.New("trailing data")
+	}
+	return err
 }

@@ -9,7 +9,7 @@ import (
 var (
 	// ErrInvalidCertificate: an upload must be one PEM CERTIFICATE block
 	// without headers, under 16 KiB, whose validity ends after it begins and
-	// not within a day.
+	// not within a day, that meets every Requirement.
 	ErrInvalidCertificate = errors.New("the certificate is not one valid PEM CERTIFICATE block")
 	// ErrCertificateLimit: an organization holds at most MaxCertificates.
 	ErrCertificateLimit = errors.New("the organization holds the most certificates it may")

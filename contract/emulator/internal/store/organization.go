@@ -105,10 +105,20 @@ func (e *entry) setActive(sc Scope, active bool) {
 func (e *entry) item(sc Scope) Item { return Item{Certificate: e.cert, Active: e.activeFor(sc)} }
 
 // Add stores an uploaded certificate, inactive everywhere, after checking the
-// PEM rules and the organization's limit.
+// PEM rules, every published requirement of a CA certificate and the
+// organization's limit.
 func (org *Organization) Add(content string, name *string, now time.Time) (*Certificate, error) {
+	return org.AddMeeting(Requirements, content, name, now)
+}
+
+// AddMeeting is Add checking only reqs of the published requirements: the
+// seam where a mutation that forgets one requirement goes.
+func (org *Organization) AddMeeting(reqs []Requirement, content string, name *string, now time.Time) (*Certificate, error) {
 	parsed, err := parseCertificatePEM(content, now)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkRequirements(parsed, reqs); err != nil {
 		return nil, err
 	}
 	org.mu.Lock()

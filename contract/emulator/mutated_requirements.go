@@ -1,0 +1,25 @@
+package emulator
+
+import (
+	"slices"
+	"time"
+
+	"github.com/certcontract/certcontract/contract/emulator/internal/store"
+)
+
+// forgetRequirement is a mutation that bends the upload rule: the store
+// checks every published requirement of a CA certificate but one.
+type forgetRequirement struct {
+	rules
+	forgotten store.Requirement
+}
+
+func (m forgetRequirement) Add(content string, name *string, now time.Time) (*store.Certificate, error) {
+	rest := slices.DeleteFunc(slices.Clone(store.Requirements), func(r store.Requirement) bool { return r == m.forgotten })
+	return m.AddMeeting(rest, content, name, now)
+}
+
+// forgetting is the catalogue's constructor of a forgetRequirement.
+func forgetting(r store.Requirement) func(rules) rules {
+	return func(inner rules) rules { return forgetRequirement{rules: inner, forgotten: r} }
+}
