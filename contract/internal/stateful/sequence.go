@@ -3,6 +3,7 @@ package stateful
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -151,7 +152,17 @@ const (
 	pemGarbage = "garbage"
 	pemExpired = "expired"
 	pemChain   = "a chain"
+	// pemUnfit is a CA certificate missing one published requirement.
+	pemUnfit = "a CA missing a requirement"
 )
+
+// unfit are the CA certificates pemUnfit draws from, by what they miss.
+var unfit = map[string]testcert.Options{
+	"basic constraints CA:TRUE":  {NotCA: true},
+	"Subject Key Identifier":     {NoSubjectKeyID: true},
+	"Authority Key Identifier":   {NoAuthorityKeyID: true},
+	"Certificate Sign, CRL Sign": {NoCertSign: true},
+}
 
 func (s *sequence) pem(t *rapid.T, kind string) string {
 	issue := func(opts testcert.Options) string {
@@ -169,6 +180,8 @@ func (s *sequence) pem(t *rapid.T, kind string) string {
 		return issue(testcert.Options{NotBefore: now.Add(-30 * 24 * time.Hour), NotAfter: now.Add(-time.Hour)})
 	case pemChain:
 		return issue(testcert.Options{}) + issue(testcert.Options{})
+	case pemUnfit:
+		return issue(unfit[rapid.SampledFrom(slices.Sorted(maps.Keys(unfit))).Draw(t, "missing")])
 	}
 	return issue(testcert.Options{})
 }
@@ -185,7 +198,7 @@ func (s *sequence) upload(t *rapid.T) {
 	if s.cfg.Shared && len(s.model.IDs()) >= MaxOwnedShared {
 		t.Skip("enough certificates of its own on a shared organization")
 	}
-	kinds := append(slices.Repeat([]string{pemValid}, 8), pemGarbage, pemExpired, pemChain)
+	kinds := append(slices.Repeat([]string{pemValid}, 8), pemGarbage, pemExpired, pemChain, pemUnfit)
 	kind := rapid.SampledFrom(kinds).Draw(t, "certificate")
 	s.do(t, model.Request{Op: model.Upload, PEM: s.pem(t, kind), Name: s.name(t, "upload")}, false)
 }
