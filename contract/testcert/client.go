@@ -117,3 +117,28 @@ func parseCA(caPEM, caKeyPEM string) (*x509.Certificate, crypto.Signer, error) {
 	}
 	return ca, signer, nil
 }
+
+// NewIntermediate makes a fresh CA certificate and key signed by the CA
+// whose certificate and key are given: a client certificate it signs has a
+// chain of two to that CA, which OpenAI's mutual TLS refuses unless chain
+// support is enabled for the organization.
+func NewIntermediate(caPEM, caKeyPEM string) (Certificate, error) {
+	ca, signer, err := parseCA(caPEM, caKeyPEM)
+	if err != nil {
+		return Certificate{}, err
+	}
+	key, serial, err := fresh()
+	if err != nil {
+		return Certificate{}, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "certcontract test intermediate CA " + serial.Text(16), Organization: []string{"certcontract"}},
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		SubjectKeyId:          keyID(&key.PublicKey),
+	}
+	validity(tmpl, time.Time{}, time.Time{})
+	return issueWith(tmpl, ca, key, signer)
+}

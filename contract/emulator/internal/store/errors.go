@@ -22,6 +22,13 @@ var (
 	ErrUnknownCursor = errors.New("no such certificate to continue a list after")
 	// ErrCertificateActive: only a certificate inactive everywhere can be deleted.
 	ErrCertificateActive = errors.New("the certificate is active for the organization or a project")
+	// ErrClientCertificateRequired: a request to a project with an active CA
+	// (its own or the organization's) needs a client certificate.
+	ErrClientCertificateRequired = errors.New("the project requires a client certificate")
+	// ErrClientCertificateRefused: the client certificate is not signed
+	// directly by a CA active for the project or the organization, or misses
+	// a published requirement of a client certificate.
+	ErrClientCertificateRefused = errors.New("the client certificate is not accepted for the project")
 )
 
 // Error is a refusal: the rule broken, and a sentence for the caller saying

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/x509"
 	"crypto/rand"
 	"encoding/hex"
 	"slices"
@@ -54,6 +55,7 @@ type Organization struct {
 
 type entry struct {
 	cert *Certificate
+	ca   *x509.Certificate // what the gate checks client certificates against
 	seq  uint64 // upload order, the tie-break of equal CreatedAt
 
 	active   bool            // for the organization
@@ -132,7 +134,7 @@ func (org *Organization) AddMeeting(reqs []Requirement, content string, name *st
 		id = newCertificateID()
 	}
 	org.seq++
-	e := &entry{seq: org.seq, cert: &Certificate{ID: id, Name: name, CreatedAt: now.Unix(),
+	e := &entry{seq: org.seq, ca: parsed, cert: &Certificate{ID: id, Name: name, CreatedAt: now.Unix(),
 		ValidAt: parsed.NotBefore.Unix(), ExpiresAt: parsed.NotAfter.Unix(), Content: content}}
 	i, _ := slices.BinarySearchFunc(org.entries, e, compareEntries)
 	org.entries = slices.Insert(org.entries, i, e)
