@@ -1,8 +1,8 @@
 package store
 
 import (
-	"crypto/x509"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"slices"
 	"sync"
@@ -56,7 +56,7 @@ type Organization struct {
 type entry struct {
 	cert *Certificate
 	ca   *x509.Certificate // what the gate checks client certificates against
-	seq  uint64 // upload order, the tie-break of equal CreatedAt
+	seq  uint64            // upload order, the tie-break of equal CreatedAt
 
 	active   bool            // for the organization
 	activeIn map[string]bool // project id -> active for that project
