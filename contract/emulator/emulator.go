@@ -36,6 +36,10 @@ type Config struct {
 	// Logger gets one line per request (method, path, status, duration and a
 	// hash of the organization); never the key. Nil: silent.
 	Logger *slog.Logger
+	// ProjectKeys are the project API keys of the data plane (GET
+	// /v1/models, POST /v1/chat/completions), each behind the mutual TLS
+	// gate; none by default.
+	ProjectKeys []ProjectKey
 	// MaxOrganizations caps how many organizations the emulator keeps; a
 	// request that would start one more is refused. Zero:
 	// DefaultMaxOrganizations.
@@ -56,15 +60,16 @@ var DefaultProjects = []string{"proj_default", "proj_alpha", "proj_beta"}
 // Server is the emulated API; it implements http.Handler and serves every
 // route under /v1. With Config.Shared's other client at work, Close stops it.
 type Server struct {
-	keys      map[string]bool // nil: any well-formed admin key
-	projects  []string
-	mutations mutationSet
-	faults    *faultInjector
-	shared    Shared
-	actors    actors
-	validator *requestValidator
-	routes    http.Handler
-	logger    *slog.Logger
+	keys        map[string]bool // nil: any well-formed admin key
+	projectKeys map[string]ProjectKey
+	projects    []string
+	mutations   mutationSet
+	faults      *faultInjector
+	shared      Shared
+	actors      actors
+	validator   *requestValidator
+	routes      http.Handler
+	logger      *slog.Logger
 
 	tenants          sync.Map   // admin key -> *tenant, read without a lock
 	mu               sync.Mutex // held to add to tenants
@@ -108,6 +113,9 @@ func New(cfg Config) (*Server, error) {
 				errs = append(errs, errors.New("emulator: an empty project id"))
 			}
 		}
+	}
+	if err := s.checkProjectKeys(cfg.ProjectKeys); err != nil {
+		errs = append(errs, err)
 	}
 	mutations, err := newMutationSet(cfg.Mutations)
 	if err != nil {
@@ -184,6 +192,9 @@ func newRequestID() string {
 // serve answers r and returns the account it was for, nil when the key was
 // refused.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
+	if isDataPlane(r.URL.Path) {
+		return s.serveData(w, r)
+	}
 	a, apiErr := s.authenticate(r)
 	if apiErr != nil {
 		apiErr.write(w)

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"crypto/x509"
 	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator/internal/store"
@@ -18,6 +19,7 @@ type rules interface {
 	Delete(id string) error
 	Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error)
 	List(sc store.Scope, q store.ListQuery) (store.Page, error)
+	Admit(project string, peer []*x509.Certificate, now time.Time) error
 }
 
 var _ rules = (*store.Organization)(nil)

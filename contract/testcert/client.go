@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net"
 	"time"
 )
 
@@ -138,6 +139,37 @@ func NewIntermediate(caPEM, caKeyPEM string) (Certificate, error) {
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		SubjectKeyId:          keyID(&key.PublicKey),
+	}
+	validity(tmpl, time.Time{}, time.Time{})
+	return issueWith(tmpl, ca, key, signer)
+}
+
+// NewServer makes a fresh TLS server certificate and key for hosts (DNS
+// names or IP addresses) signed by the CA whose certificate and key are
+// given, for a test server its clients trust through that CA.
+func NewServer(caPEM, caKeyPEM string, hosts ...string) (Certificate, error) {
+	ca, signer, err := parseCA(caPEM, caKeyPEM)
+	if err != nil {
+		return Certificate{}, err
+	}
+	key, serial, err := fresh()
+	if err != nil {
+		return Certificate{}, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "certcontract test server", Organization: []string{"certcontract"}},
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		SubjectKeyId:          keyID(&key.PublicKey),
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, h)
+		}
 	}
 	validity(tmpl, time.Time{}, time.Time{})
 	return issueWith(tmpl, ca, key, signer)
