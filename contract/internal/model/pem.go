@@ -59,42 +59,64 @@ var (
 // cRLSign. It says what is missing, or "".
 func caExtensions(exts []pkix.Extension) string {
 	var missing []string
-	value := func(oid asn1.ObjectIdentifier) []byte {
-		for _, e := range exts {
-			if e.Id.Equal(oid) {
-				return e.Value
-			}
-		}
-		return nil
-	}
 	// BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, ... }
 	var bc struct {
 		CA      bool `asn1:"optional"`
 		PathLen int  `asn1:"optional"`
 	}
-	if v := value(oidBasicConstraints); v == nil || mustRead(v, &bc) != nil || !bc.CA {
+	if v := extension(exts, oidBasicConstraints); v == nil || mustRead(v, &bc) != nil || !bc.CA {
 		missing = append(missing, "no CA")
 	}
-	// SubjectKeyIdentifier ::= OCTET STRING
-	var ski []byte
-	if v := value(oidSubjectKeyID); v == nil || mustRead(v, &ski) != nil || len(ski) == 0 {
-		missing = append(missing, "without a subject key identifier")
-	}
-	// AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, ... }
-	var aki struct {
-		KeyID []byte        `asn1:"optional,tag:0"`
-		Rest  asn1.RawValue `asn1:"optional"`
-		More  asn1.RawValue `asn1:"optional"`
-	}
-	if v := value(oidAuthorityKeyID); v == nil || mustRead(v, &aki) != nil || len(aki.KeyID) == 0 {
-		missing = append(missing, "without an authority key identifier")
-	}
-	// KeyUsage ::= BIT STRING { ..., keyCertSign (5), cRLSign (6), ... }
-	var ku asn1.BitString
-	if v := value(oidKeyUsage); v == nil || mustRead(v, &ku) != nil || ku.At(5) == 0 || ku.At(6) == 0 {
+	missing = append(missing, keyIdentifiers(exts)...)
+	if !keyUsage(exts, 5, 6) { // keyCertSign, cRLSign
 		missing = append(missing, "without keyCertSign and cRLSign")
 	}
 	return strings.Join(missing, ", ")
+}
+
+// extension is the value of the extension oid, nil when there is none.
+func extension(exts []pkix.Extension, oid asn1.ObjectIdentifier) []byte {
+	for _, e := range exts {
+		if e.Id.Equal(oid) {
+			return e.Value
+		}
+	}
+	return nil
+}
+
+// keyIdentifiers says which of the two key identifiers is missing: a
+// SubjectKeyIdentifier (an OCTET STRING), and an AuthorityKeyIdentifier
+// holding its keyIdentifier ([0] IMPLICIT OCTET STRING, the form the program
+// requires; the issuer name and serial number alone do not count).
+func keyIdentifiers(exts []pkix.Extension) []string {
+	var missing []string
+	var ski []byte
+	if v := extension(exts, oidSubjectKeyID); v == nil || mustRead(v, &ski) != nil || len(ski) == 0 {
+		missing = append(missing, "without a subject key identifier")
+	}
+	var aki struct {
+		KeyID  []byte        `asn1:"optional,tag:0"`
+		Issuer asn1.RawValue `asn1:"optional"`
+		Serial asn1.RawValue `asn1:"optional"`
+	}
+	if v := extension(exts, oidAuthorityKeyID); v == nil || mustRead(v, &aki) != nil || len(aki.KeyID) == 0 {
+		missing = append(missing, "without an authority key identifier")
+	}
+	return missing
+}
+
+// keyUsage says whether the KeyUsage BIT STRING sets every one of bits.
+func keyUsage(exts []pkix.Extension, bits ...int) bool {
+	var ku asn1.BitString
+	if v := extension(exts, oidKeyUsage); v == nil || mustRead(v, &ku) != nil {
+		return false
+	}
+	for _, b := range bits {
+		if ku.At(b) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // mustRead reads der into v, refusing bytes left over.

@@ -69,7 +69,7 @@ func clientRequirements(leaf *x509.Certificate) []string {
 	}
 	clientAuth := false
 	for _, u := range leaf.ExtKeyUsage {
-		clientAuth = clientAuth || u == x509.ExtKeyUsageClientAuth || u == x509.ExtKeyUsageAny
+		clientAuth = clientAuth || u == x509.ExtKeyUsageClientAuth
 	}
 	if !clientAuth {
 		missing = append(missing, "extended key usage TLS client authentication")
