@@ -7,12 +7,12 @@ ACTIONLINT_VERSION := v1.7.12
 GOVULNCHECK_VERSION := v1.9.0
 STATICCHECK_VERSION = $(shell $(GO) list -m -f '{{.Version}}' honnef.co/go/tools)
 # The main module and the nested ones that keep heavy dependencies away from it.
-MODULES   := . contract/bench contract/image openapi/drift
+MODULES   := . contract/lab/bench contract/lab/image openapi/drift
 DRIFT     := $(GO) -C openapi/drift
 # Upstream documents make spec-fetch downloads; git-ignored.
 SPEC_CACHE := .cache/upstream
-BENCH     := $(GO) -C contract/bench
-IMAGETEST := $(GO) -C contract/image
+BENCH     := $(GO) -C contract/lab/bench
+IMAGETEST := $(GO) -C contract/lab/image
 
 # What release binaries and the image say they are: the tag on a release.
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -46,6 +46,10 @@ PODMAN_BUILD_ARGS = --format docker --no-cache --build-arg TARGETOS=linux --buil
 .PHONY: help
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: check
+check: ## The inner loop: go test -short ./... of the main module, under a minute warm; make test is the full gate.
+	$(GO) test -short ./...
 
 .PHONY: generate
 generate: ## Regenerate generated/*.gen.go and the emulator's server from openapi/.
@@ -131,7 +135,7 @@ contract-shared: ## The suite against a standalone emulator shaped like a shared
 
 .PHONY: teeth
 teeth: ## Prove the contract suite catches each deliberately wrong emulator behaviour.
-	$(GO) test -count=1 -v -run TestEveryMutationIsCaught ./contract/teeth
+	$(GO) test -count=1 -v -run TestEveryMutationIsCaught ./contract/lab/teeth
 
 .PHONY: replay
 replay: ## Replay a recording (CONTRACT_RECORD's file): HAR=<file> [TARGET=<base url>] [FORMAT=text|markdown|json]; fails on a divergence.
@@ -176,7 +180,7 @@ emulator-bench: ## Benchmark the emulator's request path: one list page of 20.
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./contract/emulator
 
 .PHONY: load
-PRISM := contract/bench/_prism
+PRISM := contract/lab/bench/_prism
 
 load: $(PRISM)/node_modules/.package-lock.json ## Ceiling, emulator and Prism under wrk on loopback, one bounded run (about 90 s; needs wrk and npm).
 	@command -v wrk >/dev/null || { echo "make load needs wrk: apt-get install wrk" >&2; exit 2; }
@@ -191,11 +195,11 @@ $(PRISM)/node_modules/.package-lock.json: $(PRISM)/package-lock.json
 
 .PHONY: bench
 bench: ## One page of 20 certificates through net/http, our client and openai-go; benchstat table.
-	$(BENCH) test -run '^$$' -bench . -benchmem -count 10 . > contract/bench/bench.out
+	$(BENCH) test -run '^$$' -bench . -benchmem -count 10 . > contract/lab/bench/bench.out
 	$(BENCH) run golang.org/x/perf/cmd/benchstat -col /impl bench.out
 
 .PHONY: bench-test
-bench-test: ## Tests of the nested module contract/bench (all three clients decode the same page).
+bench-test: ## Tests of the nested module contract/lab/bench (all three clients decode the same page).
 	$(BENCH) test ./...
 
 .PHONY: spec-fetch

@@ -1,3 +1,6 @@
+// Package tools_test checks the repository as a whole: that CI runs what the
+// Makefile says (a ci.yml job per target of make test) and that npm's files
+// stay where Go does not walk.
 package tools_test
 
 import (

@@ -7,7 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/generated"
 )
 
@@ -16,7 +16,7 @@ var _ = Describe("Deleting a certificate", func() {
 	BeforeEach(func() { o = newOrg() })
 
 	DescribeTable("is refused while the certificate is active somewhere",
-		Label(emulator.CatchesLabel(emulator.MutationDeleteActive)),
+		Label(mutation.CatchesLabel(mutation.DeleteActive)),
 		func(ctx SpecContext, activate func(ctx context.Context, o *org, id string)) {
 			up, _ := o.upload(ctx, "active")
 			activate(ctx, o, up.Id)

@@ -6,7 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/generated"
 )
 
@@ -21,11 +21,11 @@ import (
 // its row.
 func answerEntries() []TableEntry {
 	var out []TableEntry
-	for _, a := range emulator.Answers {
+	for _, a := range mutation.Answers {
 		var labels Labels
-		for _, c := range emulator.FieldCells() {
+		for _, c := range mutation.FieldCells() {
 			if c.Answer == a {
-				labels = append(labels, emulator.CatchesLabel(c.Mutation()))
+				labels = append(labels, mutation.CatchesLabel(c.Mutation()))
 			}
 		}
 		out = append(out, Entry(string(a), labels, a))
@@ -34,11 +34,11 @@ func answerEntries() []TableEntry {
 }
 
 // toggleScopes are the toggle answers' scopes.
-var toggleScopes = map[emulator.Answer]scope{
-	emulator.AnswerActivateOrg:       scopes[0],
-	emulator.AnswerDeactivateOrg:     scopes[1],
-	emulator.AnswerActivateProject:   scopes[2],
-	emulator.AnswerDeactivateProject: scopes[3],
+var toggleScopes = map[mutation.Answer]scope{
+	mutation.AnswerActivateOrg:       scopes[0],
+	mutation.AnswerDeactivateOrg:     scopes[1],
+	mutation.AnswerActivateProject:   scopes[2],
+	mutation.AnswerDeactivateProject: scopes[3],
 }
 
 var _ = Describe("Every answer carrying a certificate", func() {
@@ -46,9 +46,9 @@ var _ = Describe("Every answer carrying a certificate", func() {
 	BeforeEach(func() { o = newOrg() })
 
 	DescribeTable("shows every field as the suite stored it",
-		func(ctx SpecContext, answer emulator.Answer) {
+		func(ctx SpecContext, answer mutation.Answer) {
 			up, _ := o.upload(ctx, "fields-before")
-			if answer == emulator.AnswerUpload {
+			if answer == mutation.AnswerUpload {
 				// The id an upload answers is the certificate's.
 				expectStatus(must(o.GetCertificateWithResponse(ctx, up.Id, nil)), http.StatusOK)
 				return
@@ -63,17 +63,17 @@ var _ = Describe("Every answer carrying a certificate", func() {
 				Expect(p.ids).To(ContainElement(up.Id), "the list lacks the certificate's id")
 			}
 			switch answer {
-			case emulator.AnswerModify:
-			case emulator.AnswerGet:
+			case mutation.AnswerModify:
+			case mutation.AnswerGet:
 				expectStatus(must(o.GetCertificateWithResponse(ctx, up.Id, withContent)), http.StatusOK)
 				expectStatus(must(o.GetCertificateWithResponse(ctx, up.Id, nil)), http.StatusOK)
-			case emulator.AnswerOrgListDesc:
+			case mutation.AnswerOrgListDesc:
 				inList(orgList, "desc")
-			case emulator.AnswerOrgListAsc:
+			case mutation.AnswerOrgListAsc:
 				inList(orgList, "asc")
-			case emulator.AnswerProjectListDesc:
+			case mutation.AnswerProjectListDesc:
 				inList(projectList, "desc")
-			case emulator.AnswerProjectListAsc:
+			case mutation.AnswerProjectListAsc:
 				inList(projectList, "asc")
 			default:
 				s := toggleScopes[answer]

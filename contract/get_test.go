@@ -6,7 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/generated"
 )
 
@@ -50,7 +50,7 @@ var _ = Describe("Getting a certificate", func() {
 		expectError(res, badRequest(""))
 	})
 
-	It("answers 404 for an id the organization does not have", Label(emulator.CatchesLabel(emulator.MutationFoundUnknownID)), func(ctx SpecContext) {
+	It("answers 404 for an id the organization does not have", Label(mutation.CatchesLabel(mutation.FoundUnknownID)), func(ctx SpecContext) {
 		res := must(o.GetCertificateWithResponse(ctx, unknownCertificate(), nil))
 		expectError(res, notFound("certificate_id"))
 	})

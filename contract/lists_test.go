@@ -9,7 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 	"github.com/certcontract/certcontract/generated"
 )
@@ -139,7 +139,7 @@ var _ = Describe("Listing certificates", func() {
 	// Serial: the run's own specs, which delete as they end, do not move the
 	// pages under it; others' deletions it rides out (allPages).
 	DescribeTable("a full cursor walk sees each certificate exactly once, in order", Serial,
-		Label(emulator.CatchesLabel(emulator.MutationRepeatAcrossPages)),
+		Label(mutation.CatchesLabel(mutation.RepeatAcrossPages)),
 		func(ctx SpecContext, list listFunc) {
 			uploaded := ids(o.uploadN(ctx, "walk", 5))
 			for _, order := range []string{"desc", "asc"} {
@@ -180,7 +180,7 @@ var _ = Describe("Listing certificates", func() {
 	)
 
 	DescribeTable("limit 1 gives one certificate and says more follow",
-		Label(emulator.CatchesLabel(emulator.MutationIgnoreLimit)),
+		Label(mutation.CatchesLabel(mutation.IgnoreLimit)),
 		func(ctx SpecContext, list listFunc) {
 			o.uploadN(ctx, "limit-1", 2)
 			one := 1

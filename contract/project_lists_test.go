@@ -4,7 +4,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/generated"
 )
 
@@ -44,7 +44,7 @@ var _ = Describe("Listing a project's certificates", func() {
 		Expect(o.activeInOrg(ctx, on.Id)).To(BeFalse(), "activating in a project does not activate for the organization")
 	})
 
-	It("answers 404 for a project the organization does not have", Label(emulator.SanityLabel), func(ctx SpecContext) {
+	It("answers 404 for a project the organization does not have", Label(mutation.SanityLabel), func(ctx SpecContext) {
 		res := must(o.ListProjectCertificatesWithResponse(ctx, unknownProject(), nil))
 		expectError(res, notFound("project_id"))
 	})

@@ -8,23 +8,27 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/stateful"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 )
 
 // sequenceOnly are the emulator's mutations that no single-rule spec can see,
 // only a sequence of requests; the stateful phase must catch each.
-var sequenceOnly = []emulator.Mutation{
-	emulator.MutationDeletedStillCounts,
-	emulator.MutationActivationSpreads,
-	emulator.MutationPageSkipsAfterDelete,
-	emulator.MutationReactivationIgnored,
+var sequenceOnly = []string{
+	mutation.DeletedStillCounts,
+	mutation.ActivationSpreads,
+	mutation.PageSkipsAfterDelete,
+	mutation.ReactivationIgnored,
+	mutation.ProjectDeactivationReachesOrganization,
+	mutation.RenameRestoresActivation,
+	mutation.OrganizationDeactivationBlocksProjects,
 }
 
-func catches(ms ...emulator.Mutation) Labels {
+func catches(ms ...string) Labels {
 	var out Labels
 	for _, m := range ms {
-		out = append(out, emulator.CatchesLabel(m))
+		out = append(out, mutation.CatchesLabel(m))
 	}
 	return out
 }
@@ -77,6 +81,7 @@ var _ = Describe("Sequences of requests", Label(suite.LabelStateful), func() {
 		}
 		res, err := stateful.Run(ctx, sc)
 		Expect(err).NotTo(HaveOccurred())
+		AddReportEntry(suite.TransitionsEntry, res.Transitions)
 		if res.Failure != nil {
 			AddReportEntry("stateful phase", fmt.Sprintf("seed %d; %d sequences run, the shorter ones rapid tried included", res.Seed, len(res.Sequences)))
 			Fail(res.Failure.String())
@@ -87,7 +92,7 @@ var _ = Describe("Sequences of requests", Label(suite.LabelStateful), func() {
 				sequences, steps = sequences+1, steps+len(s)
 			}
 		}
-		AddReportEntry("stateful phase", fmt.Sprintf("%d sequences, %d steps, %d requests and a check of every list after each step; seed %d (%s=%d draws them again)",
-			sequences, steps, res.Requests, res.Seed, suite.EnvSeed, res.Seed))
+		AddReportEntry("stateful phase", fmt.Sprintf("%d sequences (the tour's %d first), %d steps, %d requests and a check of every list after each step; seed %d (%s=%d draws them again); %s",
+			sequences, res.Tour, steps, res.Requests, res.Seed, suite.EnvSeed, res.Seed, res.Transitions.Summary()))
 	})
 })

@@ -1,7 +1,8 @@
-// The contract suite: every operation of openapi/certificates.yaml and every
-// documented rule, checked against an in-process emulator or a real API, with
-// every exchange validated against the fragment. Its machinery lives in
-// contract/internal/suite; this file wires it to Ginkgo's setup nodes.
+// Package contract_test is the contract suite: every operation of
+// openapi/certificates.yaml and every documented rule, checked against an
+// in-process emulator or a real API, with every exchange validated against
+// the fragment. Its machinery lives in contract/internal/suite; this file
+// wires it to Ginkgo's setup nodes.
 package contract_test
 
 import (

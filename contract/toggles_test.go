@@ -12,7 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 )
 
 // scope is one of the four toggle operations.
@@ -163,7 +163,7 @@ var _ = Describe("Activating and deactivating certificates", func() {
 	)
 
 	DescribeTable("changes nothing when one id of the batch is unknown",
-		Label(emulator.CatchesLabel(emulator.MutationNonAtomicToggle)),
+		Label(mutation.CatchesLabel(mutation.NonAtomicToggle)),
 		func(ctx SpecContext, s scope) {
 			known := ids(o.uploadN(ctx, "atomic", 2))
 			s.prepare(ctx, o, known)

@@ -9,7 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/generated"
@@ -44,7 +44,7 @@ var _ = Describe("Uploading a certificate", func() {
 	var o *org
 	BeforeEach(func() { o = newOrg() })
 
-	It("stores it as uploaded, active nowhere", Label(emulator.CatchesLabel(emulator.MutationWrongObject), emulator.CatchesLabel(emulator.MutationActiveAfterUpload)), func(ctx SpecContext) {
+	It("stores it as uploaded, active nowhere", Label(mutation.CatchesLabel(mutation.WrongObject), mutation.CatchesLabel(mutation.ActiveAfterUpload)), func(ctx SpecContext) {
 		got, c := o.upload(ctx, "upload")
 		name := certName("upload")
 
@@ -96,13 +96,13 @@ var _ = Describe("Uploading a certificate", func() {
 		func(ctx SpecContext, label string, opts testcert.Options) {
 			uploadRefused(ctx, o, "refused-"+label, makeCert(opts).pem, "certificate")
 		},
-		Entry("a leaf (basic constraints CA:FALSE)", Label(emulator.CatchesLabel(emulator.MutationAcceptLeaf)),
+		Entry("a leaf (basic constraints CA:FALSE)", Label(mutation.CatchesLabel(mutation.AcceptLeaf)),
 			"leaf", testcert.Options{NotCA: true}),
-		Entry("no Subject Key Identifier", Label(emulator.CatchesLabel(emulator.MutationAcceptNoSubjectKeyID)),
+		Entry("no Subject Key Identifier", Label(mutation.CatchesLabel(mutation.AcceptNoSubjectKeyID)),
 			"no-ski", testcert.Options{NoSubjectKeyID: true}),
-		Entry("no Authority Key Identifier", Label(emulator.CatchesLabel(emulator.MutationAcceptNoAuthorityKeyID)),
+		Entry("no Authority Key Identifier", Label(mutation.CatchesLabel(mutation.AcceptNoAuthorityKeyID)),
 			"no-aki", testcert.Options{NoAuthorityKeyID: true}),
-		Entry("key usage without Certificate Sign and CRL Sign", Label(emulator.CatchesLabel(emulator.MutationAcceptNoCertSign)),
+		Entry("key usage without Certificate Sign and CRL Sign", Label(mutation.CatchesLabel(mutation.AcceptNoCertSign)),
 			"no-cert-sign", testcert.Options{NoCertSign: true}),
 	)
 

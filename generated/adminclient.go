@@ -229,6 +229,11 @@ func checkBaseURL(raw string, plainHTTP bool) error {
 	if u.Host == "" {
 		return fmt.Errorf("certcontract: base URL %q has no host", raw)
 	}
+	if strings.Trim(u.Path, "/") == "" {
+		// Every route is under a version path: without it the first call
+		// would end in a bare 404 "Invalid URL".
+		return fmt.Errorf("certcontract: base URL %q has no path: the API's routes are under /v1, as in %s (use %s/v1)", raw, DefaultBaseURL, strings.TrimRight(raw, "/"))
+	}
 	return nil
 }
 

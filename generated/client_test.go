@@ -114,6 +114,8 @@ func TestNew(t *testing.T) {
 		{name: "plain http to localhost", opts: []Option{WithAdminKey(testKey), WithBaseURL("http://localhost:8080/v1")}},
 		{name: "user information in the base URL", opts: []Option{WithAdminKey(testKey), WithBaseURL("https://u:p@example.test/v1")}, wantErr: "user information"},
 		{name: "scheme other than http(s)", opts: []Option{WithAdminKey(testKey), WithBaseURL("ftp://example.test/v1")}, wantErr: "scheme must be"},
+		{name: "no /v1", opts: []Option{WithAdminKey(testKey), WithBaseURL("http://127.0.0.1:8080")}, wantErr: `has no path: the API's routes are under /v1, as in https://api.openai.com/v1 (use http://127.0.0.1:8080/v1)`},
+		{name: "no /v1 from OPENAI_BASE_URL", env: map[string]string{"OPENAI_ADMIN_KEY": testKey, "OPENAI_BASE_URL": "http://localhost:8080/"}, wantErr: "use http://localhost:8080/v1"},
 		{name: "no host", opts: []Option{WithAdminKey(testKey), WithBaseURL("https:///v1")}, wantErr: "no host"},
 		{name: "negative retries", opts: []Option{WithAdminKey(testKey), WithMaxRetries(-1)}, wantErr: "negative count"},
 		{name: "backoff max below initial", opts: []Option{WithAdminKey(testKey), WithBackoff(time.Second, time.Millisecond)}, wantErr: "initial <= max"},

@@ -18,6 +18,23 @@ type call struct {
 
 type callKey struct{}
 
+type responseKey struct{}
+
+// WithResponseInto returns a context under which an [AdminClient] call
+// stores its final answer in *dst, as openai-go's option.WithResponseInto
+// does: its status and headers, among them the request id
+// (dst.Header.Get("X-Request-Id")), on success as on an error answer. The
+// body has been read already. *dst is left alone when no answer came.
+//
+//	var rsp *http.Response
+//	cert, err := client.UploadCertificate(generated.WithResponseInto(ctx, &rsp), pem, "ca")
+//	if err == nil {
+//		log.Printf("uploaded %s (request %s)", cert.Id, rsp.Header.Get("X-Request-Id"))
+//	}
+func WithResponseInto(ctx context.Context, dst **http.Response) context.Context {
+	return context.WithValue(ctx, responseKey{}, dst)
+}
+
 func callOf(ctx context.Context) *call {
 	c, _ := ctx.Value(callKey{}).(*call)
 	return c
@@ -31,6 +48,9 @@ type result interface{ GetBody() []byte }
 func do[R result, T any](ctx context.Context, c *AdminClient, operation string, send func(context.Context) (*http.Response, error), parse func(*http.Response) (R, error), ok func(R) *T) (*T, error) {
 	cl := &call{operation: operation, class: retryClasses[operation]}
 	rsp, err := send(context.WithValue(ctx, callKey{}, cl))
+	if dst, _ := ctx.Value(responseKey{}).(**http.Response); dst != nil && rsp != nil {
+		*dst = rsp
+	}
 	v, err := decode(c, rsp, err, parse, ok)
 	if err != nil {
 		return nil, &OperationError{Operation: operation, Attempts: cl.attempts, Err: c.clean(err)}

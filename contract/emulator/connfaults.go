@@ -3,19 +3,21 @@ package emulator
 import (
 	"net"
 	"net/http"
+
+	"github.com/certcontract/certcontract/contract/emulator/internal/answer"
 )
 
 // playConnectionFault serves the request with serve (not at all for a
 // reset), then breaks the connection as c says.
 func playConnectionFault(w http.ResponseWriter, c ConnectionFault, serve func(http.ResponseWriter)) {
-	held := &heldAnswer{header: w.Header(), status: http.StatusOK}
+	held := answer.Hold(w)
 	if c != FaultReset {
 		serve(held)
 	}
 	rc := http.NewResponseController(w)
 	if c == FaultTruncate {
-		w.WriteHeader(held.status)
-		body := held.body.Bytes()
+		w.WriteHeader(held.Status)
+		body := held.Body.Bytes()
 		_, _ = w.Write(body[:len(body)/2])
 		_ = rc.Flush()
 	}

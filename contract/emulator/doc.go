@@ -28,10 +28,11 @@
 // It has two layers. The state and the business rules live in
 // internal/store, which knows nothing of HTTP and refuses with errors naming
 // the rule broken; this package is the HTTP layer: it checks the request,
-// calls the rules (through the rules interface), maps their errors to the
-// API's statuses, codes and params (refusals in errors.go), and answers with
-// package generated's types. Mutations are wrappers around either layer,
-// switched on by Config.Mutations (mutations.go says how to add one).
+// calls the rules (through the store.Rules interface), maps their errors to
+// the API's statuses, codes and params (refusals in errors.go), and answers
+// with package generated's types. Mutations, which exist only to prove a
+// contract suite, are wrappers around either layer (internal/mutant),
+// switched on by Config.Mutations.
 // Config.Shared makes every organization look like one that others use
 // too: certificates someone else uploaded, seeded when the organization is
 // made, and another client at work on its own certificates until Close.

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/certcontract/certcontract/contract/emulator/internal/mutant"
 	"github.com/certcontract/certcontract/contract/emulator/internal/server"
 	"github.com/certcontract/certcontract/contract/emulator/internal/store"
 )
@@ -30,9 +31,10 @@ type Config struct {
 	// Shared seeds others' certificates and sets another client to work in
 	// every organization; off by default.
 	Shared Shared
-	// Mutations are deliberately wrong behaviours, only for proving that the
-	// contract suite notices them.
-	Mutations []Mutation
+	// Mutations name deliberately wrong behaviours, as the -mutations flag
+	// takes them (such as "ignore-limit"), only for proving that a contract
+	// suite notices them. Empty: none.
+	Mutations []string
 	// Logger gets one line per request (method, path, status, duration and a
 	// hash of the organization); never the key. Nil: silent.
 	Logger *slog.Logger
@@ -63,7 +65,7 @@ type Server struct {
 	keys        map[string]bool // nil: any well-formed admin key
 	projectKeys map[string]ProjectKey
 	projects    []string
-	mutations   mutationSet
+	mutations   mutant.Set
 	faults      *faultInjector
 	shared      Shared
 	actors      actors
@@ -117,7 +119,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.checkProjectKeys(cfg.ProjectKeys); err != nil {
 		errs = append(errs, err)
 	}
-	mutations, err := newMutationSet(cfg.Mutations)
+	mutations, err := mutant.NewSet(cfg.Mutations)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -140,7 +142,7 @@ func New(cfg Config) (*Server, error) {
 	// the API's 404 body, never net/http's plain text.
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { invalidURL(r).write(w) })
-	s.routes = server.HandlerWithOptions(s.mutations.wrapHandlers(handlers{}), server.StdHTTPServerOptions{
+	s.routes = server.HandlerWithOptions(s.mutations.WrapHandlers(handlers{}), server.StdHTTPServerOptions{
 		BaseURL:          BasePath,
 		BaseRouter:       mux,
 		ErrorHandlerFunc: writeParamError,

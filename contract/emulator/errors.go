@@ -1,11 +1,11 @@
 package emulator
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
 
+	"github.com/certcontract/certcontract/contract/emulator/internal/answer"
 	"github.com/certcontract/certcontract/contract/emulator/internal/server"
 	"github.com/certcontract/certcontract/contract/emulator/internal/store"
 	"github.com/certcontract/certcontract/generated"
@@ -110,20 +110,8 @@ func writeParamError(w http.ResponseWriter, _ *http.Request, err error) {
 	badRequest(param, "", err.Error()).write(w)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		// Every value written is a generated model, which always marshals.
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	writeBody(w, status, body)
-}
-
-func writeBody(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
-}
+// writeJSON and writeBody are shared with the mutations (package answer).
+var (
+	writeJSON = answer.WriteJSON
+	writeBody = answer.WriteBody
+)

@@ -145,7 +145,7 @@ func TestConfigIsChecked(t *testing.T) {
 		{"status not a fault", emulator.Config{Faults: emulator.Faults{Rate: 0.1, Statuses: []int{404}}}},
 		{"negative latency", emulator.Config{Faults: emulator.Faults{Latency: -time.Second}}},
 		{"negative Retry-After", emulator.Config{Faults: emulator.Faults{RetryAfter: -1}}},
-		{"unknown mutation", emulator.Config{Mutations: []emulator.Mutation{"be-nice"}}},
+		{"unknown mutation", emulator.Config{Mutations: []string{"be-nice"}}},
 		{"empty key", emulator.Config{Keys: []string{"sk-admin-a", ""}}},
 		{"empty project", emulator.Config{Projects: []string{""}}},
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 	"github.com/certcontract/certcontract/contract/testcert"
 )
@@ -22,7 +23,7 @@ import (
 // inactive when modified. The suite's field checker (suite.Fields) judges
 // each answer; a step also fails on what only its caller can see: an
 // upload's id must be the certificate's, a list must carry it.
-func answerSteps(t *testing.T, base string) map[emulator.Answer]error {
+func answerSteps(t *testing.T, base string) map[mutation.Answer]error {
 	t.Helper()
 	fields := &suite.Fields{}
 	checked := &http.Client{Transport: fields.Layer(http.DefaultTransport)}
@@ -64,12 +65,12 @@ func answerSteps(t *testing.T, base string) map[emulator.Answer]error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[emulator.Answer]error{}
+	out := map[mutation.Answer]error{}
 	b, err := send(checked, http.MethodPost, "/organization/certificates", map[string]any{"certificate": pem.PEM, "name": "before"})
 	if err == nil {
 		_, err = send(http.DefaultClient, http.MethodGet, "/organization/certificates/"+idOf(b), nil)
 	}
-	out[emulator.AnswerUpload] = err
+	out[mutation.AnswerUpload] = err
 	id := idOf(b)
 	if err != nil {
 		// The id as stored, from a list no upload mutation touches.
@@ -84,21 +85,21 @@ func answerSteps(t *testing.T, base string) map[emulator.Answer]error {
 	project := "/organization/projects/proj_default/certificates"
 	ids := map[string]any{"certificate_ids": []string{id}}
 	for _, s := range []struct {
-		answer       emulator.Answer
+		answer       mutation.Answer
 		method, path string
 		body         any
 		also         func([]byte) error
 	}{
-		{emulator.AnswerModify, http.MethodPost, cert, map[string]any{"name": "after"}, nil},
-		{emulator.AnswerGet, http.MethodGet, cert + "?include[]=content", nil, nil},
-		{emulator.AnswerOrgListDesc, http.MethodGet, "/organization/certificates?order=desc", nil, carries(id)},
-		{emulator.AnswerOrgListAsc, http.MethodGet, "/organization/certificates?order=asc", nil, carries(id)},
-		{emulator.AnswerProjectListDesc, http.MethodGet, project + "?order=desc", nil, carries(id)},
-		{emulator.AnswerProjectListAsc, http.MethodGet, project + "?order=asc", nil, carries(id)},
-		{emulator.AnswerActivateOrg, http.MethodPost, "/organization/certificates/activate", ids, nil},
-		{emulator.AnswerDeactivateOrg, http.MethodPost, "/organization/certificates/deactivate", ids, nil},
-		{emulator.AnswerActivateProject, http.MethodPost, project + "/activate", ids, nil},
-		{emulator.AnswerDeactivateProject, http.MethodPost, project + "/deactivate", ids, nil},
+		{mutation.AnswerModify, http.MethodPost, cert, map[string]any{"name": "after"}, nil},
+		{mutation.AnswerGet, http.MethodGet, cert + "?include[]=content", nil, nil},
+		{mutation.AnswerOrgListDesc, http.MethodGet, "/organization/certificates?order=desc", nil, carries(id)},
+		{mutation.AnswerOrgListAsc, http.MethodGet, "/organization/certificates?order=asc", nil, carries(id)},
+		{mutation.AnswerProjectListDesc, http.MethodGet, project + "?order=desc", nil, carries(id)},
+		{mutation.AnswerProjectListAsc, http.MethodGet, project + "?order=asc", nil, carries(id)},
+		{mutation.AnswerActivateOrg, http.MethodPost, "/organization/certificates/activate", ids, nil},
+		{mutation.AnswerDeactivateOrg, http.MethodPost, "/organization/certificates/deactivate", ids, nil},
+		{mutation.AnswerActivateProject, http.MethodPost, project + "/activate", ids, nil},
+		{mutation.AnswerDeactivateProject, http.MethodPost, project + "/deactivate", ids, nil},
 	} {
 		b, err := send(checked, s.method, s.path, s.body)
 		if err == nil && s.also != nil {
@@ -112,7 +113,7 @@ func answerSteps(t *testing.T, base string) map[emulator.Answer]error {
 // Each field mutation breaks its field in its answer and nowhere else, and
 // the suite's field checker catches it there, naming the field.
 func TestFieldMutationsBreakOnlyTheirCell(t *testing.T) {
-	serve := func(t *testing.T, m ...emulator.Mutation) string {
+	serve := func(t *testing.T, m ...string) string {
 		emu, err := emulator.New(emulator.Config{Mutations: m})
 		if err != nil {
 			t.Fatal(err)
@@ -126,8 +127,8 @@ func TestFieldMutationsBreakOnlyTheirCell(t *testing.T) {
 			t.Fatalf("the correct emulator fails the %s step: %v", answer, err)
 		}
 	}
-	for _, cell := range emulator.FieldCells() {
-		t.Run(string(cell.Mutation()), func(t *testing.T) {
+	for _, cell := range mutation.FieldCells() {
+		t.Run(cell.Mutation(), func(t *testing.T) {
 			for answer, err := range answerSteps(t, serve(t, cell.Mutation())) {
 				switch {
 				case answer != cell.Answer && err != nil:
@@ -149,23 +150,23 @@ func TestREADMETableShowsEveryFieldCell(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := map[emulator.Answer][]string{}
+	rows := map[mutation.Answer][]string{}
 	for line := range strings.Lines(string(readme)) {
 		cols := strings.Split(strings.TrimSpace(line), " | ")
-		if len(cols) != len(emulator.Fields)+2 || !strings.HasPrefix(cols[0], "| `") {
+		if len(cols) != len(mutation.Fields)+2 || !strings.HasPrefix(cols[0], "| `") {
 			continue
 		}
-		rows[emulator.Answer(strings.Trim(cols[0], "| `"))] = cols[1 : len(cols)-1]
+		rows[mutation.Answer(strings.Trim(cols[0], "| `"))] = cols[1 : len(cols)-1]
 	}
-	for _, a := range emulator.Answers {
+	for _, a := range mutation.Answers {
 		row, ok := rows[a]
 		if !ok {
 			t.Errorf("the README's table has no row for %s", a)
 			continue
 		}
-		for i, f := range emulator.Fields {
+		for i, f := range mutation.Fields {
 			want := "—"
-			for _, c := range emulator.FieldCells() {
+			for _, c := range mutation.FieldCells() {
 				if c.Answer == a && c.Field == f {
 					want = c.Break
 				}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/generated"
 )
@@ -14,52 +15,52 @@ import (
 // it proves nothing. Every case shows the wrong behaviour through HTTP.
 func TestMutationsBreakTheirRule(t *testing.T) {
 	tests := []struct {
-		mutation emulator.Mutation
+		mutation string
 		broken   func(t *testing.T, c *apiClient) bool
 	}{
-		{emulator.MutationIgnoreLimit, func(t *testing.T, c *apiClient) bool {
+		{mutation.IgnoreLimit, func(t *testing.T, c *apiClient) bool {
 			c.upload(t, "")
 			c.upload(t, "")
 			var page generated.ListCertificatesResponse
 			c.do(t, http.MethodGet, "/organization/certificates?limit=1", nil).decode(t, http.StatusOK, &page)
 			return len(page.Data) == 2
 		}},
-		{emulator.MutationWrongObject, func(t *testing.T, c *apiClient) bool {
+		{mutation.WrongObject, func(t *testing.T, c *apiClient) bool {
 			cert := c.upload(t, "")
 			var got generated.Certificate
 			c.do(t, http.MethodGet, "/organization/certificates/"+cert.Id, nil).decode(t, http.StatusOK, &got)
 			return cert.Object == "organization.certificate" && got.Object == "organization.certificate"
 		}},
-		{emulator.MutationDeleteActive, func(t *testing.T, c *apiClient) bool {
+		{mutation.DeleteActive, func(t *testing.T, c *apiClient) bool {
 			id := c.upload(t, "").Id
 			c.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
 			return c.do(t, http.MethodDelete, "/organization/certificates/"+id, nil).status == http.StatusOK
 		}},
-		{emulator.MutationNonAtomicToggle, func(t *testing.T, c *apiClient) bool {
+		{mutation.NonAtomicToggle, func(t *testing.T, c *apiClient) bool {
 			id := c.upload(t, "").Id
 			c.do(t, http.MethodPost, "/organization/certificates/activate", map[string]any{"certificate_ids": []string{id, "cert_unknown"}}).
 				wantError(t, apiErr{status: http.StatusNotFound, param: "certificate_ids", code: generated.ErrorCodeNotFound})
 			return c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
 		}},
-		{emulator.MutationRepeatAcrossPages, func(t *testing.T, c *apiClient) bool {
+		{mutation.RepeatAcrossPages, func(t *testing.T, c *apiClient) bool {
 			first := c.upload(t, "").Id
 			c.upload(t, "")
 			var page generated.ListCertificatesResponse
 			c.do(t, http.MethodGet, "/organization/certificates?order=asc&after="+first, nil).decode(t, http.StatusOK, &page)
 			return len(page.Data) == 2 && page.Data[0].Id == first
 		}},
-		{emulator.MutationFoundUnknownID, func(t *testing.T, c *apiClient) bool {
+		{mutation.FoundUnknownID, func(t *testing.T, c *apiClient) bool {
 			return c.do(t, http.MethodGet, "/organization/certificates/cert_made_up", nil).status == http.StatusOK
 		}},
-		{emulator.MutationActiveAfterUpload, func(t *testing.T, c *apiClient) bool {
+		{mutation.ActiveAfterUpload, func(t *testing.T, c *apiClient) bool {
 			c.upload(t, "")
 			return c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
 		}},
-		{emulator.MutationAcceptLeaf, acceptsUpload(testcert.Options{NotCA: true})},
-		{emulator.MutationAcceptNoSubjectKeyID, acceptsUpload(testcert.Options{NoSubjectKeyID: true})},
-		{emulator.MutationAcceptNoAuthorityKeyID, acceptsUpload(testcert.Options{NoAuthorityKeyID: true})},
-		{emulator.MutationAcceptNoCertSign, acceptsUpload(testcert.Options{NoCertSign: true})},
-		{emulator.MutationDeletedStillCounts, func(t *testing.T, c *apiClient) bool {
+		{mutation.AcceptLeaf, acceptsUpload(testcert.Options{NotCA: true})},
+		{mutation.AcceptNoSubjectKeyID, acceptsUpload(testcert.Options{NoSubjectKeyID: true})},
+		{mutation.AcceptNoAuthorityKeyID, acceptsUpload(testcert.Options{NoAuthorityKeyID: true})},
+		{mutation.AcceptNoCertSign, acceptsUpload(testcert.Options{NoCertSign: true})},
+		{mutation.DeletedStillCounts, func(t *testing.T, c *apiClient) bool {
 			var first string
 			for i := range emulator.MaxCertificates {
 				if id := c.upload(t, "").Id; i == 0 {
@@ -69,7 +70,7 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 			c.do(t, http.MethodDelete, "/organization/certificates/"+first, nil).decode(t, http.StatusOK, nil)
 			return c.do(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": newCertPEM(t, testcert.Options{})}).status == http.StatusBadRequest
 		}},
-		{emulator.MutationActivationSpreads, func(t *testing.T, c *apiClient) bool {
+		{mutation.ActivationSpreads, func(t *testing.T, c *apiClient) bool {
 			id := c.upload(t, "").Id
 			toggle := func(project, action string) {
 				c.do(t, http.MethodPost, "/organization/projects/"+project+"/certificates/"+action, map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
@@ -79,7 +80,7 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 			toggle("proj_beta", "activate")
 			return c.listAll(t, "/organization/projects/proj_alpha/certificates", 10, "asc")[0].Active
 		}},
-		{emulator.MutationPageSkipsAfterDelete, func(t *testing.T, c *apiClient) bool {
+		{mutation.PageSkipsAfterDelete, func(t *testing.T, c *apiClient) bool {
 			first, gone := c.upload(t, "").Id, c.upload(t, "").Id
 			c.upload(t, "")
 			c.do(t, http.MethodDelete, "/organization/certificates/"+gone, nil).decode(t, http.StatusOK, nil)
@@ -87,16 +88,38 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 			c.do(t, http.MethodGet, "/organization/certificates?order=asc&after="+first, nil).decode(t, http.StatusOK, &page)
 			return len(page.Data) == 0
 		}},
-		{emulator.MutationReactivationIgnored, func(t *testing.T, c *apiClient) bool {
+		{mutation.ReactivationIgnored, func(t *testing.T, c *apiClient) bool {
 			id := c.upload(t, "").Id
 			for _, action := range []string{"activate", "deactivate", "activate"} {
 				c.do(t, http.MethodPost, "/organization/certificates/"+action, map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
 			}
 			return !c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
 		}},
+		{mutation.ProjectDeactivationReachesOrganization, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			ids := map[string]any{"certificate_ids": []string{id}}
+			c.do(t, http.MethodPost, "/organization/certificates/activate", ids).decode(t, http.StatusOK, nil)
+			c.do(t, http.MethodPost, "/organization/projects/proj_default/certificates/deactivate", ids).decode(t, http.StatusOK, nil)
+			return !c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
+		}},
+		{mutation.RenameRestoresActivation, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			for _, action := range []string{"activate", "deactivate"} {
+				c.do(t, http.MethodPost, "/organization/certificates/"+action, map[string]any{"certificate_ids": []string{id}}).decode(t, http.StatusOK, nil)
+			}
+			c.do(t, http.MethodPost, "/organization/certificates/"+id, map[string]any{"name": "renamed"}).decode(t, http.StatusOK, nil)
+			return c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
+		}},
+		{mutation.OrganizationDeactivationBlocksProjects, func(t *testing.T, c *apiClient) bool {
+			id := c.upload(t, "").Id
+			ids := map[string]any{"certificate_ids": []string{id}}
+			c.do(t, http.MethodPost, "/organization/certificates/deactivate", ids).decode(t, http.StatusOK, nil)
+			c.do(t, http.MethodPost, "/organization/projects/proj_default/certificates/activate", ids).decode(t, http.StatusOK, nil)
+			return !c.listAll(t, "/organization/projects/proj_default/certificates", 10, "asc")[0].Active
+		}},
 	}
-	covered := map[emulator.Mutation]bool{}
-	for _, c := range emulator.FieldCells() {
+	covered := map[string]bool{}
+	for _, c := range mutation.FieldCells() {
 		covered[c.Mutation()] = true // TestFieldMutationsBreakOnlyTheirCell
 	}
 	for _, tt := range tests {
@@ -105,12 +128,12 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 			if tt.broken(t, newEmulator(t, emulator.Config{})) {
 				t.Fatal("the rule is broken without the mutation")
 			}
-			if !tt.broken(t, newEmulator(t, emulator.Config{Mutations: []emulator.Mutation{tt.mutation}})) {
+			if !tt.broken(t, newEmulator(t, emulator.Config{Mutations: []string{tt.mutation}})) {
 				t.Fatal("the mutation does not break its rule")
 			}
 		})
 	}
-	for _, m := range emulator.KnownMutations() {
+	for _, m := range mutation.Known() {
 		if !covered[m] {
 			t.Errorf("mutation %s has no case here", m)
 		}
@@ -125,17 +148,17 @@ func acceptsUpload(opts testcert.Options) func(t *testing.T, c *apiClient) bool 
 }
 
 func TestMutationsMarshalAsTheirNames(t *testing.T) {
-	known := emulator.KnownMutations()
-	const named = 15
+	known := mutation.Known()
+	const named = 18
 	data, err := json.Marshal(known[:named])
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","accept-leaf","accept-no-subject-key-id","accept-no-authority-key-id","accept-no-cert-sign","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored"]`
+	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","accept-leaf","accept-no-subject-key-id","accept-no-authority-key-id","accept-no-cert-sign","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored","project-deactivation-reaches-organization","rename-restores-activation","organization-deactivation-blocks-projects"]`
 	if string(data) != want {
 		t.Fatalf("%s, want %s", data, want)
 	}
-	cells := emulator.FieldCells()
+	cells := mutation.FieldCells()
 	if len(known) != named+len(cells) || known[named] != "wrong-id-in-upload" || known[len(known)-1] != cells[len(cells)-1].Mutation() {
 		t.Fatalf("after the named mutations, want one per field cell: %v", known[named:])
 	}

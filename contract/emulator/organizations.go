@@ -24,7 +24,7 @@ import (
 type tenant struct {
 	hash  string              // names the organization in logs without revealing its key
 	org   *store.Organization // its state, for its other client (Config.Shared)
-	rules rules               // its state and rules, with the switched-on mutations around them
+	rules store.Rules         // its state and rules, with the switched-on mutations around them
 }
 
 // newTenant makes an organization for key, seeded as Config.Shared says.
@@ -33,7 +33,7 @@ func (s *Server) newTenant(key string) (*tenant, *apiError) {
 	if err != nil {
 		return nil, internalError()
 	}
-	return &tenant{hash: orgHash(key), org: org, rules: s.mutations.wrap(org)}, nil
+	return &tenant{hash: orgHash(key), org: org, rules: s.mutations.Wrap(org)}, nil
 }
 
 // keepsOnSight says whether an organization is kept from a key's first
@@ -55,11 +55,11 @@ func (a *account) organization() *tenant {
 }
 
 // rules are the key's organization, or an empty one that is not kept.
-func (a *account) rules() rules {
+func (a *account) rules() store.Rules {
 	if t := a.organization(); t != nil {
 		return t.rules
 	}
-	return a.s.mutations.wrap(store.NewOrganization(a.s.projects))
+	return a.s.mutations.Wrap(store.NewOrganization(a.s.projects))
 }
 
 // keep returns the key's organization, made and kept now if it has none.
@@ -144,4 +144,4 @@ func accountOf(r *http.Request) *account {
 }
 
 // rulesOf returns the rules of the organization of r's key.
-func rulesOf(r *http.Request) rules { return accountOf(r).rules() }
+func rulesOf(r *http.Request) store.Rules { return accountOf(r).rules() }

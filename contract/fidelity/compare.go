@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Check names what kind of difference a divergence is; allow-list entries
@@ -48,6 +49,9 @@ type answer struct {
 	headers map[string]string // lower-case names: content-type, retry-after, x-request-id
 	has     map[string]bool
 	body    []byte
+	// sent and answered bound the exchange on the clock of the side that
+	// made it: the recorder's, or the replay's.
+	sent, answered time.Time
 }
 
 // Fields compared by role rather than by value.
@@ -72,8 +76,13 @@ type comparison struct {
 	// interchangeable says whether two recorded certificates may be listed
 	// in either order.
 	interchangeable func(a, b string) bool
-	out             []Divergence
-	notes           []string
+	// upload says the exchange stored the certificate it answers with, so
+	// its created_at is the exchange's own time.
+	upload bool
+	// rec and rep are when each side's exchange happened.
+	rec, rep window
+	out      []Divergence
+	notes    []string
 }
 
 func (c *comparison) diverge(check Check, field, recorded, replayed string) {
@@ -88,6 +97,7 @@ func (c *comparison) note(format string, args ...any) {
 }
 
 func (c *comparison) compare(rec, rep answer) {
+	c.rec, c.rep = window{rec.sent, rec.answered}, window{rep.sent, rep.answered}
 	if rec.status != rep.status {
 		c.diverge(CheckStatus, "", strconv.Itoa(rec.status), strconv.Itoa(rep.status))
 		return
@@ -168,9 +178,7 @@ func (c *comparison) walk(path string, r, p any) {
 		c.id(path, r, p)
 		return
 	case slices.Contains(timeFields, key):
-		if !wholeSeconds(r) || !wholeSeconds(p) {
-			c.diverge(CheckTimestamp, path, show(r), show(p))
-		}
+		c.timestamp(path, r, p)
 		return
 	case path == "error.message":
 		if s, ok := r.(string); ok && s != "" {

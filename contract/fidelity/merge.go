@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
 )
 
 // Parallel processes of one run each write their own part of a recording;

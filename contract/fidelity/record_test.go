@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/certcontract/certcontract/contract/fidelity"
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
 )
 
 // The key the suite is given may have any shape; one shaped like an admin

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator"
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
 )
 
 // Options configure a replay.
@@ -56,6 +56,9 @@ type Exchange struct {
 	Divergences []Divergence `json:"divergences,omitempty"`
 	// Notes say what was left out of the comparison and why.
 	Notes []string `json:"notes,omitempty"`
+	// fields are the folded paths of the recorded answer's fields, for a
+	// group's count of exchanges that could diverge.
+	fields map[string]bool
 	// Follows is the entry of the first divergence in the same
 	// organization, when there was one before: state the replay changed
 	// differently makes later answers differ too, so the first one is where
@@ -143,8 +146,10 @@ func Replay(ctx context.Context, f *har.File, opts Options) (*Result, error) {
 				x.Divergences = []Divergence{{Check: CheckNoResponse, Recorded: fmt.Sprint(e.Response.Status), Replayed: err.Error()}}
 			default:
 				x.Replayed = &Side{Status: rep.status, Body: excerpt(rep.body)}
-				c := &comparison{m: m, uncomparable: p.uncomparable(i, lost), interchangeable: p.interchangeable}
-				c.compare(recordedAnswer(e), rep)
+				c := &comparison{m: m, uncomparable: p.uncomparable(i, lost), interchangeable: p.interchangeable, upload: p.op[i] == opUpload}
+				recorded := recordedAnswer(e)
+				x.fields = fieldsOf(recorded.body)
+				c.compare(recorded, rep)
 				x.Divergences, x.Notes = c.out, c.notes
 			}
 			if len(x.Divergences) > 0 {
@@ -229,6 +234,7 @@ func send(ctx context.Context, client *http.Client, target, base string, e *har.
 		}
 		req.Header.Add(h.Name, m.translate(h.Value))
 	}
+	sent := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
 		return answer{}, err
@@ -238,7 +244,7 @@ func send(ctx context.Context, client *http.Client, target, base string, e *har.
 	if err != nil {
 		return answer{}, err
 	}
-	a := answer{status: resp.StatusCode, body: b, headers: map[string]string{}, has: map[string]bool{}}
+	a := answer{status: resp.StatusCode, body: b, headers: map[string]string{}, has: map[string]bool{}, sent: sent, answered: time.Now()}
 	for k, v := range resp.Header {
 		k = strings.ToLower(k)
 		a.headers[k], a.has[k] = v[0], true
@@ -248,7 +254,8 @@ func send(ctx context.Context, client *http.Client, target, base string, e *har.
 
 func recordedAnswer(e *har.Entry) answer {
 	body, _ := e.Response.Content.Body() // har.Read checked it decodes
-	a := answer{status: e.Response.Status, body: body, headers: map[string]string{}, has: map[string]bool{}}
+	a := answer{status: e.Response.Status, body: body, headers: map[string]string{}, has: map[string]bool{},
+		sent: e.StartedDateTime, answered: e.StartedDateTime.Add(time.Duration(e.Time * float64(time.Millisecond)))}
 	for _, h := range e.Response.Headers {
 		k := strings.ToLower(h.Name)
 		if !a.has[k] {

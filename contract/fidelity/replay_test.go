@@ -10,7 +10,8 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/fidelity"
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/generated"
 )
@@ -19,7 +20,7 @@ const runID = "cc0123abcd"
 
 // record runs a short session through every operation against an emulator
 // with the given mutations, and returns its recording.
-func record(t *testing.T, mutations ...emulator.Mutation) *har.File {
+func record(t *testing.T, mutations ...string) *har.File {
 	t.Helper()
 	emu, err := emulator.New(emulator.Config{Mutations: mutations, Faults: emulator.Faults{Header: true}})
 	if err != nil {
@@ -108,18 +109,18 @@ func TestReplayOfTheSameEmulatorMatches(t *testing.T) {
 // changed it, and the report says later divergences follow that one.
 func TestReplayNamesWhatAMutationChanged(t *testing.T) {
 	tests := []struct {
-		mutation emulator.Mutation
+		mutation string
 		// divergences are "check field" of every divergence, or for a
 		// change of state, of the first.
 		divergences []string
 		ops         []string // every operation that diverges, or for a change of state the first
 		state       bool
 	}{
-		{emulator.MutationWrongObject, []string{"value object"}, []string{"getCertificate", "modifyCertificate", "uploadCertificate"}, false},
-		{emulator.MutationFoundUnknownID, []string{"status "}, []string{"getCertificate"}, false},
-		{emulator.MutationIgnoreLimit, []string{"items data", "value has_more", "id last_id"}, []string{"listOrganizationCertificates"}, false},
-		{emulator.MutationDeleteActive, []string{"status "}, []string{"deleteCertificate"}, true},
-		{emulator.MutationActiveAfterUpload, []string{"value data[*].active"}, []string{"listOrganizationCertificates"}, true},
+		{mutation.WrongObject, []string{"value object"}, []string{"getCertificate", "modifyCertificate", "uploadCertificate"}, false},
+		{mutation.FoundUnknownID, []string{"status "}, []string{"getCertificate"}, false},
+		{mutation.IgnoreLimit, []string{"items data", "value has_more", "id last_id"}, []string{"listOrganizationCertificates"}, false},
+		{mutation.DeleteActive, []string{"status "}, []string{"deleteCertificate"}, true},
+		{mutation.ActiveAfterUpload, []string{"value data[*].active"}, []string{"listOrganizationCertificates"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.mutation), func(t *testing.T) {
@@ -264,5 +265,43 @@ func TestReplayMapsProjects(t *testing.T) {
 	}
 	if r := fidelity.NewReport("s.har", res, nil); !r.OK() {
 		t.Fatal(r.Summary())
+	}
+}
+
+// created_at is judged against each side's own exchange: the same emulator
+// replays clean however long after the recording, and one answering
+// milliseconds diverges at every upload.
+func TestReplayJudgesTimestampsByMeaning(t *testing.T) {
+	f := record(t)
+	emu, err := emulator.New(emulator.Config{Faults: emulator.Faults{Header: true},
+		Mutations: []string{"milliseconds-created-at-in-upload"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	res, err := fidelity.Replay(t.Context(), f, fidelity.Options{Target: srv.URL + emulator.BasePath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := fidelity.NewReport("session.har", res, nil)
+	var b strings.Builder
+	_ = r.Write(&b, fidelity.FormatText)
+	uploads := 0
+	for _, o := range r.Operations {
+		for _, x := range o.Exchanges {
+			for _, d := range x.Divergences {
+				if o.Operation != "uploadCertificate" || d.Check != fidelity.CheckTimestamp || d.Field != "created_at" ||
+					!strings.Contains(d.Replayed, "years after the exchange") || !strings.Contains(d.Recorded, "within the exchange") {
+					t.Errorf("%s entry %d: %+v, want only created_at in years after the exchange", o.Operation, x.Entry, d)
+				}
+			}
+		}
+		if o.Operation == "uploadCertificate" {
+			uploads = len(o.Exchanges)
+		}
+	}
+	if uploads != 2 {
+		t.Errorf("%d uploads diverge, want 2:\n%s", uploads, b.String())
 	}
 }

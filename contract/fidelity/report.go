@@ -35,6 +35,15 @@ type Report struct {
 	Stale []AllowEntry `json:"stale,omitempty"`
 	// Partial counts list answers compared without some of their items.
 	Partial int `json:"partial"`
+	// Findings are what differs everywhere; Groups every divergence by
+	// operation, field and check (see aggregate.go).
+	Findings []Finding `json:"findings"`
+	Groups   []Group   `json:"groups"`
+	// Verbose makes the text and Markdown reports list every divergence of
+	// every exchange after the groups, as the JSON report always does.
+	Verbose bool `json:"-"`
+	// replayed are every replayed exchange by operation, for Group.Of.
+	replayed map[string][]Exchange
 }
 
 // OperationReport is what the replay showed for one operation: how many of
@@ -48,7 +57,7 @@ type OperationReport struct {
 // NewReport judges res; allow may be nil.
 func NewReport(recording string, res *Result, allow *AllowList) *Report {
 	r := &Report{Recording: recording, Target: res.Target, RecordedRun: res.RecordedRun, ReplayRun: res.ReplayRun,
-		Operations: []OperationReport{}, Skipped: []Exchange{}, Reasons: map[string]string{}}
+		Operations: []OperationReport{}, Skipped: []Exchange{}, Reasons: map[string]string{}, replayed: map[string][]Exchange{}}
 	if allow == nil {
 		allow = &AllowList{}
 	}
@@ -60,6 +69,7 @@ func NewReport(recording string, res *Result, allow *AllowList) *Report {
 			continue
 		}
 		r.Replayed++
+		r.replayed[x.Operation] = append(r.replayed[x.Operation], x)
 		if len(x.Notes) > 0 {
 			r.Partial++
 		}
@@ -98,6 +108,7 @@ func NewReport(recording string, res *Result, allow *AllowList) *Report {
 	for _, name := range slices.Sorted(maps.Keys(byOp)) {
 		r.Operations = append(r.Operations, *byOp[name])
 	}
+	r.group()
 	return r
 }
 
@@ -178,8 +189,9 @@ func (r *Report) Write(w io.Writer, f Format) error {
 	}
 }
 
-const howToRead = "Each divergence is a recorded answer the replay did not repeat. Ids, request ids and " +
-	"created_at are compared by role (the same certificate, present, whole seconds), not by value; " +
+const howToRead = "Each divergence is a recorded answer the replay did not repeat. Ids and request ids are compared " +
+	"by role (the same certificate, present), created_at by meaning (whole seconds, within 5 s of its own " +
+	"side's exchange for an upload, never after it otherwise), not by value; " +
 	"names carry the replay's run id in place of the recording's."
 
 func (x Exchange) title() string {
@@ -209,38 +221,87 @@ func (d Divergence) line() string {
 func (r *Report) writeText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Fidelity: %s replayed against %s\n", r.Recording, r.Target)
-	fmt.Fprintf(&b, "%s\n\n%s\n\n", r.Summary(), howToRead)
+	fmt.Fprintf(&b, "%s\n", r.Summary())
+	if len(r.Findings) > 0 {
+		fmt.Fprintf(&b, "\nWhat differs everywhere: in every answer that has the field, of each operation named (%d)\n", len(r.Findings))
+		for _, f := range r.Findings {
+			fmt.Fprintf(&b, "  %s: %s, %s in %s\n", what(f.Field, f.Check), plural(f.Count, "divergence", "divergences"),
+				plural(f.Exchanges, "exchange", "exchanges"), plural(len(f.Operations), "operation", "operations"))
+			fmt.Fprintf(&b, "    %s\n    e.g. %s\n", strings.Join(f.Operations, ", "), f.Example.line())
+			if f.SwappedWith != "" {
+				fmt.Fprintf(&b, "    swapped with %s: each answers the other's recorded value\n", f.SwappedWith)
+			}
+		}
+	}
 	width := 0
 	for _, o := range r.Operations {
 		width = max(width, len(o.Operation))
 	}
+	b.WriteString("\n")
 	for _, o := range r.Operations {
 		fmt.Fprintf(&b, "  %-*s  %4d replayed, %d diverge\n", width, o.Operation, o.Replayed, len(o.Exchanges))
 	}
+	fmt.Fprintf(&b, "\n%s\n", howToRead)
+	if len(r.Groups) > 0 {
+		fmt.Fprintf(&b, "\nDivergences by operation, field and check (%d groups, the first %d examples of each)\n", len(r.Groups), examplesPerGroup)
+		for _, g := range r.Groups {
+			fmt.Fprintf(&b, "  %s %s: %s\n", g.Operation, what(g.Field, g.Check), g.counts())
+			for _, e := range g.Examples {
+				fmt.Fprintf(&b, "    %s\n", e.line())
+			}
+		}
+	}
+	if r.Verbose {
+		r.writeExchanges(&b)
+	}
+	r.writeTail(&b, "\n%s (%d)\n", "  %s\n")
+	if len(r.Groups) > 0 && !r.Verbose {
+		b.WriteString("\nEvery divergence of every exchange, with both answers: -verbose, or -format json.\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// counts says how much of a group there is.
+func (g Group) counts() string {
+	s := fmt.Sprintf("%s in %d of %d exchanges", plural(g.Count, "divergence", "divergences"), g.Exchanges, g.Of)
+	if g.Everywhere {
+		s += " (everywhere)"
+	}
+	if g.AllowedBy != "" {
+		s += " [allowed: " + g.AllowedBy + "]"
+	}
+	return s
+}
+
+// writeExchanges lists every diverging exchange with its divergences and
+// both answers.
+func (r *Report) writeExchanges(b *strings.Builder) {
 	for _, o := range r.Operations {
 		if len(o.Exchanges) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n%s\n", o.Operation)
+		fmt.Fprintf(b, "\n%s\n", o.Operation)
 		for _, x := range o.Exchanges {
-			fmt.Fprintf(&b, "  %s\n", x.title())
+			fmt.Fprintf(b, "  %s\n", x.title())
 			if f := x.follows(); f != "" {
-				fmt.Fprintf(&b, "    (%s)\n", f)
+				fmt.Fprintf(b, "    (%s)\n", f)
 			}
 			for _, d := range x.Divergences {
-				fmt.Fprintf(&b, "    - %s\n", d.line())
+				fmt.Fprintf(b, "    - %s\n", d.line())
 			}
-			fmt.Fprintf(&b, "    recorded: %d %s\n", x.Recorded.Status, x.Recorded.Body)
-			fmt.Fprintf(&b, "    replayed: %d %s\n", x.Replayed.Status, x.Replayed.Body)
+			fmt.Fprintf(b, "    recorded: %d %s\n", x.Recorded.Status, x.Recorded.Body)
+			fmt.Fprintf(b, "    replayed: %d %s\n", x.Replayed.Status, x.Replayed.Body)
 			for _, n := range x.Notes {
-				fmt.Fprintf(&b, "    not compared: %s\n", n)
+				fmt.Fprintf(b, "    not compared: %s\n", n)
 			}
 		}
 	}
-	r.writeTail(&b, "\n%s (%d)\n", "  %s\n")
-	_, err := io.WriteString(w, b.String())
-	return err
 }
+
+// skippedShown is how many exchanges not replayed a report without Verbose
+// lists.
+const skippedShown = 10
 
 // writeTail writes what both text formats end with: the allow-list entries
 // that matched, stale ones, partial lists and skipped exchanges.
@@ -262,7 +323,13 @@ func (r *Report) writeTail(b *strings.Builder, heading, item string) {
 	}
 	if len(r.Skipped) > 0 {
 		fmt.Fprintf(b, heading, "Not replayed", len(r.Skipped))
-		for _, x := range r.Skipped {
+		for i, x := range r.Skipped {
+			// A live recording skips every request about the organization's
+			// other certificates: the first few say why, the rest is detail.
+			if i == skippedShown && !r.Verbose {
+				fmt.Fprintf(b, item, fmt.Sprintf("and %d more (-verbose, or -format json, lists them)", len(r.Skipped)-i))
+				break
+			}
 			fmt.Fprintf(b, item, fmt.Sprintf("entry %d %s %s (%s): %s", x.Entry, x.Method, x.Path, x.Operation, x.Skipped))
 		}
 	}
@@ -270,38 +337,47 @@ func (r *Report) writeTail(b *strings.Builder, heading, item string) {
 
 func (r *Report) writeMarkdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## Fidelity: `%s` replayed against %s\n\n**%s**\n\n%s\n", r.Recording, r.Target, r.Summary(), howToRead)
+	fmt.Fprintf(&b, "## Fidelity: `%s` replayed against %s\n\n**%s**\n", r.Recording, r.Target, r.Summary())
+	if len(r.Findings) > 0 {
+		b.WriteString("\n### What differs everywhere\n\nIn every answer that has the field, of each operation named:\n\n")
+		for _, f := range r.Findings {
+			fmt.Fprintf(&b, "- **%s**: %s, %s in %s (%s); e.g. %s\n", cell(what(f.Field, f.Check)),
+				plural(f.Count, "divergence", "divergences"), plural(f.Exchanges, "exchange", "exchanges"),
+				plural(len(f.Operations), "operation", "operations"), cell(strings.Join(f.Operations, ", ")), code(f.Example.line()))
+			if f.SwappedWith != "" {
+				fmt.Fprintf(&b, "  swapped with **%s**: each answers the other's recorded value\n", cell(f.SwappedWith))
+			}
+		}
+	}
 	if len(r.Operations) > 0 {
 		b.WriteString("\n| operation | replayed | diverge |\n| --- | ---: | ---: |\n")
 		for _, o := range r.Operations {
 			fmt.Fprintf(&b, "| `%s` | %d | %d |\n", o.Operation, o.Replayed, len(o.Exchanges))
 		}
 	}
-	for _, o := range r.Operations {
-		if len(o.Exchanges) == 0 {
-			continue
+	fmt.Fprintf(&b, "\n%s\n", howToRead)
+	if len(r.Groups) > 0 {
+		fmt.Fprintf(&b, "\n### Divergences by operation, field and check\n\n| operation | field | check | divergences | exchanges | first examples |\n| --- | --- | --- | ---: | ---: | --- |\n")
+		for _, g := range r.Groups {
+			var ex []string
+			for _, e := range g.Examples {
+				ex = append(ex, code(e.line()))
+			}
+			check := string(g.Check)
+			if g.AllowedBy != "" {
+				check += " (allowed: " + g.AllowedBy + ")"
+			}
+			of := fmt.Sprintf("%d of %d", g.Exchanges, g.Of)
+			if g.Everywhere {
+				of += " (everywhere)"
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %d | %s | %s |\n", g.Operation, code(g.Field), check, g.Count, of, strings.Join(ex, "<br>"))
 		}
-		fmt.Fprintf(&b, "\n### `%s`\n", o.Operation)
-		for _, x := range o.Exchanges {
-			fmt.Fprintf(&b, "\nentry %d (process %d, #%d) `%s %s`", x.Entry, x.Process, x.Sequence, x.Method, cell(x.Path))
-			if f := x.follows(); f != "" {
-				fmt.Fprintf(&b, ", %s", f)
-			}
-			b.WriteString("\n\n")
-			b.WriteString("| check | field | recorded | replayed |\n| --- | --- | --- | --- |\n")
-			for _, d := range x.Divergences {
-				check := string(d.Check)
-				if d.AllowedBy != "" {
-					check += " (allowed: " + d.AllowedBy + ")"
-				}
-				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", check, code(d.Field), code(d.Recorded), code(d.Replayed))
-			}
-			fmt.Fprintf(&b, "| answer | | %s | %s |\n", code(fmt.Sprintf("%d %s", x.Recorded.Status, x.Recorded.Body)),
-				code(fmt.Sprintf("%d %s", x.Replayed.Status, x.Replayed.Body)))
-			for _, n := range x.Notes {
-				fmt.Fprintf(&b, "\nnot compared: %s\n", cell(n))
-			}
-		}
+	}
+	if r.Verbose {
+		var detail strings.Builder
+		r.writeExchanges(&detail)
+		fmt.Fprintf(&b, "\n<details><summary>Every divergence of every exchange</summary>\n\n```%s```\n\n</details>\n", detail.String())
 	}
 	r.writeTail(&b, "\n### %s (%d)\n\n", "- %s\n")
 	_, err := io.WriteString(w, b.String())

@@ -273,9 +273,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 		return opts, errors.New("-mtls-addr needs -mtls-ca-file, where clients find the CA to trust")
 	}
 	opts.cfg.Projects = splitList(projects)
-	for _, m := range splitList(mutations) {
-		opts.cfg.Mutations = append(opts.cfg.Mutations, emulator.Mutation(m))
-	}
+	opts.cfg.Mutations = splitList(mutations)
 	for _, s := range splitList(faultStatuses) {
 		st, err := strconv.Atoi(s)
 		if err != nil {

@@ -25,7 +25,7 @@ import (
 	"strings"
 
 	"github.com/certcontract/certcontract/contract/fidelity"
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
 )
 
 const envKey = "REPLAY_ADMIN_KEY"
@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	target := fs.String("target", "", "base URL to replay against, such as http://127.0.0.1:8080/v1 (default: an emulator in this process)")
 	allowPath := fs.String("allowlist", filepath.Join("contract", "fidelity", "allowlist.yaml"), "known divergences, each with its reason")
 	format := fs.String("format", string(fidelity.FormatText), "report format: text, markdown (for a job summary) or json")
+	verbose := fs.Bool("verbose", false, "after the groups, every divergence of every exchange with both answers (the JSON report always has them)")
 	projects := projectMap{}
 	fs.Var(projects, "project", "map a recorded project to one of the target's: RECORDED=TARGET (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -85,6 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 	report := fidelity.NewReport(filepath.Base(*harPath), res, allow)
+	report.Verbose = *verbose
 	var out bytes.Buffer
 	if err := report.Write(&out, fidelity.Format(*format)); err != nil {
 		fmt.Fprintf(stderr, "replay: %v\n", err)

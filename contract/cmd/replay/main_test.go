@@ -12,14 +12,15 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/fidelity"
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/generated"
 )
 
 // recording writes a recording of an upload and a get, made against an
 // emulator with the given mutations, and returns its path.
-func recording(t *testing.T, mutations ...emulator.Mutation) string {
+func recording(t *testing.T, mutations ...string) string {
 	t.Helper()
 	emu, err := emulator.New(emulator.Config{Mutations: mutations})
 	if err != nil {
@@ -65,7 +66,7 @@ func replay(t *testing.T, env map[string]string, args ...string) (code int, stdo
 
 func TestExitStatus(t *testing.T) {
 	clean := recording(t)
-	mutated := recording(t, emulator.MutationWrongObject)
+	mutated := recording(t, mutation.WrongObject)
 	truncated := filepath.Join(t.TempDir(), "cut.har")
 	b, err := os.ReadFile(clean)
 	if err != nil {
@@ -86,7 +87,7 @@ func TestExitStatus(t *testing.T) {
 		out, errOut string
 	}{
 		{"a matching replay", []string{"-har", clean}, 0, "OK: no divergence; 2 exchanges replayed", ""},
-		{"a divergence", []string{"-har", mutated, "-format", "markdown"}, 1, "| value | `object` | `\"organization.certificate\"` | `\"certificate\"` |", ""},
+		{"a divergence", []string{"-har", mutated, "-format", "markdown"}, 1, "| `getCertificate` | `object` | value | 1 | 1 of 1 (everywhere) | `entry 2 GET /organization/certificates/", ""},
 		{"a truncated recording", []string{"-har", truncated}, 2, "", "entry 2 (after entry 1, POST /v1/organization/certificates): the file ends here: it is truncated"},
 		{"no recording", nil, 2, "", "give the recording with -har FILE"},
 		{"an allow-list without a reason", []string{"-har", clean, "-allowlist", badAllow}, 2, "", "no reason"},
@@ -112,7 +113,7 @@ func TestTheReplayKeyStaysOutOfTheReport(t *testing.T) {
 		_, _ = w.Write([]byte(`{"error":{"message":"` + r.Header.Get("Authorization") + `","type":"x","param":null,"code":null}}`))
 	}))
 	defer echo.Close()
-	code, out, errOut := replay(t, map[string]string{envKey: key}, "-har", recording(t), "-target", echo.URL+"/v1")
+	code, out, errOut := replay(t, map[string]string{envKey: key}, "-har", recording(t), "-target", echo.URL+"/v1", "-verbose")
 	if code != 1 || strings.Contains(out, "the-replayers-own") || !strings.Contains(out, fidelity.KeyPlaceholderPrefix) {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/fidelity"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 )
 
 // The whole loop, offline: the contract suite runs as make contract runs it
@@ -86,8 +87,10 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 		return code, r
 	}
 
+	var clean []byte // the recording of the suite against the correct emulator
 	t.Run("on the emulator: no key in the recording, no divergence", func(t *testing.T) {
 		recording := record(t, "emulator")
+		clean = recording
 		// Every organization's key is sk-admin-<run>-<process>-<n>; none
 		// may remain, plain or in base64 (which starts the same for all).
 		for _, form := range []*regexp.Regexp{regexp.MustCompile(`sk-admin-[A-Za-z0-9]`), regexp.MustCompile(`c2stYWRtaW4t`)} {
@@ -98,6 +101,25 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 		if code, r := replayed(t, recording, 500); code != 0 || !r.OK {
 			t.Fatalf("exit %d: %s\n%v", code, r.Summary, r.diverging())
 		}
+	})
+
+	t.Run("fire drill: an API that changed files a behaviour-drift issue", func(t *testing.T) {
+		if clean == nil {
+			t.Skip("no recording")
+		}
+		fireDrill(t, cmdBin, clean)
+	})
+
+	t.Run("two fields swapped everywhere: the summary fits on one screen and names the swap", func(t *testing.T) {
+		if clean == nil {
+			t.Skip("no recording")
+		}
+		report := swapDates(t, cmdBin, clean)
+		summary, _, _ := strings.Cut(report, "\nDivergences by operation")
+		if n := strings.Count(summary, "\n"); n >= 40 || !strings.Contains(summary, "swapped with certificate_details.valid_at") {
+			t.Errorf("the summary takes %d lines, or does not name the swap:\n%s", n, summary)
+		}
+		t.Logf("%d lines in all; the summary:\n%s", strings.Count(report, "\n"), summary)
 	})
 
 	t.Run("on one shared organization: its key in no form, no divergence", func(t *testing.T) {
@@ -125,7 +147,7 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 
 	t.Run("with a mutation: every divergence at an operation it changes, exit 1", func(t *testing.T) {
 		// Every upload fails its spec at once, so the run is short.
-		code, r := replayed(t, record(t, "mutated", "CONTRACT_EMULATOR_MUTATIONS="+string(emulator.MutationWrongObject)), 100)
+		code, r := replayed(t, record(t, "mutated", "CONTRACT_EMULATOR_MUTATIONS="+mutation.WrongObject), 100)
 		if code != 1 || r.OK {
 			t.Fatalf("exit %d: %s", code, r.Summary)
 		}

@@ -7,13 +7,26 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"testing"
 	"time"
 )
 
-// rapid takes its settings from command-line flags only; setRapidFlags sets
-// them for one run and returns a function that puts them back. Two runs must
-// not overlap in one process.
+// rapidFlags is held from setRapidFlags to its restore: rapid takes its
+// settings only from process-wide command-line flags, so this is the one
+// place that sets them, and two runs in one process wait for each other
+// rather than see each other's settings.
+var rapidFlags sync.Mutex
+
+// setRapidFlags sets rapid's flags for one run and returns a function that
+// puts them back. Under `go test -short` rapid runs a fifth of its checks and
+// half its steps; the run asks for that many more, so that -short changes
+// nothing of what the stateful phase draws (the caller chose its size).
 func setRapidFlags(seed uint64, checks, steps int, shrinkTime time.Duration) (restore func(), err error) {
+	if testing.Short() {
+		checks, steps = checks*5, steps*2
+	}
+	rapidFlags.Lock()
 	settings := map[string]string{
 		"rapid.seed":   strconv.FormatUint(seed, 10),
 		"rapid.checks": strconv.Itoa(checks),
@@ -29,18 +42,28 @@ func setRapidFlags(seed uint64, checks, steps int, shrinkTime time.Duration) (re
 	for name, v := range settings {
 		f := flag.Lookup(name)
 		if f == nil {
-			return nil, fmt.Errorf("stateful: rapid has no flag %s", name)
+			err = fmt.Errorf("stateful: rapid has no flag %s", name)
+		} else {
+			old[name] = f.Value.String()
+			if e := flag.Set(name, v); e != nil {
+				err = fmt.Errorf("stateful: %s=%s: %w", name, v, e)
+			}
 		}
-		old[name] = f.Value.String()
-		if err := flag.Set(name, v); err != nil {
-			return nil, fmt.Errorf("stateful: %s=%s: %w", name, v, err)
+		if err != nil {
+			break
 		}
 	}
-	return func() {
+	restore = func() {
 		for name, v := range old {
 			_ = flag.Set(name, v)
 		}
-	}, nil
+		rapidFlags.Unlock()
+	}
+	if err != nil {
+		restore()
+		return nil, err
+	}
+	return restore, nil
 }
 
 // errFailNow stops rapid.Check once it has said everything: the outcome is

@@ -42,6 +42,16 @@ type sequence struct {
 	// from it often.
 	last        string
 	lastProject string
+	// track follows the transitions the sequence applies, for the run's
+	// coverage.
+	track track
+}
+
+// stopper ends a sequence: rapid's T for drawn sequences, tourT for the
+// tour's.
+type stopper interface {
+	Fatalf(format string, args ...any)
+	Skip(args ...any)
 }
 
 // step is one request and its answer.
@@ -80,7 +90,7 @@ func newSequence(ctx context.Context, cfg *Config, n int, run *runState) *sequen
 
 func (s *sequence) run(t *rapid.T) {
 	t.Repeat(map[string]func(*rapid.T){
-		"":     s.check,
+		"":     func(t *rapid.T) { s.check(t) },
 		"step": s.step,
 	})
 }
@@ -156,7 +166,8 @@ const (
 	pemUnfit = "a CA missing a requirement"
 )
 
-// unfit are the CA certificates pemUnfit draws from, by what they miss.
+// unfit are the CA certificates pemUnfit draws from, by what they miss;
+// each is a kind of its own for pem.
 var unfit = map[string]testcert.Options{
 	"basic constraints CA:TRUE":  {NotCA: true},
 	"Subject Key Identifier":     {NoSubjectKeyID: true},
@@ -164,7 +175,7 @@ var unfit = map[string]testcert.Options{
 	"Certificate Sign, CRL Sign": {NoCertSign: true},
 }
 
-func (s *sequence) pem(t *rapid.T, kind string) string {
+func (s *sequence) pem(t stopper, kind string) string {
 	issue := func(opts testcert.Options) string {
 		c, err := testcert.New(opts)
 		if err != nil {
@@ -180,8 +191,9 @@ func (s *sequence) pem(t *rapid.T, kind string) string {
 		return issue(testcert.Options{NotBefore: now.Add(-30 * 24 * time.Hour), NotAfter: now.Add(-time.Hour)})
 	case pemChain:
 		return issue(testcert.Options{}) + issue(testcert.Options{})
-	case pemUnfit:
-		return issue(unfit[rapid.SampledFrom(slices.Sorted(maps.Keys(unfit))).Draw(t, "missing")])
+	}
+	if opts, ok := unfit[kind]; ok {
+		return issue(opts)
 	}
 	return issue(testcert.Options{})
 }
@@ -200,6 +212,9 @@ func (s *sequence) upload(t *rapid.T) {
 	}
 	kinds := append(slices.Repeat([]string{pemValid}, 8), pemGarbage, pemExpired, pemChain, pemUnfit)
 	kind := rapid.SampledFrom(kinds).Draw(t, "certificate")
+	if kind == pemUnfit {
+		kind = rapid.SampledFrom(slices.Sorted(maps.Keys(unfit))).Draw(t, "missing")
+	}
 	s.do(t, model.Request{Op: model.Upload, PEM: s.pem(t, kind), Name: s.name(t, "upload")}, false)
 }
 
@@ -446,7 +461,7 @@ func (s *sequence) insert(t *rapid.T, ids []string, odd string) []string {
 // do sends one request, compares the answer with the model and fails the
 // sequence at the first divergence. breaksFragment marks requests the
 // validating transport must see as deliberately invalid.
-func (s *sequence) do(t *rapid.T, req model.Request, breaksFragment bool) bool {
+func (s *sequence) do(t stopper, req model.Request, breaksFragment bool) bool {
 	ctx := s.ctx
 	if breaksFragment {
 		ctx = validator.ExpectInvalidRequest(ctx)
@@ -493,7 +508,15 @@ func (s *sequence) do(t *rapid.T, req model.Request, breaksFragment bool) bool {
 			s.lastProject = req.Project
 		}
 	}
+	before := s.model.IDs()
 	o := s.model.Step(req, got)
+	if !s.shared.spent {
+		newID := ""
+		if st.label != "" {
+			newID = got.Certificate.ID
+		}
+		s.track.applied(s.shared.transitions, req, before, newID, o)
+	}
 	if len(o.Diffs) > 0 {
 		s.diverge(t, &divergence{headline: "the answer differs from the model:", diffs: o.Diffs, got: got.String(), want: o.Want.String(), note: o.Note})
 		return false
@@ -511,7 +534,7 @@ func (s *sequence) forget(id string) {
 // check reads the organization list and every project's list to the end and
 // compares them with the model, after every step, and before the first on a
 // shared organization.
-func (s *sequence) check(t *rapid.T) {
+func (s *sequence) check(t stopper) {
 	if len(s.steps) == 0 && !s.cfg.Shared {
 		return // an organization of its own starts empty
 	}
@@ -540,6 +563,9 @@ func (s *sequence) check(t *rapid.T) {
 				diffs: diffs, got: got, want: want, note: note, reads: w.reads, readIDs: w.readIDs})
 			return
 		}
+	}
+	if !s.shared.spent {
+		s.track.read(s.shared.transitions)
 	}
 }
 
@@ -598,14 +624,19 @@ func (s *sequence) walk(project string) (w walked) {
 // rapid compares while shrinking names only the operation and the field,
 // without ids or positions, so that a shorter sequence failing the same way
 // counts as the same failure.
-func (s *sequence) diverge(t *rapid.T, d *divergence) {
+func (s *sequence) diverge(t stopper, d *divergence) {
 	s.divergence = d
 	s.shared.spent = true
-	op := "the check"
+	t.Fatalf("%s", s.failingAs())
+}
+
+// failingAs is how the sequence failed, as the message rapid compares.
+func (s *sequence) failingAs() string {
+	op, d := "the check", s.divergence
 	if d.list == "" && len(s.steps) > 0 {
 		op = string(s.steps[len(s.steps)-1].req.Op)
 	}
-	t.Fatalf("%s: %s", op, category(d.diffs))
+	return fmt.Sprintf("%s: %s", op, category(d.diffs))
 }
 
 var (

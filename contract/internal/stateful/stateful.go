@@ -79,11 +79,16 @@ type Result struct {
 	// Sequences are the steps of every sequence run, shrinking attempts
 	// included, as one line each with ids as the sequence's labels.
 	Sequences [][]string
+	// Tour is how many of Sequences, the first ones, are the tour's.
+	Tour int
 	// Requests is how many requests the steps sent, checks after each
 	// step not counted.
 	Requests int
 	// Failure is the shortest failing sequence found, nil if none failed.
 	Failure *Failure
+	// Transitions are the transitions the run applied before any
+	// divergence, the tour's and rapid's.
+	Transitions TransitionCoverage
 }
 
 // Run draws cfg.Sequences sequences and checks each against the model.
@@ -103,9 +108,25 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 
 	var failed *sequence
 	n := 0
-	run := &runState{left: cfg.Sequences * cfg.Steps}
+	run := &runState{left: cfg.Sequences * cfg.Steps, transitions: newTransitionCoverage()}
+	res.Transitions = run.transitions
+	if failed = tour(ctx, &cfg, run, &res, &n); failed != nil {
+		// The tour is the same whatever the seed, and each of its
+		// sequences a few steps about one certificate: nothing to shrink.
+		f := failed.failure()
+		f.Seed = res.Seed
+		f.text = strings.ReplaceAll(f.text, "{{SEED}}", strconv.FormatUint(res.Seed, 10))
+		res.Failure = f
+		return res, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
 	tb := &recorder{}
 	func() {
+		if run.left <= 0 {
+			return // the tour took the whole budget
+		}
 		defer func() {
 			if r := recover(); r != nil && r != errFailNow {
 				panic(r)
@@ -158,6 +179,9 @@ type runState struct {
 	left      int
 	spent     bool   // a divergence was found: the count no longer applies
 	foreignID string // the certificate of another organization, once uploaded
+	// transitions are counted until a divergence is found: shrinking
+	// replays steps already counted.
+	transitions TransitionCoverage
 }
 
 func (cfg Config) check() error {

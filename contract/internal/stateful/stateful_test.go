@@ -13,13 +13,14 @@ import (
 	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/stateful"
 	"github.com/certcontract/certcontract/contract/validator"
 )
 
 // config runs the phase against an in-process emulator with the given
 // mutations, through the validating transport, as the suite does.
-func config(t *testing.T, mutations ...emulator.Mutation) stateful.Config {
+func config(t *testing.T, mutations ...string) stateful.Config {
 	t.Helper()
 	// Every sequence, and every attempt at a shorter one, is an
 	// organization of its own.
@@ -61,8 +62,10 @@ func TestTheEmulatorAgreesWithTheModel(t *testing.T) {
 	if res.Failure != nil {
 		t.Fatalf("the emulator diverges from the model:\n%s", res.Failure)
 	}
-	if len(res.Sequences) != cfg.Sequences {
-		t.Errorf("%d sequences ran, want %d", len(res.Sequences), cfg.Sequences)
+	// The tour takes its steps from the budget; rapid draws until the rest
+	// is spent, or it has drawn Sequences.
+	if drawn := len(res.Sequences) - res.Tour; drawn < 1 || drawn > cfg.Sequences {
+		t.Errorf("%d sequences drawn after the tour's %d, want 1 to %d", drawn, res.Tour, cfg.Sequences)
 	}
 	steps := 0
 	for _, s := range res.Sequences {
@@ -103,7 +106,7 @@ func TestTheSameSeedDrawsTheSameSequences(t *testing.T) {
 }
 
 func TestADivergenceIsReportedAsAShortReproduction(t *testing.T) {
-	cfg := config(t, emulator.MutationDeleteActive)
+	cfg := config(t, mutation.DeleteActive)
 	cfg.Sequences = 20
 	// The first seed whose sequences delete an active certificate; the
 	// seeds are fixed, so every run tries the same ones.
@@ -153,5 +156,24 @@ func TestADivergenceIsReportedAsAShortReproduction(t *testing.T) {
 	}
 	if first := again.Sequences[0]; first[len(first)-1] != "deleteCertificate "+strings.TrimPrefix(first[len(first)-1], "deleteCertificate ") {
 		t.Errorf("the first sequence of the replay ends with %q, not the diverging delete", first[len(first)-1])
+	}
+}
+
+func TestTheTourCoversEveryTransition(t *testing.T) {
+	for _, shared := range []bool{false, true} {
+		cfg := config(t)
+		cfg.Shared = shared
+		cfg.Sequences, cfg.Steps = 1, stateful.TourSteps(shared)
+		res, err := stateful.Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Failure != nil {
+			t.Fatalf("shared %t: the emulator diverges from the model on the tour:\n%s", shared, res.Failure)
+		}
+		if n, all := res.Transitions.Covered(), len(stateful.Transitions()); n != all {
+			t.Errorf("shared %t: the tour covers %d of %d transitions:\n%s", shared, n, all, res.Transitions.Table())
+		}
+		t.Logf("shared %t: %d steps\n%s", shared, stateful.TourSteps(shared), res.Transitions.Table())
 	}
 }

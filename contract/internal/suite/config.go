@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/stateful"
 )
 
@@ -66,7 +66,7 @@ type Config struct {
 	ProjectID   string
 	Exclusive   bool
 	FaultHeader bool // the target answers X-Emulator-Fault; always so in-process
-	Mutations   []emulator.Mutation
+	Mutations   []string
 	Record      string // absolute path of the HAR file to write; empty: no recording
 	// Seed is the stateful phase's base seed; 0: a random one.
 	Seed uint64
@@ -109,17 +109,17 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	cfg.Exclusive = flag(EnvExclusive)
 	cfg.FaultHeader = flag(EnvFaultHeader)
 
-	known := emulator.KnownMutations()
+	known := mutation.Known()
 	for m := range strings.SplitSeq(getenv(EnvMutations), ",") {
 		m = strings.TrimSpace(m)
 		if m == "" {
 			continue
 		}
-		if !slices.Contains(known, emulator.Mutation(m)) {
+		if !slices.Contains(known, m) {
 			errs = append(errs, fmt.Errorf("%s: unknown mutation %q; known: %v", EnvMutations, m, known))
 			continue
 		}
-		cfg.Mutations = append(cfg.Mutations, emulator.Mutation(m))
+		cfg.Mutations = append(cfg.Mutations, m)
 	}
 
 	if cfg.Record = strings.TrimSpace(getenv(EnvRecord)); cfg.Record != "" {

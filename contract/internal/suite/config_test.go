@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 )
 
 // env serves getenv from pairs of name and value.
@@ -61,7 +61,7 @@ func TestLoadConfigAccepts(t *testing.T) {
 		{"nothing: the in-process emulator with its fault header", nil, Config{FaultHeader: true, StatefulSteps: StatefulStepsEmulator}},
 		{"an admin key alone: still the emulator", []string{EnvAdminKey, "sk-admin-x"}, Config{FaultHeader: true, StatefulSteps: StatefulStepsEmulator}},
 		{"mutations for the in-process emulator", []string{EnvMutations, "ignore-limit, wrong-object,"},
-			Config{FaultHeader: true, Mutations: []emulator.Mutation{emulator.MutationIgnoreLimit, emulator.MutationWrongObject}, StatefulSteps: StatefulStepsEmulator}},
+			Config{FaultHeader: true, Mutations: []string{mutation.IgnoreLimit, mutation.WrongObject}, StatefulSteps: StatefulStepsEmulator}},
 		{"a live API, trailing slash and spaces trimmed", with(live, EnvBaseURL, " https://api.openai.com/v1/ ", EnvExclusive, "1"),
 			Config{BaseURL: "https://api.openai.com/v1", AdminKey: "sk-admin-x", ProjectID: "proj_x", Exclusive: true, StatefulSteps: StatefulStepsRemote}},
 		{"a standalone emulator with its fault header",

@@ -2,6 +2,7 @@ package suite
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/certcontract/certcontract/contract/internal/stateful"
 )
 
 // The coverage gate: every (operation, status) pair the fragment documents
@@ -47,6 +50,9 @@ type Coverage struct {
 	Interrupted          bool           `json:"interrupted"` // the run was cut short
 	Operations           []OperationRow `json:"operations"`
 	Missing              []Pair         `json:"missing"`
+	// Transitions are the stateful phase's transition coverage; nil when
+	// the phase did not run.
+	Transitions *stateful.TransitionCoverage `json:"transitions,omitempty"`
 }
 
 // faultOnly: 429 and 5xx come only from overload or failure, which a client
@@ -98,6 +104,7 @@ func RunCoverage(doc *openapi3.T, r types.Report, cfg Config) (Coverage, error) 
 		return Coverage{}, err
 	}
 	cov.Target = cfg.Target()
+	cov.Transitions = TransitionsIn(r.SpecReports)
 	sc := r.SuiteConfig
 	cov.Filtered = r.SuiteHasProgrammaticFocus || len(sc.FocusStrings) > 0 || len(sc.SkipStrings) > 0 ||
 		sc.LabelFilter != "" || len(sc.FocusFiles) > 0 || len(sc.SkipFiles) > 0
@@ -120,4 +127,28 @@ func (c Coverage) Gate() error {
 	}
 	return fmt.Errorf("%d documented (operation, status) pairs no spec provoked; add a spec for each, or stop documenting it:\n  %s",
 		len(missing), strings.Join(missing, "\n  "))
+}
+
+// TransitionsEntry names the report entry in which the stateful phase
+// carries its transition coverage.
+const TransitionsEntry = "transition coverage"
+
+// TransitionsIn reads the stateful phase's transition coverage from a run's
+// reports; nil when the phase did not run.
+func TransitionsIn(specs types.SpecReports) *stateful.TransitionCoverage {
+	for _, sr := range specs {
+		for _, e := range sr.ReportEntries {
+			if e.Name != TransitionsEntry {
+				continue
+			}
+			if tc, ok := e.Value.GetRawValue().(stateful.TransitionCoverage); ok {
+				return &tc
+			}
+			var tc stateful.TransitionCoverage
+			if err := json.Unmarshal([]byte(e.Value.AsJSON), &tc); err == nil {
+				return &tc
+			}
+		}
+	}
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/certcontract/certcontract/contract/internal/stateful"
 	"github.com/certcontract/certcontract/contract/validator"
 	"github.com/certcontract/certcontract/generated/spec"
 )
@@ -266,5 +267,38 @@ func TestWriteReports(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(dir, CoverageJSON))
 	if err := json.Unmarshal(b, &back); err != nil || len(back.Operations) != len(cov.Operations) {
 		t.Fatalf("coverage.json does not read back: %v", err)
+	}
+}
+
+// The stateful phase's transition coverage reaches the coverage table from
+// whichever process ran the phase, as JSON when it was another.
+func TestTransitionsReachTheCoverageTable(t *testing.T) {
+	var tc stateful.TransitionCoverage
+	in := `[{"from":"uploadCertificate","to":"deleteCertificate","applied":2,"read":2},{"from":"uploadCertificate","to":"modifyCertificate","applied":1,"read":0}]`
+	if err := json.Unmarshal([]byte(in), &tc); err != nil {
+		t.Fatal(err)
+	}
+	js, err := json.Marshal(types.WrapEntryValue(tc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var remote types.ReportEntryValue
+	if err := json.Unmarshal(js, &remote); err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range map[string]types.ReportEntryValue{"this process": types.WrapEntryValue(tc), "another": remote} {
+		got := TransitionsIn(types.SpecReports{{ReportEntries: types.ReportEntries{{Name: TransitionsEntry, Value: v}}}})
+		if got == nil || got.Covered() != 1 || got.Applied[stateful.Transition{From: "uploadCertificate", To: "modifyCertificate"}] != 1 {
+			t.Fatalf("%s: %v, want one transition covered and one applied without a read after", name, got)
+		}
+		cov := Coverage{Target: "t", Transitions: got}
+		for _, text := range []string{cov.Table(), cov.Markdown()} {
+			if !strings.Contains(text, "transition coverage: 1 of 36") || !strings.Contains(text, "missing: upload → rename") {
+				t.Errorf("%s: the table lacks the transitions:\n%s", name, text)
+			}
+		}
+	}
+	if TransitionsIn(types.SpecReports{{}}) != nil {
+		t.Error("transitions from a run without the stateful phase")
 	}
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/fidelity"
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
 )
 
 // Recording is one parallel process's part of the HAR file CONTRACT_RECORD

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
 )
 
 func TestNoRecordingUnlessAsked(t *testing.T) {

@@ -22,6 +22,9 @@ func (c Coverage) Markdown() string {
 	}
 	b.WriteString("\n✓ n: provoked and validated by n specs; blank: not documented for the operation.\n")
 	c.writeNotes(&b, "**%d documented pairs were never observed.**\n")
+	if c.Transitions != nil {
+		fmt.Fprintf(&b, "\n```\n%s```\n", c.Transitions.Table())
+	}
 	return b.String()
 }
 
@@ -51,6 +54,9 @@ func (c Coverage) Table() string {
 	_ = tw.Flush() // a strings.Builder does not fail
 	b.WriteString("\n✓ n: provoked and validated by n specs; -: not documented for the operation.\n")
 	c.writeNotes(&b, "%d documented pairs were never observed.\n")
+	if c.Transitions != nil {
+		b.WriteString("\n" + c.Transitions.Table())
+	}
 	return b.String()
 }
 

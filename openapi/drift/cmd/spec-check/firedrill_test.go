@@ -14,6 +14,7 @@ import (
 
 	"github.com/certcontract/certcontract/openapi/drift"
 	"github.com/certcontract/certcontract/openapi/drift/goapi"
+	"github.com/certcontract/certcontract/openapi/drift/internal/workflowtest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -253,12 +254,7 @@ func regenerate(ctx context.Context, t *testing.T, root, dir string, fragment []
 
 func writeFile(t *testing.T, path string, data []byte) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	workflowtest.WriteFile(t, path, data)
 }
 
 // applyChanges makes the edits pick chooses for every drill change in a YAML

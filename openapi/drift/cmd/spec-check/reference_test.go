@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/openapi/drift"
+	"github.com/certcontract/certcontract/openapi/drift/internal/workflowtest"
 )
 
 // The upstream documents are not part of the repository. They are found in
@@ -18,21 +19,7 @@ const referenceEnv = "CERTCONTRACT_REFERENCE_DIR"
 // repoRoot walks up from the test's directory to the main module.
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && strings.HasPrefix(string(data), "module github.com/certcontract/certcontract\n") {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("repository root not found above the test directory")
-		}
-		dir = parent
-	}
+	return workflowtest.RepoRoot(t)
 }
 
 // upstreamDocument returns the path of a reference document, or skips.

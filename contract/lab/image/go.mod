@@ -1,8 +1,8 @@
-module github.com/certcontract/certcontract/contract/image
+module github.com/certcontract/certcontract/contract/lab/image
 
 go 1.26.0
 
-replace github.com/certcontract/certcontract => ../..
+replace github.com/certcontract/certcontract => ../../..
 
 require (
 	github.com/certcontract/certcontract v0.0.0-00010101000000-000000000000

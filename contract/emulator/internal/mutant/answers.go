@@ -1,15 +1,16 @@
-package emulator
+package mutant
 
 import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/certcontract/certcontract/contract/emulator/internal/answer"
 	"github.com/certcontract/certcontract/contract/emulator/internal/server"
 	"github.com/certcontract/certcontract/generated"
 )
 
 // Mutations that bend what an answer says: each wraps the handlers and
-// overrides the operations it bends. See mutation in mutations.go.
+// overrides the operations it bends. See wrapper in mutant.go.
 
 // wrongObject answers upload, get and modify with object
 // "organization.certificate".
@@ -31,18 +32,17 @@ func (m wrongObject) ModifyCertificate(w http.ResponseWriter, r *http.Request, i
 	editAnswer(w, func(w http.ResponseWriter) { m.ServerInterface.ModifyCertificate(w, r, id) }, organizationObject)
 }
 
-// editAnswer runs answer and, when it succeeded, passes its body through
+// editAnswer runs respond and, when it succeeded, passes its body through
 // edit as the generated response type T before sending it; an error answer
 // goes out as it was.
-func editAnswer[T any](w http.ResponseWriter, answer func(http.ResponseWriter), edit func(*T)) {
-	held := &heldAnswer{header: w.Header(), status: http.StatusOK}
-	answer(held)
+func editAnswer[T any](w http.ResponseWriter, respond func(http.ResponseWriter), edit func(*T)) {
+	held := answer.Hold(w)
+	respond(held)
 	var v T
-	if held.status == http.StatusOK && json.Unmarshal(held.body.Bytes(), &v) == nil {
+	if held.Status == http.StatusOK && json.Unmarshal(held.Body.Bytes(), &v) == nil {
 		edit(&v)
-		writeJSON(w, http.StatusOK, v)
+		answer.WriteJSON(w, http.StatusOK, v)
 		return
 	}
-	w.WriteHeader(held.status)
-	_, _ = w.Write(held.body.Bytes())
+	held.Send(w)
 }

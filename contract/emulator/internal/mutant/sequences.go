@@ -1,4 +1,4 @@
-package emulator
+package mutant
 
 import (
 	"fmt"
@@ -11,11 +11,11 @@ import (
 // Mutations that only a sequence of requests shows: each keeps state across
 // calls of one organization, so every request from a fresh organization, and
 // every spec that checks one rule from one starting state, gets the right
-// answer. See mutation in mutations.go.
+// answer. See wrapper in mutant.go.
 
 // deletedStillCounts counts deleted certificates toward the 50 limit.
 type deletedStillCounts struct {
-	rules
+	store.Rules
 	mu      sync.Mutex
 	deleted int
 }
@@ -23,7 +23,7 @@ type deletedStillCounts struct {
 func (m *deletedStillCounts) Delete(id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	err := m.rules.Delete(id)
+	err := m.Rules.Delete(id)
 	if err == nil {
 		m.deleted++
 	}
@@ -33,15 +33,15 @@ func (m *deletedStillCounts) Delete(id string) error {
 func (m *deletedStillCounts) Add(content string, name *string, now time.Time) (*store.Certificate, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c, err := m.rules.Add(content, name, now)
+	c, err := m.Rules.Add(content, name, now)
 	if err != nil {
 		return nil, err
 	}
-	page, err := m.rules.List(store.Scope{}, store.ListQuery{Limit: store.MaxCertificates})
+	page, err := m.Rules.List(store.Scope{}, store.ListQuery{Limit: store.MaxCertificates})
 	if err != nil || len(page.Items)+m.deleted <= store.MaxCertificates {
 		return c, err
 	}
-	if err := m.rules.Delete(c.ID); err != nil {
+	if err := m.Rules.Delete(c.ID); err != nil {
 		return nil, err
 	}
 	return nil, &store.Error{Rule: store.ErrCertificateLimit,
@@ -51,7 +51,7 @@ func (m *deletedStillCounts) Add(content string, name *string, now time.Time) (*
 // activationSpreads activates a certificate for a project and, with it,
 // again in every project it was deactivated in before.
 type activationSpreads struct {
-	rules
+	store.Rules
 	mu          sync.Mutex
 	deactivated map[string]map[string]bool // certificate id -> projects
 }
@@ -59,7 +59,7 @@ type activationSpreads struct {
 func (m *activationSpreads) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	items, err := m.rules.Toggle(sc, ids, active)
+	items, err := m.Rules.Toggle(sc, ids, active)
 	if err != nil || sc.Project == "" {
 		return items, err
 	}
@@ -76,7 +76,7 @@ func (m *activationSpreads) Toggle(sc store.Scope, ids []string, active bool) ([
 		}
 		for p := range m.deactivated[id] {
 			if p != sc.Project {
-				if _, err := m.rules.Toggle(store.Scope{Project: p}, []string{id}, true); err != nil {
+				if _, err := m.Rules.Toggle(store.Scope{Project: p}, []string{id}, true); err != nil {
 					return nil, err
 				}
 			}
@@ -89,7 +89,7 @@ func (m *activationSpreads) Toggle(sc store.Scope, ids []string, active bool) ([
 // delete start one certificate too late, as a cursor kept as a position
 // that the delete moved would.
 type pageSkipsAfterDelete struct {
-	rules
+	store.Rules
 	mu      sync.Mutex
 	deleted bool
 }
@@ -97,7 +97,7 @@ type pageSkipsAfterDelete struct {
 func (m *pageSkipsAfterDelete) Delete(id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	err := m.rules.Delete(id)
+	err := m.Rules.Delete(id)
 	m.deleted = m.deleted || err == nil
 	return err
 }
@@ -106,11 +106,11 @@ func (m *pageSkipsAfterDelete) List(sc store.Scope, q store.ListQuery) (store.Pa
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if q.After == "" || !m.deleted {
-		return m.rules.List(sc, q)
+		return m.Rules.List(sc, q)
 	}
 	m.deleted = false
 	q.Limit++
-	page, err := m.rules.List(sc, q)
+	page, err := m.Rules.List(sc, q)
 	if err != nil || len(page.Items) == 0 {
 		return page, err
 	}
@@ -120,7 +120,7 @@ func (m *pageSkipsAfterDelete) List(sc store.Scope, q store.ListQuery) (store.Pa
 // reactivationIgnored answers the activation of a certificate deactivated
 // before in that scope as done, and leaves it inactive.
 type reactivationIgnored struct {
-	rules
+	store.Rules
 	mu          sync.Mutex
 	deactivated map[store.Scope]map[string]bool
 }
@@ -128,7 +128,7 @@ type reactivationIgnored struct {
 func (m *reactivationIgnored) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	items, err := m.rules.Toggle(sc, ids, active)
+	items, err := m.Rules.Toggle(sc, ids, active)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,102 @@ func (m *reactivationIgnored) Toggle(sc store.Scope, ids []string, active bool) 
 		}
 	}
 	if len(again) > 0 {
-		if _, err := m.rules.Toggle(sc, again, false); err != nil {
+		if _, err := m.Rules.Toggle(sc, again, false); err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
+}
+
+// projectDeactivationReachesOrganization deactivates a certificate for the
+// organization whenever a project deactivates it, as a store keeping one
+// flag per certificate beside the projects' would when it cleared the
+// wrong one.
+type projectDeactivationReachesOrganization struct{ store.Rules }
+
+func (m projectDeactivationReachesOrganization) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
+	items, err := m.Rules.Toggle(sc, ids, active)
+	if err != nil || active || sc.Project == "" {
+		return items, err
+	}
+	if _, err := m.Rules.Toggle(store.Scope{}, ids, false); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// renameRestoresActivation makes a rename activate again, for the
+// organization, a certificate that was active there once: a rename that
+// writes back a copy of the record taken when it was last activated.
+type renameRestoresActivation struct {
+	store.Rules
+	mu        sync.Mutex
+	activated map[string]bool
+}
+
+func (m *renameRestoresActivation) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	items, err := m.Rules.Toggle(sc, ids, active)
+	if err != nil || !active || sc.Project != "" {
+		return items, err
+	}
+	if m.activated == nil {
+		m.activated = map[string]bool{}
+	}
+	for _, id := range ids {
+		m.activated[id] = true
+	}
+	return items, nil
+}
+
+func (m *renameRestoresActivation) Rename(id string, name *string) (*store.Certificate, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, err := m.Rules.Rename(id, name)
+	if err != nil || name == nil || !m.activated[id] {
+		return c, err
+	}
+	if _, err := m.Rules.Toggle(store.Scope{}, []string{id}, true); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// organizationDeactivationBlocksProjects answers a project's activation of
+// a certificate deactivated for the organization before as done, and
+// leaves it inactive in the project: one "switched off" flag read by both
+// scopes.
+type organizationDeactivationBlocksProjects struct {
+	store.Rules
+	mu  sync.Mutex
+	off map[string]bool
+}
+
+func (m *organizationDeactivationBlocksProjects) Toggle(sc store.Scope, ids []string, active bool) ([]store.Item, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	items, err := m.Rules.Toggle(sc, ids, active)
+	if err != nil {
+		return nil, err
+	}
+	if m.off == nil {
+		m.off = map[string]bool{}
+	}
+	if sc.Project == "" {
+		for _, id := range ids {
+			m.off[id] = !active
+		}
+		return items, nil
+	}
+	var blocked []string
+	for _, id := range ids {
+		if active && m.off[id] {
+			blocked = append(blocked, id)
+		}
+	}
+	if len(blocked) > 0 {
+		if _, err := m.Rules.Toggle(sc, blocked, false); err != nil {
 			return nil, err
 		}
 	}

@@ -1,8 +1,8 @@
 // Package teeth proves the contract suite fails when the API misbehaves: it
 // runs the whole suite, as `make contract` does, against the correct
 // emulator, which must pass, and then, once per deliberately wrong behaviour,
-// the specs labelled as catching it (emulator.CatchesLabel), which must
-// fail, beside the sanity spec (emulator.SanityLabel), which must pass.
+// the specs labelled as catching it (mutation.CatchesLabel), which must
+// fail, beside the sanity spec (mutation.SanityLabel), which must pass.
 //
 // The runs per mutation are focused and run in parallel: with one mutation
 // per cell of the field × answer table there are close to a hundred, and a
@@ -27,7 +27,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 )
 
@@ -67,7 +67,7 @@ func labelled(all []types.SpecReport, label string) []types.SpecReport {
 
 // suiteEnv is the caller's environment minus everything that would point the
 // suite at another target.
-func suiteEnv(mutation emulator.Mutation) []string {
+func suiteEnv(mutation string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "CONTRACT_") || strings.HasPrefix(kv, "OPENAI_ADMIN_KEY=") {
@@ -87,6 +87,14 @@ func suiteEnv(mutation emulator.Mutation) []string {
 }
 
 const teethSeed = "20260821"
+
+// The live budget's proof: liveSeeds fixed seeds from liveSeed, of which
+// at least liveCatches must catch each mutation only a sequence shows.
+const (
+	liveSeed    = 20261202
+	liveSeeds   = 10
+	liveCatches = 9
+)
 
 // phases says which phase caught a mutation: the single-rule specs, the
 // stateful phase, or both; for the stateful phase, with the first line of
@@ -132,8 +140,8 @@ func checkReport(t *testing.T, all []types.SpecReport) {
 
 // fieldOf is the JSON name of the field a field mutation breaks, which the
 // failure of a spec catching it names; "" for the other mutations.
-func fieldOf(m emulator.Mutation) string {
-	for _, c := range emulator.FieldCells() {
+func fieldOf(m string) string {
+	for _, c := range mutation.FieldCells() {
 		if c.Mutation() == m {
 			return string(c.Field)
 		}
@@ -148,7 +156,7 @@ func TestEveryMutationIsCaught(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "contract.test")
 	// Compile once; each run below reuses the binary.
-	build := exec.Command("go", "test", "-c", "-o", bin, "..")
+	build := exec.Command("go", "test", "-c", "-o", bin, "../..")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("compile the suite: %v\n%s", err, out)
 	}
@@ -175,30 +183,30 @@ func TestEveryMutationIsCaught(t *testing.T) {
 		// Every mutation must name a spec that catches it, or the runs below
 		// could not tell whether the suite checks its rule; a label naming
 		// no mutation is a typo or a mutation since removed.
-		for _, m := range emulator.KnownMutations() {
-			if len(labelled(all, emulator.CatchesLabel(m))) == 0 {
-				t.Errorf("mutation %s: label the spec that catches it with emulator.CatchesLabel(emulator.Mutation...)", m)
+		for _, m := range mutation.Known() {
+			if len(labelled(all, mutation.CatchesLabel(m))) == 0 {
+				t.Errorf("mutation %s: label the spec that catches it with mutation.CatchesLabel(string...)", m)
 			}
 		}
 		for _, s := range all {
 			for _, l := range s.Labels() {
-				name, ok := strings.CutPrefix(l, emulator.CatchesLabel(""))
-				if ok && !slices.Contains(emulator.KnownMutations(), emulator.Mutation(name)) {
+				name, ok := strings.CutPrefix(l, mutation.CatchesLabel(""))
+				if ok && !slices.Contains(mutation.Known(), name) {
 					t.Errorf("%q is labelled %q, a mutation the emulator does not know", s.FullText(), l)
 				}
 			}
 		}
-		if len(labelled(all, emulator.SanityLabel)) == 0 {
-			t.Errorf("no spec is labelled %s", emulator.SanityLabel)
+		if len(labelled(all, mutation.SanityLabel)) == 0 {
+			t.Errorf("no spec is labelled %s", mutation.SanityLabel)
 		}
 	})
 
 	// run runs the suite binary with a mutation and a label filter.
-	run := func(t *testing.T, m emulator.Mutation, name, filter string) (passed bool, all []types.SpecReport, output []byte) {
+	run := func(t *testing.T, m string, name, filter string, env ...string) (passed bool, all []types.SpecReport, output []byte) {
 		t.Helper()
 		report := filepath.Join(dir, name+".json")
 		cmd := exec.Command(bin, "-ginkgo.no-color", "-ginkgo.json-report="+report, "-ginkgo.label-filter="+filter)
-		cmd.Env = suiteEnv(m)
+		cmd.Env = append(suiteEnv(m), env...) // later entries win
 		out, err := cmd.CombinedOutput()
 		if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
 			t.Fatalf("run the suite: %v", err)
@@ -207,15 +215,18 @@ func TestEveryMutationIsCaught(t *testing.T) {
 	}
 
 	var mu sync.Mutex
-	var summary []string
+	var summary, rates []string
 	t.Cleanup(func() {
 		slices.Sort(summary)
 		t.Logf("which phase caught each mutation that bends a rule:\n%s", strings.Join(summary, "\n"))
+		slices.Sort(rates)
+		t.Logf("the stateful phase with the live budget (%s=%d) over %d fixed seeds, each mutation only a sequence shows:\n%s",
+			suite.EnvStatefulSteps, suite.StatefulStepsRemote, liveSeeds, strings.Join(rates, "\n"))
 	})
-	for _, m := range emulator.KnownMutations() {
+	for _, m := range mutation.Known() {
 		t.Run(string(m), func(t *testing.T) {
 			t.Parallel()
-			filter := emulator.CatchesLabel(m) + " || " + emulator.SanityLabel
+			filter := mutation.CatchesLabel(m) + " || " + mutation.SanityLabel
 			named := fieldOf(m) == ""
 			if named {
 				filter += " || " + suite.LabelStateful
@@ -224,7 +235,7 @@ func TestEveryMutationIsCaught(t *testing.T) {
 			if passed {
 				t.Fatalf("the suite passes with mutation %s: nothing catches it\n%s", m, out)
 			}
-			for _, s := range labelled(all, emulator.SanityLabel) {
+			for _, s := range labelled(all, mutation.SanityLabel) {
 				if s.State != types.SpecStatePassed {
 					t.Fatalf("the sanity spec %q %s: the run itself is broken\n%s", s.FullText(), s.State, s.Failure.Message)
 				}
@@ -233,15 +244,15 @@ func TestEveryMutationIsCaught(t *testing.T) {
 			// mutation say which field: a label on a spec that passes, or
 			// fails for another reason, would claim a check the suite does
 			// not make.
-			catchers := labelled(all, emulator.CatchesLabel(m))
+			catchers := labelled(all, mutation.CatchesLabel(m))
 			if len(catchers) == 0 {
-				t.Fatalf("no spec labelled %s ran", emulator.CatchesLabel(m))
+				t.Fatalf("no spec labelled %s ran", mutation.CatchesLabel(m))
 			}
 			field := fieldOf(m)
 			for _, s := range catchers {
 				switch {
 				case !s.State.Is(types.SpecStateFailureStates):
-					t.Errorf("%q is labelled %s but %s", s.FullText(), emulator.CatchesLabel(m), s.State)
+					t.Errorf("%q is labelled %s but %s", s.FullText(), mutation.CatchesLabel(m), s.State)
 				case field != "" && !strings.Contains(s.Failure.Message, field):
 					t.Errorf("%q fails, but not about %s: %s", s.FullText(), field, s.Failure.Message)
 				}
@@ -252,7 +263,7 @@ func TestEveryMutationIsCaught(t *testing.T) {
 			}
 			checkReport(t, all)
 			mu.Lock()
-			summary = append(summary, fmt.Sprintf("  %-27s %s", m, phases(all)))
+			summary = append(summary, fmt.Sprintf("  %-42s %s", m, phases(all)))
 			mu.Unlock()
 			if slices.ContainsFunc(catchers, func(s types.SpecReport) bool { return !slices.Contains(s.Labels(), suite.LabelStateful) }) {
 				return
@@ -267,6 +278,24 @@ func TestEveryMutationIsCaught(t *testing.T) {
 					}
 				}
 				t.Errorf("%s is labelled only on the stateful phase, but these specs catch it too; label them: %q", m, fails)
+			}
+			// Only a sequence shows m: the live budget must catch it too, in
+			// nearly every run, or a live run would rarely see such a bug.
+			caught := 0
+			for i := range liveSeeds {
+				name := fmt.Sprintf("%s-live-%d", m, i)
+				seed := fmt.Sprintf("%s=%d", suite.EnvSeed, liveSeed+i)
+				steps := fmt.Sprintf("%s=%d", suite.EnvStatefulSteps, suite.StatefulStepsRemote)
+				if passed, _, _ := run(t, m, name, suite.LabelStateful, seed, steps); !passed {
+					caught++
+				}
+			}
+			mu.Lock()
+			rates = append(rates, fmt.Sprintf("  %-42s caught in %d of %d", m, caught, liveSeeds))
+			mu.Unlock()
+			if caught < liveCatches {
+				t.Errorf("%s: the stateful phase with %d steps caught it in %d of %d seeds, want at least %d",
+					m, suite.StatefulStepsRemote, caught, liveSeeds, liveCatches)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package emulator
+package mutant
 
 import (
 	"slices"
@@ -10,7 +10,7 @@ import (
 // forgetRequirement is a mutation that bends the upload rule: the store
 // checks every published requirement of a CA certificate but one.
 type forgetRequirement struct {
-	rules
+	store.Rules
 	forgotten store.Requirement
 }
 
@@ -20,6 +20,6 @@ func (m forgetRequirement) Add(content string, name *string, now time.Time) (*st
 }
 
 // forgetting is the catalogue's constructor of a forgetRequirement.
-func forgetting(r store.Requirement) func(rules) rules {
-	return func(inner rules) rules { return forgetRequirement{rules: inner, forgotten: r} }
+func forgetting(r store.Requirement) func(store.Rules) store.Rules {
+	return func(inner store.Rules) store.Rules { return forgetRequirement{Rules: inner, forgotten: r} }
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certcontract/certcontract/contract/har"
+	"github.com/certcontract/certcontract/contract/fidelity/har"
 )
 
 // sample is a small recording of two exchanges, as the recorder writes one.

@@ -12,7 +12,7 @@ import (
 )
 
 // The repository root, from this package's directory.
-const root = "../.."
+const root = "../../.."
 
 func readRepoFile(t *testing.T, name string) string {
 	t.Helper()

@@ -1,0 +1,171 @@
+package workflowtest_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/certcontract/certcontract/openapi/drift/internal/workflowtest"
+)
+
+// contract-live.yml is the behaviour-drift bot: its scripts run here with
+// stand-ins for make and gh, as spec-drift.yml's do in cmd/spec-check.
+
+func TestContractLiveTokenAndJobs(t *testing.T) {
+	w := workflowtest.Load(t, "contract-live.yml")
+	for _, on := range []string{"schedule", "workflow_dispatch"} {
+		if _, ok := w.On[on]; !ok {
+			t.Errorf("the workflow does not run on %s", on)
+		}
+	}
+	if p := workflowtest.Permissions(t, w.Permissions); p == nil || len(p) != 0 {
+		t.Errorf("workflow permissions %v, want none by default ({})", p)
+	}
+	want := map[string]map[string]string{
+		"secrets": {},
+		"live":    {"contents": "read"},
+		"issue":   {"issues": "write"},
+	}
+	if len(w.Jobs) != len(want) {
+		t.Errorf("jobs %d, want %d: a new job needs its permissions checked here", len(w.Jobs), len(want))
+	}
+	for name, job := range w.Jobs {
+		if got := workflowtest.Permissions(t, job.Permissions); got == nil || !maps.Equal(got, want[name]) {
+			t.Errorf("job %s: permissions %v, want %v", name, got, want[name])
+		}
+		for _, s := range job.Steps {
+			if s.Uses != "" && !strings.HasPrefix(s.Uses, "actions/") {
+				t.Errorf("job %s uses %s: only GitHub's own actions here", name, s.Uses)
+			}
+		}
+	}
+	issue := w.Jobs["issue"]
+	if issue.Uses != "./.github/workflows/drift-issue.yml" || issue.With["label"] != "behaviour-drift" || !strings.Contains(issue.If, "needs.live.outputs.status != ''") {
+		t.Errorf("the issue job does not file through drift-issue.yml, labelled behaviour-drift, only after a replay: %+v", issue)
+	}
+	// The admin key reaches the live job only.
+	for name, job := range w.Jobs {
+		for k, v := range job.Env {
+			if strings.Contains(v, "secrets.OPENAI_ADMIN_KEY") && name != "live" {
+				t.Errorf("job %s gets the admin key as %s", name, k)
+			}
+		}
+	}
+}
+
+func TestContractLiveSkipsWithoutSecrets(t *testing.T) {
+	step := workflowtest.Load(t, "contract-live.yml").Step(t, "secrets", "check the secrets")
+	r := workflowtest.Run(t, step, map[string]string{"HAS_KEY": "false", "HAS_PROJECT": "true"})
+	lines := strings.Split(strings.TrimSpace(r.Output), "\n")
+	if r.Code != 0 || r.Outputs["ready"] != "false" || len(lines) != 1 || !strings.HasPrefix(lines[0], "::notice::") || !strings.Contains(lines[0], "skipped") {
+		t.Errorf("without the key: exit %d, ready %q, output %q; want one notice line", r.Code, r.Outputs["ready"], r.Output)
+	}
+	r = workflowtest.Run(t, step, map[string]string{"HAS_KEY": "true", "HAS_PROJECT": "true"})
+	if r.Code != 0 || r.Outputs["ready"] != "true" || r.Output != "" {
+		t.Errorf("with both: exit %d, ready %q, output %q", r.Code, r.Outputs["ready"], r.Output)
+	}
+}
+
+const (
+	cleanReport = "## Fidelity: `live.har` replayed against an emulator in this process\n\n**OK: no divergence; 412 exchanges replayed against an emulator in this process.**\n"
+	driftReport = "## Fidelity: `live.har` replayed against an emulator in this process\n\n" +
+		"**FAIL: 96 divergences in 80 exchanges of 9 operations; 412 exchanges replayed against an emulator in this process.**\n\n" +
+		"### What differs everywhere\n\n- **certificate_details.valid_at (value)**: REPORT_0000\n"
+)
+
+func TestContractLiveReplayStep(t *testing.T) {
+	step := workflowtest.Load(t, "contract-live.yml").Step(t, "live", "recording replayed against the emulator, fidelity report in the job summary")
+	env := func(report string) map[string]string {
+		stdout := filepath.Join(t.TempDir(), "report.md")
+		workflowtest.WriteFile(t, stdout, []byte(report))
+		return map[string]string{"FAKE_STDOUT": stdout, "FAKE_EXIT": "2"}
+	}
+	for _, tt := range []struct{ name, report, status, title string }{
+		{"clean", cleanReport, "clean", ""},
+		{"drift", driftReport, "drift", "Behaviour drift: the emulator no longer answers as the live API (96 divergences in 80 exchanges of 9 operations)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := workflowtest.Run(t, step, env(tt.report))
+			if r.Code != 0 || r.Outputs["status"] != tt.status {
+				t.Fatalf("exit %d, status %q, want %q:\n%s", r.Code, r.Outputs["status"], tt.status, r.Output)
+			}
+			if tt.title != "" && r.Outputs["title"] != tt.title {
+				t.Errorf("title %q, want %q", r.Outputs["title"], tt.title)
+			}
+			if r.Outputs["report"] != strings.TrimSuffix(tt.report, "\n") || !strings.Contains(r.Summary, tt.report) {
+				t.Errorf("report output %q, summary %q: want the report in both", r.Outputs["report"], r.Summary)
+			}
+			if len(r.Calls) != 1 || r.Calls[0] != "-s replay HAR=recordings/live.har FORMAT=markdown" {
+				t.Errorf("make calls %q", r.Calls)
+			}
+		})
+	}
+	t.Run("no replay", func(t *testing.T) {
+		if r := workflowtest.Run(t, step, env("replay: recordings/live.har: not a HAR file\n")); r.Code == 0 || r.Outputs["status"] != "" {
+			t.Errorf("exit %d, outputs %v: a replay that could not compare must fail", r.Code, r.Outputs)
+		}
+	})
+}
+
+// The issue contract-live files: drift-issue.yml's script, with
+// contract-live's inputs as GitHub expands them.
+func TestContractLiveFilesOneIssue(t *testing.T) {
+	w := workflowtest.Load(t, "contract-live.yml")
+	step := workflowtest.Load(t, "drift-issue.yml").Step(t, "file", "file the report")
+	expand := strings.NewReplacer("${{ github.server_url }}", "https://github.com", "${{ github.repository }}", "o/r",
+		"${{ github.run_id }}", "1", "${{ needs.live.outputs.suite }}", "success").Replace
+	with := w.Jobs["issue"].With
+	title := "Behaviour drift: the emulator no longer answers as the live API (96 divergences in 80 exchanges of 9 operations)"
+	sum := sha256.Sum256([]byte(driftReport))
+	marker := "<!-- behaviour-drift-report " + hex.EncodeToString(sum[:])[:16] + " -->"
+	env := func(status, report, open, body string) map[string]string {
+		bodyFile := filepath.Join(t.TempDir(), "body")
+		workflowtest.WriteFile(t, bodyFile, []byte(body))
+		return map[string]string{
+			"STATUS": status, "REPORT": report, "TITLE": title, "LABEL": with["label"], "LABEL_DESCRIPTION": with["label-description"],
+			"INTRO": expand(with["intro"]), "CLOSING": expand(with["closing"]), "CHANGED": expand(with["changed"]),
+			"GH_REPO": "o/r", "FAKE_OPEN": open, "FAKE_BODY": bodyFile,
+		}
+	}
+	list := "issue list --state open --label behaviour-drift --limit 1 --json number --jq .[0].number // empty"
+
+	t.Run("drift opens one", func(t *testing.T) {
+		r := workflowtest.Run(t, step, env("drift", driftReport, "", ""))
+		want := []string{list, "label create behaviour-drift --color D93F0B --description The emulator no longer answers as the live API --force",
+			"issue create --title " + title + " --label behaviour-drift --body-file body.md"}
+		if r.Code != 0 || strings.Join(r.Calls, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("exit %d, gh calls:\n%s\nwant:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), strings.Join(want, "\n"), r.Output)
+		}
+		body, err := os.ReadFile(filepath.Join(r.Dir, "body.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{driftReport, marker, "https://github.com/o/r/actions/runs/1", "contract suite against the live API: success", "allowlist.yaml"} {
+			if !strings.Contains(string(body), w) {
+				t.Errorf("issue body lacks %q:\n%s", w, body)
+			}
+		}
+	})
+	t.Run("the same drift updates without a comment", func(t *testing.T) {
+		r := workflowtest.Run(t, step, env("drift", driftReport, "7", "old\n"+marker+"\n"))
+		if r.Code != 0 || len(r.Calls) != 3 || !strings.HasPrefix(r.Calls[2], "issue edit 7 --title "+title) {
+			t.Errorf("exit %d, gh calls:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), r.Output)
+		}
+	})
+	t.Run("another drift updates and comments", func(t *testing.T) {
+		r := workflowtest.Run(t, step, env("drift", driftReport+"- more\n", "7", "old\n"+marker+"\n"))
+		if r.Code != 0 || len(r.Calls) != 4 || !strings.HasPrefix(r.Calls[3], "issue comment 7 --body The divergences changed") {
+			t.Errorf("exit %d, gh calls:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), r.Output)
+		}
+	})
+	t.Run("a clean replay closes it", func(t *testing.T) {
+		r := workflowtest.Run(t, step, env("clean", cleanReport, "7", ""))
+		if r.Code != 0 || len(r.Calls) != 2 || !strings.HasPrefix(r.Calls[1], "issue close 7 --comment The recording of the live API replays") {
+			t.Errorf("exit %d, gh calls:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), r.Output)
+		}
+	})
+}
