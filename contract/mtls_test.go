@@ -15,6 +15,7 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/internal/model"
+	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 	"github.com/certcontract/certcontract/contract/testcert"
 )
@@ -44,7 +45,8 @@ type gateTarget struct {
 func startGate() *gateTarget {
 	GinkgoHelper()
 	emu, err := emulator.New(emulator.Config{
-		Keys: []string{gateAdminKey, gateForeignKey},
+		Keys:      []string{gateAdminKey, gateForeignKey},
+		Mutations: cfg.Mutations, // make teeth's, for the gate's
 		ProjectKeys: []emulator.ProjectKey{
 			{Key: gateKeyDefault, AdminKey: gateAdminKey, Project: "proj_default"},
 			{Key: gateKeyAlpha, AdminKey: gateAdminKey, Project: "proj_alpha"},
@@ -201,28 +203,28 @@ var _ = Describe("The mutual TLS gate", Label(suite.LabelEmulatorOnly), func() {
 			func(ctx context.Context) { g.upload(ctx, caA) }, gateKeyDefault, func() *testcert.Certificate { return nil }, http.StatusOK),
 		Entry("a CA active for the project: accepted with a certificate it signed",
 			func(ctx context.Context) { g.activate(ctx, "proj_default", caA) }, gateKeyDefault, func() *testcert.Certificate { return clientCert(caA, testcert.ClientOptions{}) }, http.StatusOK),
-		Entry("refused without a certificate",
+		Entry("refused without a certificate", Label(mutation.CatchesLabel(mutation.GateOpen)),
 			func(ctx context.Context) { g.activate(ctx, "proj_default", caA) }, gateKeyDefault, func() *testcert.Certificate { return nil }, http.StatusForbidden),
-		Entry("refused with a certificate of an inactive CA",
+		Entry("refused with a certificate of an inactive CA", Label(mutation.CatchesLabel(mutation.GateOpen)),
 			func(ctx context.Context) { g.activate(ctx, "proj_default", caA); g.upload(ctx, caB) }, gateKeyDefault,
 			func() *testcert.Certificate { return clientCert(caB, testcert.ClientOptions{}) }, http.StatusForbidden),
-		Entry("refused with a certificate of a deleted CA",
+		Entry("refused with a certificate of a deleted CA", Label(mutation.CatchesLabel(mutation.GateOpen)),
 			func(ctx context.Context) {
 				g.activate(ctx, "proj_default", caA)
 				g.activate(ctx, "proj_default", caB)
 				g.admin(ctx, gateAdminKey, model.Request{Op: model.DeactivateProject, Project: "proj_default", IDs: []string{g.upload(ctx, caB)}})
 				g.admin(ctx, gateAdminKey, model.Request{Op: model.Delete, CertificateID: g.upload(ctx, caB)})
 			}, gateKeyDefault, func() *testcert.Certificate { return clientCert(caB, testcert.ClientOptions{}) }, http.StatusForbidden),
-		Entry("refused with a certificate of another organization's active CA",
+		Entry("refused with a certificate of another organization's active CA", Label(mutation.CatchesLabel(mutation.GateOpen)),
 			func(ctx context.Context) {
 				g.activate(ctx, "proj_default", caA)
 				id := g.admin(ctx, gateForeignKey, model.Request{Op: model.Upload, PEM: caB.PEM}).Certificate.ID
 				g.admin(ctx, gateForeignKey, model.Request{Op: model.ActivateOrganization, IDs: []string{id}})
 			}, gateKeyDefault, func() *testcert.Certificate { return clientCert(caB, testcert.ClientOptions{}) }, http.StatusForbidden),
-		Entry("refused with a certificate of a CA active only for another project",
+		Entry("refused with a certificate of a CA active only for another project", Label(mutation.CatchesLabel(mutation.GateOpen)),
 			func(ctx context.Context) { g.activate(ctx, "proj_default", caA); g.activate(ctx, "proj_alpha", caB) }, gateKeyDefault,
 			func() *testcert.Certificate { return clientCert(caB, testcert.ClientOptions{}) }, http.StatusForbidden),
-		Entry("refused with a chain longer than one",
+		Entry("refused with a chain longer than one", Label(mutation.CatchesLabel(mutation.GateOpen)),
 			func(ctx context.Context) { g.activate(ctx, "proj_default", caA) }, gateKeyDefault,
 			func() *testcert.Certificate {
 				inter, err := testcert.NewIntermediate(caA.PEM, caA.KeyPEM)
@@ -231,19 +233,19 @@ var _ = Describe("The mutual TLS gate", Label(suite.LabelEmulatorOnly), func() {
 				leaf.PEM += inter.PEM // leaf first, then the intermediate, as the SDK recipes send a chain
 				return leaf
 			}, http.StatusForbidden),
-		Entry("refused with a client certificate without a Subject Key Identifier",
+		Entry("refused with a client certificate without a Subject Key Identifier", Label(mutation.CatchesLabel(mutation.GateOpen)),
 			func(ctx context.Context) { g.activate(ctx, "proj_default", caA) }, gateKeyDefault,
 			func() *testcert.Certificate { return clientCert(caA, testcert.ClientOptions{NoSubjectKeyID: true}) }, http.StatusForbidden),
-		Entry("refused with a client certificate without an Authority Key Identifier",
+		Entry("refused with a client certificate without an Authority Key Identifier", Label(mutation.CatchesLabel(mutation.GateOpen)),
 			func(ctx context.Context) { g.activate(ctx, "proj_default", caA) }, gateKeyDefault,
 			func() *testcert.Certificate { return clientCert(caA, testcert.ClientOptions{NoAuthorityKeyID: true}) }, http.StatusForbidden),
-		Entry("refused with a client certificate without Key Encipherment",
+		Entry("refused with a client certificate without Key Encipherment", Label(mutation.CatchesLabel(mutation.GateOpen)),
 			func(ctx context.Context) { g.activate(ctx, "proj_default", caA) }, gateKeyDefault,
 			func() *testcert.Certificate { return clientCert(caA, testcert.ClientOptions{NoKeyEncipherment: true}) }, http.StatusForbidden),
-		Entry("refused with a client certificate without client authentication",
+		Entry("refused with a client certificate without client authentication", Label(mutation.CatchesLabel(mutation.GateOpen)),
 			func(ctx context.Context) { g.activate(ctx, "proj_default", caA) }, gateKeyDefault,
 			func() *testcert.Certificate { return clientCert(caA, testcert.ClientOptions{NoClientAuth: true}) }, http.StatusForbidden),
-		Entry("inherited from the organization: refused without a certificate",
+		Entry("inherited from the organization: refused without a certificate", Label(mutation.CatchesLabel(mutation.GateOpen)),
 			func(ctx context.Context) { g.activate(ctx, "", caA) }, gateKeyAlpha, func() *testcert.Certificate { return nil }, http.StatusForbidden),
 		Entry("inherited from the organization: accepted with its certificate",
 			func(ctx context.Context) { g.activate(ctx, "", caA) }, gateKeyAlpha, func() *testcert.Certificate { return clientCert(caA, testcert.ClientOptions{}) }, http.StatusOK),

@@ -41,6 +41,9 @@ const (
 	// AcceptNoCertSign accepts an upload whose key usage lacks Certificate
 	// Sign and CRL Sign.
 	AcceptNoCertSign = "accept-no-cert-sign"
+	// GateOpen lets every data plane request through the mutual TLS gate,
+	// whatever is active and whatever certificate the client presents.
+	GateOpen = "gate-open"
 
 	// The mutations below only show in a sequence of requests.
 
@@ -80,7 +83,7 @@ const (
 //     give the contract spec that catches it the label CatchesLabel(<constant>);
 //     `make teeth` fails until that spec fails against the mutation.
 var Named = []string{IgnoreLimit, WrongObject, DeleteActive, NonAtomicToggle, RepeatAcrossPages, FoundUnknownID,
-	ActiveAfterUpload, AcceptLeaf, AcceptNoSubjectKeyID, AcceptNoAuthorityKeyID, AcceptNoCertSign, DeletedStillCounts, ActivationSpreads, PageSkipsAfterDelete, ReactivationIgnored,
+	ActiveAfterUpload, AcceptLeaf, AcceptNoSubjectKeyID, AcceptNoAuthorityKeyID, AcceptNoCertSign, GateOpen, DeletedStillCounts, ActivationSpreads, PageSkipsAfterDelete, ReactivationIgnored,
 	ProjectDeactivationReachesOrganization, RenameRestoresActivation, OrganizationDeactivationBlocksProjects}
 
 // Known returns every mutation the emulator implements, so a suite can prove

@@ -45,6 +45,7 @@ var catalogue = append([]wrapper{
 	{name: mutation.AcceptNoSubjectKeyID, rules: forgetting(store.RequireSubjectKeyID)},
 	{name: mutation.AcceptNoAuthorityKeyID, rules: forgetting(store.RequireAuthorityKeyID)},
 	{name: mutation.AcceptNoCertSign, rules: forgetting(store.RequireCertSign)},
+	{name: mutation.GateOpen, rules: func(r store.Rules) store.Rules { return gateOpen{r} }},
 	{name: mutation.DeletedStillCounts, rules: func(r store.Rules) store.Rules { return &deletedStillCounts{Rules: r} }},
 	{name: mutation.ActivationSpreads, rules: func(r store.Rules) store.Rules { return &activationSpreads{Rules: r} }},
 	{name: mutation.PageSkipsAfterDelete, rules: func(r store.Rules) store.Rules { return &pageSkipsAfterDelete{Rules: r} }},
