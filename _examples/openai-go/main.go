@@ -36,8 +36,9 @@ func main() {
 	keyFile := flag.String("key", "", "client key PEM `file`")
 	caFile := flag.String("ca", "", "instead of -cert and -key: make a client certificate signed by this CA PEM `file`")
 	caKeyFile := flag.String("ca-key", "", "the key PEM `file` of -ca")
+	writeClient := flag.String("write-client", "", "with -ca: also write the client certificate made to `prefix`.pem and its key to prefix-key.pem, for other clients")
 	flag.Parse()
-	cert, err := clientCertificate(*certFile, *keyFile, *caFile, *caKeyFile)
+	cert, err := clientCertificate(*certFile, *keyFile, *caFile, *caKeyFile, *writeClient)
 	if err == nil {
 		err = listModels(context.Background(), *serverCA, cert, os.Stdout)
 	}
@@ -47,7 +48,7 @@ func main() {
 	}
 }
 
-func clientCertificate(certFile, keyFile, caFile, caKeyFile string) (*tls.Certificate, error) {
+func clientCertificate(certFile, keyFile, caFile, caKeyFile, writeClient string) (*tls.Certificate, error) {
 	switch {
 	case caFile != "":
 		caPEM, err := os.ReadFile(caFile)
@@ -61,6 +62,12 @@ func clientCertificate(certFile, keyFile, caFile, caKeyFile string) (*tls.Certif
 		c, err := testcert.NewClient(string(caPEM), string(caKeyPEM), testcert.ClientOptions{CommonName: "openai-go example"})
 		if err != nil {
 			return nil, err
+		}
+		if writeClient != "" {
+			if err := errors.Join(os.WriteFile(writeClient+".pem", []byte(c.PEM), 0o600),
+				os.WriteFile(writeClient+"-key.pem", []byte(c.KeyPEM), 0o600)); err != nil {
+				return nil, err
+			}
 		}
 		pair, err := c.TLS()
 		return &pair, err

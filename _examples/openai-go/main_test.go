@@ -72,12 +72,19 @@ func TestRecipeThroughTheGate(t *testing.T) {
 	caFile, caKeyFile := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "ca-key.pem")
 	os.WriteFile(caFile, []byte(ca.PEM), 0o600)
 	os.WriteFile(caKeyFile, []byte(ca.KeyPEM), 0o600)
-	cert, err := clientCertificate("", "", caFile, caKeyFile)
+	cert, err := clientCertificate("", "", caFile, caKeyFile, filepath.Join(dir, "client"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := listModels(ctx, serverCAFile, cert, out); err != nil {
 		t.Fatalf("with the CA's client certificate: %v", err)
+	}
+	written, err := clientCertificate(filepath.Join(dir, "client.pem"), filepath.Join(dir, "client-key.pem"), "", "", "")
+	if err != nil {
+		t.Fatalf("the client certificate written: %v", err)
+	}
+	if err := listModels(ctx, serverCAFile, written, out); err != nil {
+		t.Fatalf("with the client certificate written: %v", err)
 	}
 	got, _ := os.ReadFile(out.Name())
 	if !strings.Contains(string(got), "gpt-4o-mini") {
