@@ -24,9 +24,15 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 EMULATOR_PKG      := ./contract/cmd/emulator
 EMULATOR_LDFLAGS  := -s -w -X main.version=$(VERSION)
 RELEASE_DIR       := dist/release
+# The contract suite as a command: its test binary is the release binary.
+RUNNER_PKG        := ./contract
+RUNNER_LDFLAGS    := -s -w -X github.com/certcontract/certcontract/contract/internal/runner.version=$(VERSION)
 RELEASE_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
 IMAGE           ?= certcontract-emulator
+# certcontract-contract's image, beside the emulator's: the same name with
+# contract for emulator.
+CONTRACT_IMAGE  ?= $(IMAGE:emulator=contract)
 IMAGE_TAG       ?= $(VERSION)
 IMAGE_BUILD     ?= auto
 IMAGE_PLATFORMS ?= linux/amd64,linux/arm64
@@ -221,7 +227,7 @@ drift-test: ## Tests of the nested module openapi/drift: spec-check, spec-fetch,
 	$(DRIFT) test ./...
 
 .PHONY: image
-image: ## Build the emulator's container image with docker or podman (IMAGE, IMAGE_TAG; IMAGE_BUILD=auto|source|binary).
+image: ## Build the emulator's container image and certcontract-contract's with docker or podman (IMAGE, CONTRACT_IMAGE, IMAGE_TAG; IMAGE_BUILD=auto|source|binary).
 	@test -n "$(CONTAINER_ENGINE)" || { echo "make image needs docker (with its daemon running) or podman" >&2; exit 2; }
 	@set -e; build=$(IMAGE_BUILD); \
 	if [ "$$build" = auto ]; then \
@@ -233,31 +239,51 @@ image: ## Build the emulator's container image with docker or podman (IMAGE, IMA
 		fi; \
 	fi; \
 	case "$$build" in \
-	source) target=image ;; \
-	binary) target=from-binary; \
+	source) target=image contract=contract-image ;; \
+	binary) target=from-binary contract=contract-from-binary; \
 		echo "GOTOOLCHAIN=go$(GO_IMAGE_VERSION) GOOS=linux go build -o dist/image/emulator $(EMULATOR_PKG)"; \
 		GOTOOLCHAIN=go$(GO_IMAGE_VERSION) CGO_ENABLED=0 GOOS=linux GOARCH=$$($(GO) env GOARCH) \
-			$(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o dist/image/emulator $(EMULATOR_PKG) ;; \
+			$(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o dist/image/emulator $(EMULATOR_PKG); \
+		echo "GOTOOLCHAIN=go$(GO_IMAGE_VERSION) GOOS=linux go test -c -o dist/image/certcontract-contract.test $(RUNNER_PKG)"; \
+		mkdir -p dist/image/reports; \
+		GOTOOLCHAIN=go$(GO_IMAGE_VERSION) CGO_ENABLED=0 GOOS=linux GOARCH=$$($(GO) env GOARCH) \
+			$(GO) test -c -trimpath -ldflags "$(RUNNER_LDFLAGS)" -o dist/image/certcontract-contract.test $(RUNNER_PKG) ;; \
 	*) echo "IMAGE_BUILD=$$build: want auto, source or binary" >&2; exit 2 ;; \
 	esac; \
 	echo "$(CONTAINER_ENGINE) build --target $$target -t $(IMAGE):$(IMAGE_TAG)"; \
 	$(CONTAINER_ENGINE) build -q -f Containerfile --target $$target $(if $(filter podman,$(CONTAINER_ENGINE)),$(PODMAN_BUILD_ARGS)) \
-		$(IMAGE_BUILD_ARGS) -t $(IMAGE):$(IMAGE_TAG) .
+		$(IMAGE_BUILD_ARGS) -t $(IMAGE):$(IMAGE_TAG) .; \
+	echo "$(CONTAINER_ENGINE) build --target $$contract -t $(CONTRACT_IMAGE):$(IMAGE_TAG)"; \
+	$(CONTAINER_ENGINE) build -q -f Containerfile --target $$contract $(if $(filter podman,$(CONTAINER_ENGINE)),$(PODMAN_BUILD_ARGS)) \
+		$(IMAGE_BUILD_ARGS) -t $(CONTRACT_IMAGE):$(IMAGE_TAG) .
 
 .PHONY: image-test
 image-test: image ## Take the image apart: its config and size, then its binary on loopback through a smoke test.
-	CERTCONTRACT_IMAGE=$(IMAGE):$(IMAGE_TAG) CERTCONTRACT_IMAGE_ENGINE=$(CONTAINER_ENGINE) \
+	CERTCONTRACT_IMAGE=$(IMAGE):$(IMAGE_TAG) CERTCONTRACT_CONTRACT_IMAGE=$(CONTRACT_IMAGE):$(IMAGE_TAG) CERTCONTRACT_IMAGE_ENGINE=$(CONTAINER_ENGINE) \
 	CERTCONTRACT_IMAGE_VERSION=$(VERSION) CERTCONTRACT_IMAGE_SOURCE=$(SOURCE_URL) \
 		$(IMAGETEST) test -count=1 -v ./...
 
 .PHONY: image-push
-image-push: ## Build from source for IMAGE_PLATFORMS and push IMAGE with IMAGE_TAGS (docker buildx; for release.yml).
+image-push: ## Build from source for IMAGE_PLATFORMS and push IMAGE and CONTRACT_IMAGE with IMAGE_TAGS (docker buildx; for release.yml).
 	@test -n "$(IMAGE_TAGS)" || { echo "usage: make image-push IMAGE=<registry/name> IMAGE_TAGS=\"v1.2.3 latest\"" >&2; exit 2; }
 	docker buildx build -f Containerfile --target image --platform $(IMAGE_PLATFORMS) $(IMAGE_BUILD_ARGS) \
 		$(foreach t,$(IMAGE_TAGS),-t $(IMAGE):$(t)) --push .
+	docker buildx build -f Containerfile --target contract-image --platform $(IMAGE_PLATFORMS) $(IMAGE_BUILD_ARGS) \
+		$(foreach t,$(IMAGE_TAGS),-t $(CONTRACT_IMAGE):$(t)) --push .
+
+# release-archive puts $$dir/$$exe, stamped with the commit's time, into
+# $$name.zip (windows) or $$name.tar.gz in RELEASE_DIR.
+define release-archive
+touch -d @$(SOURCE_DATE_EPOCH) $$dir/$$exe; \
+if [ $$os = windows ]; then \
+	(cd $$dir && zip -qX ../$$name.zip $$exe); \
+else \
+	tar -C $$dir --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) -cf - $$exe | gzip -n > $(RELEASE_DIR)/$$name.tar.gz; \
+fi
+endef
 
 .PHONY: release-check
-release-check: ## Cross-compile the emulator for six platforms with VERSION; archives and SHA256SUMS in dist/release/.
+release-check: ## Cross-compile the emulator and certcontract-contract for six platforms with VERSION; archives and SHA256SUMS in dist/release/.
 	@rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)
 	@set -e; for p in $(RELEASE_PLATFORMS); do \
 		os=$${p%/*}; arch=$${p#*/}; exe=certcontract-emulator; [ $$os = windows ] && exe=$$exe.exe; \
@@ -265,17 +291,24 @@ release-check: ## Cross-compile the emulator for six platforms with VERSION; arc
 		echo "$$os/$$arch"; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o $$dir/$$exe $(EMULATOR_PKG); \
 		$(GO) version -m $$dir/$$exe | grep -q "GOOS=$$os" || { echo "$$dir/$$exe is not for $$os" >&2; exit 1; }; \
-		touch -d @$(SOURCE_DATE_EPOCH) $$dir/$$exe; \
-		if [ $$os = windows ]; then \
-			(cd $$dir && zip -qX ../$$name.zip $$exe); \
-		else \
-			tar -C $$dir --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) -cf - $$exe | gzip -n > $(RELEASE_DIR)/$$name.tar.gz; \
-		fi; \
+		$(release-archive); \
+	done
+	@# certcontract-contract, the contract suite as a command: the suite's
+	@# test binary (contract/internal/runner says why), for the same platforms.
+	@set -e; for p in $(RELEASE_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; exe=certcontract-contract; [ $$os = windows ] && exe=$$exe.exe; \
+		name=certcontract-contract_$(VERSION)_$${os}_$${arch}; dir=$(RELEASE_DIR)/$$name; \
+		echo "$$os/$$arch: certcontract-contract"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) test -c -trimpath -ldflags "$(RUNNER_LDFLAGS)" -o $$dir/$$exe $(RUNNER_PKG); \
+		$(release-archive); \
 	done
 	@# The -X path is checked by running the binary this machine can run: a wrong one is silently ignored.
 	@host=$(RELEASE_DIR)/certcontract-emulator_$(VERSION)_$$($(GO) env GOOS)_$$($(GO) env GOARCH)/certcontract-emulator; \
 	out=$$($$host -version); echo "$$out"; \
 	case "$$out" in "emulator $(VERSION) "*) ;; *) echo "$$host does not report version $(VERSION)" >&2; exit 1 ;; esac
+	@host=$(RELEASE_DIR)/certcontract-contract_$(VERSION)_$$($(GO) env GOOS)_$$($(GO) env GOARCH)/certcontract-contract; \
+	out=$$($$host -version); echo "$$out"; \
+	case "$$out" in "certcontract-contract $(VERSION) "*) ;; *) echo "$$host does not report version $(VERSION)" >&2; exit 1 ;; esac
 	cd $(RELEASE_DIR) && sha256sum *.tar.gz *.zip > SHA256SUMS && sha256sum --quiet -c SHA256SUMS && cat SHA256SUMS
 
 .PHONY: test

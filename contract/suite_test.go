@@ -99,11 +99,9 @@ var _ = AfterEach(func() {
 	AddReportEntry(suite.ObservedEntry, collector.Take(), ReportEntryVisibilityNever)
 	kept := exchanges.Take()
 	if CurrentSpecReport().Failed() {
-		AddReportEntry(reproductionEntry, suite.Reproduction(kept, target.baseURL))
+		AddReportEntry(suite.ReproductionEntry, suite.Reproduction(kept, target.baseURL))
 	}
 })
-
-const reproductionEntry = "reproduction"
 
 // What a spec did not remove (it was interrupted, or its cleanup failed) is
 // removed here: first by each process from its ledger, then by the first

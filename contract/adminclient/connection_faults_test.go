@@ -31,10 +31,10 @@ func firstOnly(w *wire, fault emulator.ConnectionFault) {
 // opens a connection of its own: net/http's transport itself repeats a GET
 // that failed on a reused connection, and that would hide whether the
 // client's own retry did.
-func newFaultyClient(t *testing.T, base string) (*generated.AdminClient, *wire) {
+func newFaultyClient(t *testing.T) (*generated.AdminClient, *wire) {
 	t.Helper()
 	w := &wire{next: &http.Transport{DisableKeepAlives: true}}
-	c, _ := newClient(t, base, w, generated.WithBackoff(10*time.Millisecond, 20*time.Millisecond))
+	c, _ := newClient(t, w, generated.WithBackoff(10*time.Millisecond, 20*time.Millisecond))
 	return c, w
 }
 
@@ -43,11 +43,10 @@ func newFaultyClient(t *testing.T, base string) (*generated.AdminClient, *wire) 
 // (the emulator shows whether it was stored), and every idempotent operation
 // recovers with one more attempt.
 func TestConnectionFaultsEndToEnd(t *testing.T) {
-	base := startEmulator(t)
 	for _, fault := range connectionFaults {
 		t.Run(string(fault)+"/upload", func(t *testing.T) {
 			t.Parallel()
-			c, w := newFaultyClient(t, base)
+			c, w := newFaultyClient(t)
 			firstOnly(w, fault)
 			_, err := c.UploadCertificate(t.Context(), newPEM(t), "once")
 			var opErr *generated.OperationError
@@ -63,7 +62,7 @@ func TestConnectionFaultsEndToEnd(t *testing.T) {
 
 		t.Run(string(fault)+"/idempotent", func(t *testing.T) {
 			t.Parallel()
-			c, w := newFaultyClient(t, base)
+			c, w := newFaultyClient(t)
 			ids := upload(t, c, 2, "recover")
 			ctx := t.Context()
 			calls := []struct {

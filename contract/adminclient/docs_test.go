@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/certcontract/certcontract/contract/emulator/emulatortest"
 )
 
 // goBlock is one ```go block of the README and the line it starts on.
@@ -90,7 +92,8 @@ func TestReadmeGoBlocksCompileAndTheConsumerRuns(t *testing.T) {
 	pem := filepath.Join(dir, "ca.pem")
 	write(t, pem, newPEM(t))
 	cmd := exec.Command(bin, pem, "proj_default")
-	cmd.Env = append(os.Environ(), "OPENAI_ADMIN_KEY="+newKey(t), "OPENAI_BASE_URL="+startEmulator(t))
+	emu := emulatortest.Start(t)
+	cmd.Env = append(os.Environ(), "OPENAI_ADMIN_KEY="+emu.AdminKey, "OPENAI_BASE_URL="+emu.URL)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("the README's consumer failed: %v\n%s", err, out)

@@ -1,46 +1,22 @@
 // Package adminclient_test proves generated.AdminClient against the
 // emulator, which enforces the API's rules, rather than against scripted
-// servers. It lives outside package generated so that the emulator's
+// servers; each test starts its emulator with package emulatortest, as a
+// service testing its own code would. It lives outside package generated so that the emulator's
 // dependencies (kin-openapi) never reach the go.sum of a module that
 // requires the client.
 package adminclient_test
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/emulator/emulatortest"
 	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/generated"
 )
-
-// startEmulator serves a fresh emulator that honours the fault header, under
-// /v1 on 127.0.0.1, and returns its base URL.
-func startEmulator(t *testing.T) string {
-	t.Helper()
-	emu, err := emulator.New(emulator.Config{Faults: emulator.Faults{Header: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(emu)
-	t.Cleanup(ts.Close)
-	return ts.URL + emulator.BasePath
-}
-
-// newKey is an admin key of an organization nobody else uses.
-func newKey(t *testing.T) string {
-	t.Helper()
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return "sk-admin-" + hex.EncodeToString(b)
-}
 
 // wire sits between the client and the emulator: it counts what was sent,
 // can force a fault on chosen attempts, and can lose an answer.
@@ -73,21 +49,22 @@ func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 
 var errAnswerLost = errors.New("connection reset by peer while reading the answer")
 
-// newClient is an AdminClient for a new organization of the emulator at
-// base, sending through w; it waits for Retry-After as in production.
-func newClient(t *testing.T, base string, w *wire, opts ...generated.Option) (*generated.AdminClient, string) {
+// newClient is an AdminClient for the organization of a new emulator
+// (package emulatortest) that honours the fault header, sending through w;
+// it waits for Retry-After as in production.
+func newClient(t *testing.T, w *wire, opts ...generated.Option) (*generated.AdminClient, *emulatortest.Emulator) {
 	t.Helper()
-	key := newKey(t)
+	emu := emulatortest.Start(t, emulatortest.WithFaults(emulator.Faults{Header: true}))
 	if w.next == nil {
 		w.next = http.DefaultTransport
 	}
 	c, err := generated.New(append([]generated.Option{
-		generated.WithBaseURL(base), generated.WithAdminKey(key), generated.WithHTTPClient(&http.Client{Transport: w}),
+		generated.WithBaseURL(emu.URL), generated.WithAdminKey(emu.AdminKey), generated.WithHTTPClient(&http.Client{Transport: w}),
 	}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, key
+	return c, emu
 }
 
 func newPEM(t *testing.T) string {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/emulator/emulatortest"
 	"github.com/certcontract/certcontract/generated"
 )
 
@@ -92,7 +93,7 @@ func expectTyped(t *testing.T, op string, err error, w want) {
 // Every error status the fragment documents, provoked through AdminClient
 // and decoded into its typed form.
 func TestEveryDocumentedErrorIsTyped(t *testing.T) {
-	base := startEmulator(t)
+	base := emulatortest.Start(t).URL
 	ctx := t.Context()
 
 	t.Run("the statuses every operation can answer", func(t *testing.T) {
@@ -114,7 +115,7 @@ func TestEveryDocumentedErrorIsTyped(t *testing.T) {
 				"500": {status: 500, typ: "server_error"},
 				"503": {status: 503, typ: "server_error", retryAfter: time.Second},
 			} {
-				c, _ := newClient(t, base, &wire{fault: func(int32) string { return status }}, generated.WithMaxRetries(0))
+				c, _ := newClient(t, &wire{fault: func(int32) string { return status }}, generated.WithMaxRetries(0))
 				expectTyped(t, op, call(ctx, c), w)
 			}
 		}
@@ -127,13 +128,13 @@ func TestEveryDocumentedErrorIsTyped(t *testing.T) {
 		})
 		for _, op := range []string{"uploadCertificate", "modifyCertificate", "activateOrganizationCertificates",
 			"deactivateOrganizationCertificates", "activateProjectCertificates", "deactivateProjectCertificates"} {
-			c, _ := newClient(t, base, &wire{}, plain)
+			c, _ := newClient(t, &wire{}, plain)
 			expectTyped(t, op, calls[op](ctx, c), want{status: 415, code: generated.ErrorCodeUnsupportedMediaType})
 		}
 	})
 
 	t.Run("404 for ids the organization does not have", func(t *testing.T) {
-		c, _ := newClient(t, base, &wire{})
+		c, _ := newClient(t, &wire{})
 		for op, param := range map[string]string{
 			"activateOrganizationCertificates": "certificate_ids", "deactivateOrganizationCertificates": "certificate_ids",
 			"getCertificate": "certificate_id", "modifyCertificate": "certificate_id", "deleteCertificate": "certificate_id",
@@ -148,7 +149,7 @@ func TestEveryDocumentedErrorIsTyped(t *testing.T) {
 	})
 
 	t.Run("413 for a body larger than the API takes", func(t *testing.T) {
-		c, _ := newClient(t, base, &wire{})
+		c, _ := newClient(t, &wire{})
 		huge := strings.Repeat("A", 70<<10)
 		_, err := c.UploadCertificate(ctx, huge, "")
 		expectTyped(t, "uploadCertificate", err, want{status: 413, code: generated.ErrorCodeRequestTooLarge})
@@ -157,7 +158,7 @@ func TestEveryDocumentedErrorIsTyped(t *testing.T) {
 	})
 
 	t.Run("400 for requests that break a rule", func(t *testing.T) {
-		c, _ := newClient(t, base, &wire{})
+		c, _ := newClient(t, &wire{})
 		ids := upload(t, c, 1, "active")
 		if _, err := c.ActivateProjectCertificates(ctx, "proj_alpha", ids[0]); err != nil {
 			t.Fatal(err)
@@ -174,7 +175,7 @@ func TestEveryDocumentedErrorIsTyped(t *testing.T) {
 	})
 
 	t.Run("400 certificate_limit_reached at the 51st certificate", func(t *testing.T) {
-		c, _ := newClient(t, base, &wire{})
+		c, _ := newClient(t, &wire{})
 		upload(t, c, emulator.MaxCertificates, "full")
 		_, err := c.UploadCertificate(ctx, newPEM(t), "one-too-many")
 		expectTyped(t, "uploadCertificate", err, want{status: 400, code: generated.ErrorCodeCertificateLimitReached})

@@ -240,7 +240,7 @@ func TestEveryOperationAgainstTheEmulator(t *testing.T) {
 				t.Fatalf("operation %s of the fragment has no row here", op)
 			}
 			w := &wire{}
-			c, _ := newClient(t, startEmulator(t), w)
+			c, _ := newClient(t, w)
 			row(t, c, w)
 		})
 	}

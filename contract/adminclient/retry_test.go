@@ -48,7 +48,6 @@ func count(t *testing.T, c *generated.AdminClient) int {
 // The emulator's 429 and 503 carry Retry-After: 1; the client waits that
 // long, really, and the second attempt succeeds.
 func TestRetryAfterIsWaitedOut(t *testing.T) {
-	base := startEmulator(t)
 	for _, fault := range []string{"429", "503"} {
 		t.Run(fault, func(t *testing.T) {
 			t.Parallel()
@@ -59,7 +58,7 @@ func TestRetryAfterIsWaitedOut(t *testing.T) {
 				return ""
 			}}
 			logged := &waits{}
-			c, _ := newClient(t, base, w, generated.WithLogger(slog.New(logged)))
+			c, _ := newClient(t, w, generated.WithLogger(slog.New(logged)))
 			if _, err := c.ListProjectCertificates(t.Context(), "proj_default", generated.ListOptions{}); err != nil {
 				t.Fatal(err)
 			}
@@ -76,7 +75,7 @@ func TestRetryAfterIsWaitedOut(t *testing.T) {
 			}
 			return ""
 		}}
-		c, _ := newClient(t, base, w)
+		c, _ := newClient(t, w)
 		if _, err := c.UploadCertificate(t.Context(), newPEM(t), "after-429"); err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +89,6 @@ func TestRetryAfterIsWaitedOut(t *testing.T) {
 // certificate is never stored twice; every idempotent call recovers from the
 // same failures.
 func TestUploadIsNeverDuplicated(t *testing.T) {
-	base := startEmulator(t)
 	first := func(n int32) bool { return n == 1 }
 	tests := []struct {
 		name       string
@@ -104,7 +102,7 @@ func TestUploadIsNeverDuplicated(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _ := newClient(t, base, tt.wire)
+			c, _ := newClient(t, tt.wire)
 			_, err := c.UploadCertificate(t.Context(), newPEM(t), "once")
 			var opErr *generated.OperationError
 			if !errors.As(err, &opErr) || opErr.Attempts != 1 {
@@ -122,7 +120,7 @@ func TestUploadIsNeverDuplicated(t *testing.T) {
 
 	t.Run("idempotent calls recover from a lost answer", func(t *testing.T) {
 		w := &wire{}
-		c, _ := newClient(t, base, w, generated.WithBackoff(10*time.Millisecond, 20*time.Millisecond))
+		c, _ := newClient(t, w, generated.WithBackoff(10*time.Millisecond, 20*time.Millisecond))
 		id := upload(t, c, 1, "recover")[0]
 		for name, call := range map[string]func() error{
 			"activate": func() error { _, err := c.ActivateOrganizationCertificates(t.Context(), id); return err },

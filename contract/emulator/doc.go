@@ -37,6 +37,14 @@
 // too: certificates someone else uploaded, seeded when the organization is
 // made, and another client at work on its own certificates until Close.
 //
+// Config.Fixtures starts organizations with known certificates (ids,
+// names, times, PEMs, states), checked as uploads and toggles are; Reset
+// returns one to them, Export writes one out as fixtures, Journal lists
+// the calls it received and FailNext fails the next calls of an operation.
+// The same are served for any language under ControlPath, outside /v1, for
+// the key's own organization only. Package emulatortest wraps them for Go
+// tests.
+//
 // Decisions where the sources leave room: `include[]=content` and
 // `include=content` both add the PEM to a get; modify accepts only `name`
 // (other fields are refused as unknown, so content and dates cannot appear to

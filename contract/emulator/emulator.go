@@ -10,8 +10,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/certcontract/certcontract/contract/emulator/internal/mutant"
 	"github.com/certcontract/certcontract/contract/emulator/internal/server"
@@ -46,6 +49,10 @@ type Config struct {
 	// request that would start one more is refused. Zero:
 	// DefaultMaxOrganizations.
 	MaxOrganizations int
+	// Fixtures are organizations kept from the start, each with its own
+	// key (accepted besides Keys), projects and certificates; Reset
+	// returns one to them. Nil: none.
+	Fixtures *Fixtures
 }
 
 // DefaultMaxOrganizations is the cap on organizations when
@@ -73,8 +80,11 @@ type Server struct {
 	routes      http.Handler
 	logger      *slog.Logger
 
+	presets map[string]*preset // admin key -> its fixture organization
+	started time.Time          // when the fixtures were resolved; Reset checks them as then
+
 	tenants          sync.Map   // admin key -> *tenant, read without a lock
-	mu               sync.Mutex // held to add to tenants
+	mu               sync.Mutex // held to add to or replace in tenants
 	organizations    int
 	maxOrganizations int
 }
@@ -138,6 +148,9 @@ func New(cfg Config) (*Server, error) {
 	if s.validator, err = sharedRequestValidator(); err != nil {
 		return nil, err
 	}
+	if err := s.loadFixtures(cfg.Fixtures); err != nil {
+		return nil, err
+	}
 	// Whatever passes the fragment's router but not net/http's still gets
 	// the API's 404 body, never net/http's plain text.
 	mux := http.NewServeMux()
@@ -192,7 +205,7 @@ func newRequestID() string {
 }
 
 // serve answers r and returns the account it was for, nil when the key was
-// refused.
+// refused. A kept organization's journal gets the call.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
 	if isDataPlane(r.URL.Path) {
 		return s.serveData(w, r)
@@ -202,20 +215,52 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
 		apiErr.write(w)
 		return nil
 	}
-	switch f := s.faults.apply(r); {
-	case f.answer != nil:
-		f.answer.write(w)
-	case f.connection != "":
-		playConnectionFault(w, f.connection, func(w http.ResponseWriter) { s.route(w, r, a) })
-	default:
-		s.route(w, r, a)
+	if strings.HasPrefix(r.URL.Path, ControlPath) {
+		s.control(w, r, a)
+		return a
 	}
+	route, params := s.validator.find(r)
+	rec := &journaling{ResponseWriter: w, a: a, call: newCall(r, route, params)}
+	call := &rec.call
+	f, scripted := fault{}, false
+	if t := a.organization(); t != nil && route != nil {
+		f, scripted = t.script.take(call.Operation)
+	}
+	if !scripted {
+		f = s.faults.apply(r)
+	}
+	if f != (fault{}) {
+		call.Fault = faultName(f)
+	}
+	if f.answer != nil || f.connection == FaultReset {
+		// Not served, but the journal still says what was asked.
+		call.withBody(peekBody(r, route))
+	}
+	switch {
+	case f.answer != nil:
+		f.answer.write(rec)
+	case f.connection == FaultReset:
+		rec.enter(0)
+		playConnectionFault(rec, f.connection, nil)
+	case f.connection != "":
+		playConnectionFault(rec, f.connection, func(w http.ResponseWriter) {
+			s.route(w, r, a, route, params, call)
+			if f.connection == FaultLost {
+				rec.enter(0)
+			}
+		})
+	default:
+		s.route(rec, r, a, route, params, call)
+	}
+	rec.enter(http.StatusOK) // a handler that wrote nothing answered 200
 	return a
 }
 
-// route checks the request's shape, then hands it to its operation.
-func (s *Server) route(w http.ResponseWriter, r *http.Request, a *account) {
-	r, apiErr := s.validator.check(r)
+// route checks the request's shape, then hands it to its operation. The
+// call gets what the body says, once read.
+func (s *Server) route(w http.ResponseWriter, r *http.Request, a *account, route *routers.Route, params map[string]string, call *Call) {
+	r, body, apiErr := s.validator.check(r, route, params)
+	call.withBody(body)
 	if apiErr != nil {
 		apiErr.write(w)
 		return

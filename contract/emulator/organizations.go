@@ -22,14 +22,18 @@ import (
 
 // tenant is one admin key's organization as the handlers see it.
 type tenant struct {
-	hash  string              // names the organization in logs without revealing its key
-	org   *store.Organization // its state, for its other client (Config.Shared)
-	rules store.Rules         // its state and rules, with the switched-on mutations around them
+	hash    string              // names the organization in logs without revealing its key
+	org     *store.Organization // its state, for its other client (Config.Shared), Export and Reset
+	rules   store.Rules         // its state and rules, with the switched-on mutations around them
+	actor   *store.Actor        // its other client at work; nil: none
+	journal journal             // the calls it received
+	script  script              // its failures to come (FailNext)
 }
 
-// newTenant makes an organization for key, seeded as Config.Shared says.
+// newTenant makes an organization for key: its fixture's, if it has one,
+// seeded as Config.Shared says.
 func (s *Server) newTenant(key string) (*tenant, *apiError) {
-	org, err := s.newOrganization()
+	org, err := s.newOrganization(s.presets[key])
 	if err != nil {
 		return nil, internalError()
 	}
@@ -116,7 +120,7 @@ func (s *Server) keep(key string, fresh *tenant) (*tenant, *apiError) {
 	}
 	s.tenants.Store(key, fresh)
 	s.organizations++
-	s.startActor(fresh.org)
+	fresh.actor = s.startActor(fresh.org)
 	return fresh, nil
 }
 

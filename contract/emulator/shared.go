@@ -3,6 +3,7 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -60,26 +61,52 @@ type actors struct {
 	running []*store.Actor
 }
 
-// newOrganization makes an organization as Shared says: seeded with
-// foreign certificates and with its other client at work.
-func (s *Server) newOrganization() (*store.Organization, error) {
+// newOrganization makes an organization as its fixture p (nil: none) and
+// Shared say: seeded with foreign certificates and with its other client at
+// work.
+func (s *Server) newOrganization(p *preset) (*store.Organization, error) {
 	org := store.NewOrganization(s.projects)
+	if p != nil {
+		var err error
+		if org, err = p.organization(s.started); err != nil {
+			return nil, err
+		}
+	}
 	if err := org.Seed(s.shared.Foreign, time.Now()); err != nil {
 		return nil, err
 	}
 	return org, nil
 }
 
-// startActor sets another client to work on org, unless the server is
-// closed.
-func (s *Server) startActor(org *store.Organization) {
+// startActor sets another client to work on org and returns it, unless
+// the server is closed or Shared sets none.
+func (s *Server) startActor(org *store.Organization) *store.Actor {
 	if s.shared.ActorRate == 0 {
-		return
+		return nil
 	}
 	s.actors.mu.Lock()
 	defer s.actors.mu.Unlock()
-	if !s.actors.closed {
-		s.actors.running = append(s.actors.running, org.StartActor(s.shared.ActorRate, s.shared.ActorSlots))
+	if s.actors.closed {
+		return nil
+	}
+	a := org.StartActor(s.shared.ActorRate, s.shared.ActorSlots)
+	s.actors.running = append(s.actors.running, a)
+	return a
+}
+
+// stopActor stops a, one organization's other client, and waits for it.
+func (s *Server) stopActor(a *store.Actor) {
+	if a == nil {
+		return
+	}
+	s.actors.mu.Lock()
+	i := slices.Index(s.actors.running, a)
+	if i >= 0 {
+		s.actors.running = slices.Delete(s.actors.running, i, i+1)
+	}
+	s.actors.mu.Unlock()
+	if i >= 0 {
+		a.Stop()
 	}
 }
 

@@ -30,8 +30,9 @@ const MaxBodyBytes = 64 << 10
 // loaded and the router built once; both are read-only afterwards, so one
 // validator serves every request concurrently.
 type requestValidator struct {
-	router  routers.Router
-	options *openapi3filter.Options
+	router     routers.Router
+	options    *openapi3filter.Options
+	operations []string // operationIds, in the fragment's order
 }
 
 // sharedRequestValidator loads the fragment once per process: every
@@ -50,8 +51,16 @@ func newRequestValidator() (*requestValidator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: routing the fragment: %w", err)
 	}
+	var operations []string
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for _, op := range doc.Paths.Value(path).Operations() {
+			operations = append(operations, op.OperationID)
+		}
+	}
+	slices.Sort(operations)
 	return &requestValidator{
-		router: router,
+		operations: operations,
+		router:     router,
 		options: &openapi3filter.Options{
 			// The key was checked before validation runs.
 			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
@@ -61,14 +70,13 @@ func newRequestValidator() (*requestValidator, error) {
 	}, nil
 }
 
-// check refuses a request the fragment does not allow, answering with the
-// status and the param a client can act on. It returns the request with its
-// body ready to be read again by the handler.
-func (v *requestValidator) check(r *http.Request) (*http.Request, *apiError) {
+// find returns the fragment's route for r and its path parameters; a nil
+// route when none matches, which check answers with a 404.
+func (v *requestValidator) find(r *http.Request) (*routers.Route, map[string]string) {
 	rest, ok := strings.CutPrefix(r.URL.Path, BasePath)
 	// The fragment's router ignores a trailing slash; the API does not.
 	if !ok || rest == "" || strings.HasSuffix(rest, "/") {
-		return r, invalidURL(r)
+		return nil, nil
 	}
 	routed := *r
 	u := *r.URL
@@ -76,14 +84,26 @@ func (v *requestValidator) check(r *http.Request) (*http.Request, *apiError) {
 	routed.URL = &u
 	route, pathParams, err := v.router.FindRoute(&routed)
 	if err != nil {
-		return r, invalidURL(r)
+		return nil, nil
+	}
+	return route, pathParams
+}
+
+// check refuses a request the fragment does not allow, answering with the
+// status and the param a client can act on; route and pathParams are what
+// find returned. It returns the request with its body ready to be read
+// again by the handler, and that body, once read (also when it was
+// refused for what it says).
+func (v *requestValidator) check(r *http.Request, route *routers.Route, pathParams map[string]string) (*http.Request, []byte, *apiError) {
+	if route == nil {
+		return r, nil, invalidURL(r)
 	}
 
 	var body []byte
 	if rb := route.Operation.RequestBody; rb != nil {
 		var apiErr *apiError
 		if body, apiErr = readJSONBody(r); apiErr != nil {
-			return r, apiErr
+			return r, nil, apiErr
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
@@ -95,18 +115,18 @@ func (v *requestValidator) check(r *http.Request) (*http.Request, *apiError) {
 		Options:    v.options,
 	}
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
-		return r, validationError(err)
+		return r, body, validationError(err)
 	}
 	if apiErr := refuseUnknownQuery(route, r.URL.Query()); apiErr != nil {
-		return r, apiErr
+		return r, body, apiErr
 	}
 	if body != nil {
 		if apiErr := refuseUnknownFields(route, body); apiErr != nil {
-			return r, apiErr
+			return r, body, apiErr
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	return r, nil
+	return r, body, nil
 }
 
 func invalidURL(r *http.Request) *apiError {

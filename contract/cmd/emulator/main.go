@@ -50,6 +50,7 @@ type options struct {
 	mtlsCAFile     string
 	quiet          bool
 	maxConnections int
+	fixtures       string // the file cfg.Fixtures came from, for errors
 	cfg            emulator.Config
 
 	// Actions instead of serving; never read from the environment, where
@@ -108,6 +109,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		opts.cfg.Logger = logger
 	}
 	emu, err := emulator.New(opts.cfg)
+	var fixtureErr *emulator.FixtureError
+	if errors.As(err, &fixtureErr) {
+		// One line naming the file, the entry and the field.
+		fixtureErr.File = opts.fixtures
+		return fixtureErr
+	}
 	if err != nil {
 		return err
 	}
@@ -151,7 +158,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger.Info("listening", "base_url", "http://"+ln.Addr().String()+emulator.BasePath, "version", buildVersion(),
 		"projects", strings.Join(projectsOf(opts.cfg), ","), "faults", opts.cfg.Faults.Rate > 0 || opts.cfg.Faults.Header || opts.cfg.Faults.Latency > 0,
-		"mutations", len(opts.cfg.Mutations), "foreign", opts.cfg.Shared.Foreign, "actor_rate", opts.cfg.Shared.ActorRate)
+		"mutations", len(opts.cfg.Mutations), "fixtures", fixtureCount(opts.cfg.Fixtures), "foreign", opts.cfg.Shared.Foreign, "actor_rate", opts.cfg.Shared.ActorRate)
 	if ready != nil {
 		ready(ln.Addr())
 	}
@@ -205,6 +212,14 @@ func listenMTLS(opts options) (net.Listener, error) {
 	return tls.NewListener(netutil.LimitListener(ln, opts.maxConnections), cfg), nil
 }
 
+// fixtureCount is how many organizations the fixtures start with.
+func fixtureCount(fx *emulator.Fixtures) int {
+	if fx == nil {
+		return 0
+	}
+	return len(fx.Organizations)
+}
+
 func projectsOf(cfg emulator.Config) []string {
 	if len(cfg.Projects) > 0 {
 		return cfg.Projects
@@ -217,6 +232,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 		opts                      options
 		keys, projects, mutations string
 		projectKeys               string
+		fixtures                  string
 		faultStatuses, faultConns string
 		fs                        = flag.NewFlagSet("emulator", flag.ContinueOnError)
 		faults                    = &opts.cfg.Faults
@@ -244,6 +260,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.IntVar(&opts.cfg.Shared.Foreign, "foreign", 0, "certificates someone else uploaded, seeded in every new organization (named or not, some active, some expiring soon)")
 	fs.Float64Var(&opts.cfg.Shared.ActorRate, "actor-rate", 0, "changes per second another client makes to its own certificates in every organization (0: none)")
 	fs.IntVar(&opts.cfg.Shared.ActorSlots, "actor-slots", emulator.DefaultActorSlots, "the most certificates that client holds at once")
+	fs.StringVar(&fixtures, "fixtures", "", "YAML or JSON `file` of organizations to start with and return to on POST "+emulator.ControlPath+"reset (admin key, projects, certificates; an example in _examples/fixtures)")
 	fs.StringVar(&mutations, "mutations", "", "comma-separated deliberately wrong behaviours, to prove a test suite catches them: "+
 		"ignore-limit, delete-active and the others the README lists, or <break>-<field>-in-<answer> such as stale-name-in-org-list-asc")
 	fs.Usage = func() {
@@ -283,6 +300,14 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	}
 	for _, c := range splitList(faultConns) {
 		faults.Connection = append(faults.Connection, emulator.ConnectionFault(c))
+	}
+	if fixtures != "" {
+		fx, err := emulator.LoadFixtures(fixtures)
+		if err != nil {
+			return opts, err
+		}
+		opts.cfg.Fixtures = fx
+		opts.fixtures = fixtures
 	}
 	if opts.maxConnections < 1 {
 		return opts, fmt.Errorf("-max-connections %d: need at least 1", opts.maxConnections)

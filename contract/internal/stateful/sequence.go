@@ -322,7 +322,7 @@ func (s *sequence) drawProject(t *rapid.T) string {
 // first use.
 func (s *sequence) foreign(t *rapid.T) string {
 	if s.shared.foreignID == "" {
-		r := wire(s.cfg.BaseURL, model.Request{Op: model.Upload, PEM: s.pem(t, pemValid)})
+		r := Wire(s.cfg.BaseURL, model.Request{Op: model.Upload, PEM: s.pem(t, pemValid)})
 		resp, body, err := send(s.ctx, s.cfg.Client, s.cfg.Foreign, r)
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("uploading a certificate to another organization: %v %s", err, body)
@@ -466,7 +466,7 @@ func (s *sequence) do(t stopper, req model.Request, breaksFragment bool) bool {
 	if breaksFragment {
 		ctx = validator.ExpectInvalidRequest(ctx)
 	}
-	st := &step{req: req, wire: wire(s.cfg.BaseURL, req), fill: s.filling}
+	st := &step{req: req, wire: Wire(s.cfg.BaseURL, req), fill: s.filling}
 	s.steps = append(s.steps, st)
 	resp, body, err := send(ctx, s.cfg.Client, s.key, st.wire)
 	if err != nil {
@@ -593,7 +593,7 @@ func (s *sequence) walk(project string) (w walked) {
 		req.Op, req.Project = model.ListProject, project
 	}
 	for range 100 {
-		r := wire(s.cfg.BaseURL, req)
+		r := Wire(s.cfg.BaseURL, req)
 		w.reads = append(w.reads, r)
 		resp, body, err := send(s.ctx, s.cfg.Client, s.key, r)
 		if err != nil {
@@ -677,9 +677,9 @@ func (s *sequence) cleanup() {
 			off = append(off, model.Request{Op: model.DeactivateProject, Project: p, IDs: []string{id}})
 		}
 		for _, r := range off {
-			_, _, _ = send(ctx, s.cfg.Client, s.key, wire(s.cfg.BaseURL, r))
+			_, _, _ = send(ctx, s.cfg.Client, s.key, Wire(s.cfg.BaseURL, r))
 		}
-		resp, _, err := send(ctx, s.cfg.Client, s.key, wire(s.cfg.BaseURL, model.Request{Op: model.Delete, CertificateID: id}))
+		resp, _, err := send(ctx, s.cfg.Client, s.key, Wire(s.cfg.BaseURL, model.Request{Op: model.Delete, CertificateID: id}))
 		if err == nil && (resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusNotFound) {
 			s.forget(id)
 		}

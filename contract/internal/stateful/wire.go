@@ -12,11 +12,13 @@ import (
 	"github.com/certcontract/certcontract/contract/internal/model"
 )
 
-// wire is a model request as it goes over the wire. It is written here from
+// Wire is a model request as it goes over the wire. It is written here from
 // the fragment's paths, not taken from the generated client, because the
 // phase also sends what the client cannot (limit 0, 11 ids, a bogus
-// include), and the validating transport checks the result either way.
-func wire(baseURL string, r model.Request) curl.Request {
+// include), and the validating transport checks the result either way. It
+// is also where the completeness guards see which query parameters and body
+// properties the model can send at all.
+func Wire(baseURL string, r model.Request) curl.Request {
 	path, query := "", url.Values{}
 	var body any
 	switch r.Op {

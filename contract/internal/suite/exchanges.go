@@ -103,6 +103,10 @@ func peekBody(req *http.Request) ([]byte, error) {
 // bodies specs send to be refused for their size would bury everything else.
 const maxShownBody = 4 << 10
 
+// ReproductionEntry names the report entry that holds a failed spec's
+// Reproduction, where certcontract-contract finds it.
+const ReproductionEntry = "reproduction"
+
 // Reproduction shows the last exchange of a failed spec, the one its failure
 // is about, as a curl line with the answer's status and x-request-id. The
 // base URL is $BASE_URL and the key $OPENAI_ADMIN_KEY, so the line can be

@@ -141,7 +141,7 @@ func Room(held, procs int) error {
 	}
 	fewer := ""
 	if free >= SlotsPerSpec {
-		fewer = fmt.Sprintf(", or run fewer parallel processes (GINKGO_FLAGS=--procs=%d)", free/SlotsPerSpec)
+		fewer = fmt.Sprintf(", or run fewer parallel processes (--procs=%d: in GINKGO_FLAGS for make contract, a flag of certcontract-contract)", free/SlotsPerSpec)
 	}
 	return fmt.Errorf("this run needs %d free certificate slots (%d parallel processes × %d) but the organization has %d free (it holds %d of %d); delete %d of its certificates%s",
 		need, procs, SlotsPerSpec, free, held, emulator.MaxCertificates, need-free, fewer)

@@ -29,6 +29,12 @@ var (
 	// directly by a CA active for the project or the organization, or misses
 	// a published requirement of a client certificate.
 	ErrClientCertificateRefused = errors.New("the client certificate is not accepted for the project")
+	// ErrDuplicateCertificate: a restored certificate's id must be new to
+	// the organization.
+	ErrDuplicateCertificate = errors.New("the organization already holds a certificate with this id")
+	// ErrInvalidID: a restored certificate's id must be usable in a URL
+	// path as it is.
+	ErrInvalidID = errors.New("the certificate id is not 1 to 128 letters, digits, '_' or '-'")
 )
 
 // Error is a refusal: the rule broken, and a sentence for the caller saying

@@ -132,3 +132,27 @@ func toggle(t *testing.T, org *store.Organization, project, id string, active bo
 		t.Fatal(err)
 	}
 }
+
+// A restored certificate (fixtures, an export) meets the same requirements
+// as an upload, and gates as an uploaded one does.
+func TestRestoredCertificatesGate(t *testing.T) {
+	now := time.Now()
+	ca := newCA(t)
+	org := store.NewOrganization(projects)
+	if _, err := org.Restore(store.Stored{Content: ca.PEM, CreatedAt: now.Unix(), ActiveIn: []string{"proj_a"}}, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := org.Admit("proj_a", nil, now); !errors.Is(err, store.ErrClientCertificateRequired) {
+		t.Errorf("no certificate: %v", err)
+	}
+	if err := org.Admit("proj_a", peer(t, newClient(t, ca, testcert.ClientOptions{})), now); err != nil {
+		t.Errorf("its client: %v", err)
+	}
+	leaf, err := testcert.New(testcert.Options{NotCA: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := org.Restore(store.Stored{Content: leaf.PEM, CreatedAt: now.Unix()}, now); !errors.Is(err, store.ErrInvalidCertificate) {
+		t.Errorf("a leaf restored: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -23,7 +24,11 @@ import (
 // names each change, the same changes made to a copy of the fragment make
 // spec-check pass again, the client regenerated from that copy with the
 // project's own go:generate directive still builds with its hand-written
-// companions, and api-diff tells compatible from incompatible changes.
+// companions, and api-diff tells compatible from incompatible changes. Then
+// the changes the module still builds with are made to a copy of the whole
+// module, regenerated with `go generate ./...`: the completeness guards
+// (contract/internal/completeness) name each one, and without them the
+// contract suite and the unit tests would have passed.
 
 // change is one synthetic upstream change, as edits of a document's YAML.
 type change struct {
@@ -34,6 +39,12 @@ type change struct {
 	fragment []edit
 	// What spec-check must report against the unchanged fragment.
 	check, group, names string
+	// guard is the completeness guard that must name the change once the
+	// client is regenerated, with a finding whose name contains finding;
+	// "" for a change the regenerated module does not build with (a new
+	// operation: the emulator's generated router asks for its handler) or
+	// that the contract suite already refuses (a new required field).
+	guard, finding string
 }
 
 // verifyPath is the new operation's path.
@@ -44,6 +55,25 @@ var drillChanges = []change{
 		name:     "a new optional field on the certificate schema",
 		upstream: []edit{addKey(schema("Certificate", "properties"), "fingerprint", "{type: string, description: SHA-256 fingerprint of the certificate.}")},
 		check:    "response-optional-property-added", group: string(drift.GroupMissing), names: "`fingerprint`",
+		guard: "responses", finding: "Certificate.fingerprint",
+	},
+	{
+		name: "a new optional query parameter",
+		upstream: []edit{appendNode(listParameters("/organization/certificates"),
+			"{name: active, in: query, required: false, description: Only the certificates active (true) or inactive (false) for the organization., schema: {type: boolean}}")},
+		check: "new-optional-request-parameter", group: string(drift.GroupMissing), names: "`active`",
+		guard: "inputs", finding: "listOrganizationCertificates query active",
+	},
+	{
+		name: "a new enum value of a query parameter",
+		upstream: []edit{
+			appendItem(append(listParameters("/organization/certificates"), "name=order", "schema", "enum"), "none"),
+			appendItem(append(listParameters("/organization/projects/{project_id}/certificates"), "name=order", "schema", "enum"), "none"),
+		},
+		// The fragment declares order once, for both lists.
+		fragment: []edit{appendItem([]string{"components", "parameters", "Order", "schema", "enum"}, "none")},
+		check:    "request-parameter-enum-value-added", group: string(drift.GroupMissing), names: "`none`",
+		guard: "enums", finding: "order=none",
 	},
 	{
 		name: "a new operation under the Certificates tag",
@@ -157,9 +187,11 @@ func TestRegenerationFireDrill(t *testing.T) {
 		incompatible, compatible := goapi.Messages(report)
 		slices.Sort(incompatible)
 		for _, want := range []string{
-			"Certificate.Fingerprint: added",          // the new optional field
-			"UploadCertificateRequest.Purpose: added", // the new required field: Go callers still compile
-			"(*Client).VerifyCertificate: added",      // the new operation
+			"Certificate.Fingerprint: added",                     // the new optional field
+			"UploadCertificateRequest.Purpose: added",            // the new required field: Go callers still compile
+			"ListOrganizationCertificatesParams.Active: added",   // the new query parameter
+			"ListOrganizationCertificatesParamsOrderNone: added", // the new enum value
+			"(*Client).VerifyCertificate: added",                 // the new operation
 			"(*ClientWithResponses).VerifyCertificateWithResponse: added",
 		} {
 			if !slices.Contains(compatible, want) {
@@ -181,6 +213,121 @@ func TestRegenerationFireDrill(t *testing.T) {
 			t.Logf("compatible changes:\n  %s", strings.Join(compatible, "\n  "))
 		}
 	})
+
+	t.Run("the completeness guards name each change after regeneration", func(t *testing.T) {
+		guarded := slices.DeleteFunc(slices.Clone(drillChanges), func(c change) bool { return c.guard == "" })
+		module := filepath.Join(dir, "module")
+		copyModule(t, root, module)
+		writeFile(t, filepath.Join(module, "openapi", "certificates.yaml"), applyEdits(t, fragment, guarded, fragmentEdits))
+		runIn(t, module, "go", "generate", "./...")
+
+		code, out := runStatus(t, module, "go", "test", "-count=1", "-run", "^TestFragmentIsFollowed$", "./contract/internal/completeness")
+		if code == 0 {
+			t.Fatalf("the guards pass on the changed fragment:\n%s", out)
+		}
+		findings := guardFindings(out)
+		for _, c := range guarded {
+			if !slices.ContainsFunc(findings, func(f string) bool {
+				return strings.HasPrefix(f, c.guard+" guard: ") && strings.Contains(f, c.finding)
+			}) {
+				t.Errorf("%s: no finding of the %s guard naming %s", c.name, c.guard, c.finding)
+			}
+		}
+		for _, f := range findings {
+			if !slices.ContainsFunc(guarded, func(c change) bool { return strings.Contains(f, c.finding) }) {
+				t.Errorf("a finding no drill change explains: %s", f)
+			}
+		}
+		if t.Failed() || testing.Verbose() {
+			t.Logf("go test ./contract/internal/completeness:\n%s", out)
+		}
+		if testing.Short() {
+			return
+		}
+		// Without the guards nothing says so: the contract suite and the
+		// tests of the client, the emulator, the model and the suite
+		// machinery all pass. (contract/internal/negative's test lists the
+		// cases it derives by name, so it notices the order change too,
+		// though not a new field or parameter without a constraint.)
+		runIn(t, module, "go", "test", "-short", "-count=1", "./contract", "./contract/emulator/...", "./contract/internal/model",
+			"./contract/internal/suite", "./generated")
+	})
+}
+
+// guardFindings are the findings a failed guard run printed, one a line,
+// starting with the guard's name.
+func guardFindings(out string) []string {
+	var findings []string
+	for line := range strings.Lines(out) {
+		if _, f, ok := strings.Cut(line, ".go:"); ok {
+			if _, f, ok = strings.Cut(f, ": "); ok && strings.Contains(f, " guard: ") {
+				findings = append(findings, strings.TrimSpace(f))
+			}
+		}
+	}
+	return findings
+}
+
+// copyModule copies the main module's files from root into dir, without
+// the nested modules, git's files, or what tools and runs leave behind.
+func copyModule(t *testing.T, root, dir string) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		if d.IsDir() {
+			name := d.Name()
+			if rel != "." && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "node_modules" ||
+				name == "reports" || name == "dist" || fileExists(filepath.Join(path, "go.mod"))) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		writeFile(t, filepath.Join(dir, rel), data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// runIn runs a command in dir and fails the test if it fails.
+func runIn(t *testing.T, dir string, name string, args ...string) {
+	t.Helper()
+	if code, out := runStatus(t, dir, name, args...); code != 0 {
+		t.Fatalf("%s %s in %s: exit %d\n%s", name, strings.Join(args, " "), dir, code, out)
+	}
+}
+
+// runStatus runs a command in dir and returns its exit status and output.
+func runStatus(t *testing.T, dir string, name string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return exit.ExitCode(), string(out)
+	case err != nil:
+		t.Fatalf("%s: %v", name, err)
+	}
+	return 0, string(out)
 }
 
 // fragmentEdits returns how the fragment follows a change.
@@ -261,11 +408,17 @@ func writeFile(t *testing.T, path string, data []byte) {
 // document.
 func applyChanges(t *testing.T, data []byte, pick func(change) []edit) []byte {
 	t.Helper()
+	return applyEdits(t, data, drillChanges, pick)
+}
+
+// applyEdits makes the edits pick chooses for the given changes.
+func applyEdits(t *testing.T, data []byte, changes []change, pick func(change) []edit) []byte {
+	t.Helper()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range drillChanges {
+	for _, c := range changes {
 		for _, e := range pick(c) {
 			if err := e(&doc); err != nil {
 				t.Fatalf("%s: %v", c.name, err)
@@ -295,14 +448,24 @@ func lookup(doc *yaml.Node, path []string) (*yaml.Node, error) {
 		n = n.Content[0]
 	}
 	for i, key := range path {
-		if n.Kind != yaml.MappingNode {
-			return nil, fmt.Errorf("%s is not a mapping", strings.Join(path[:i], "."))
-		}
 		var next *yaml.Node
-		for j := 0; j < len(n.Content); j += 2 {
-			if n.Content[j].Value == key {
-				next = n.Content[j+1]
-				break
+		switch name, item := strings.CutPrefix(key, "name="); {
+		case item && n.Kind == yaml.SequenceNode:
+			// The item of a list of parameters with that name.
+			for _, c := range n.Content {
+				if v, err := lookup(c, []string{"name"}); err == nil && v.Value == name {
+					next = c
+					break
+				}
+			}
+		case n.Kind != yaml.MappingNode:
+			return nil, fmt.Errorf("%s is not a mapping", strings.Join(path[:i], "."))
+		default:
+			for j := 0; j < len(n.Content); j += 2 {
+				if n.Content[j].Value == key {
+					next = n.Content[j+1]
+					break
+				}
 			}
 		}
 		if next == nil {
@@ -353,6 +516,30 @@ func appendItem(path []string, value string) edit {
 		s.Content = append(s.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: value})
 		return nil
 	}
+}
+
+// appendNode appends a YAML value to the sequence at path.
+func appendNode(path []string, value string) edit {
+	return func(doc *yaml.Node) error {
+		s, err := lookup(doc, path)
+		if err != nil {
+			return err
+		}
+		if s.Kind != yaml.SequenceNode {
+			return fmt.Errorf("%s is not a sequence", strings.Join(path, "."))
+		}
+		v, err := parseValue(value)
+		if err != nil {
+			return err
+		}
+		s.Content = append(s.Content, v)
+		return nil
+	}
+}
+
+// listParameters is the path of a list operation's parameters.
+func listParameters(path string) []string {
+	return []string{"paths", path, "get", "parameters"}
 }
 
 // removeItem removes a scalar from the sequence at path; it must be there.
