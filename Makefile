@@ -7,7 +7,7 @@ ACTIONLINT_VERSION := v1.7.12
 GOVULNCHECK_VERSION := v1.9.0
 STATICCHECK_VERSION = $(shell $(GO) list -m -f '{{.Version}}' honnef.co/go/tools)
 # The main module and the nested ones that keep heavy dependencies away from it.
-MODULES   := . contract/lab/bench contract/lab/image openapi/drift
+MODULES   := . contract/lab/bench contract/lab/image openapi/drift _examples/openai-go
 DRIFT     := $(GO) -C openapi/drift
 # Upstream documents make spec-fetch downloads; git-ignored.
 SPEC_CACHE := .cache/upstream
@@ -182,13 +182,31 @@ emulator: ## Serve the emulator on 127.0.0.1:8080 until Ctrl-C; ARGS="-fault-rat
 	$(GO) run ./contract/cmd/emulator $(ARGS)
 
 .PHONY: emulator-bench
-emulator-bench: ## Benchmark the emulator's request path: one list page of 20.
+emulator-bench: ## Benchmark the emulator's request path: a list page of 20, a page of 1, an activate.
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./contract/emulator
+
+# What make profile profiles: <package dir>:<benchmark>.
+PROFILES := contract/emulator:BenchmarkListPage contract/emulator:BenchmarkListPageOfOne \
+	contract/emulator:BenchmarkActivate generated:BenchmarkDecodePage
+PROFILE_BENCHTIME ?= 3s
+
+.PHONY: profile
+profile: ## CPU and allocation profiles of a list page of 20, a page of 1, an activate and the client decoding a page; top entries printed, pprof files in reports/profiles/.
+	@mkdir -p $(REPORTS)/profiles && set -e; for p in $(PROFILES); do \
+		dir=$${p%%:*}; bench=$${p#*:}; out=$(REPORTS)/profiles/$$bench; \
+		$(GO) test -c -o $$out.test ./$$dir; \
+		echo "=== $$bench ($$dir), load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+		$$out.test -test.run '^$$' -test.bench "^$$bench\$$" -test.benchmem -test.benchtime $(PROFILE_BENCHTIME) -test.cpuprofile $$out.cpu.pprof | grep '^Benchmark'; \
+		$(GO) tool pprof -top -cum -nodecount 25 $$out.test $$out.cpu.pprof 2>/dev/null | sed -n '/flat%/,$$p'; \
+		$$out.test -test.run '^$$' -test.bench "^$$bench\$$" -test.benchtime 2000x -test.memprofilerate 1 -test.memprofile $$out.mem.pprof >/dev/null; \
+		echo "--- allocations (objects, 2000 requests, the request path only)"; \
+		$(GO) tool pprof -sample_index alloc_objects -focus 'benchmarkRequest|AdminClient' -top -nodecount 15 $$out.test $$out.mem.pprof 2>/dev/null | sed -n '/flat%/,$$p'; \
+	done
 
 .PHONY: load
 PRISM := contract/lab/bench/_prism
 
-load: $(PRISM)/node_modules/.package-lock.json ## Ceiling, emulator and Prism under wrk on loopback, one bounded run (about 90 s; needs wrk and npm).
+load: $(PRISM)/node_modules/.package-lock.json ## Emulator and Prism under wrk on loopback, each between two runs of a ceiling; met/missed per target (about 2.5 min; needs wrk and npm).
 	@command -v wrk >/dev/null || { echo "make load needs wrk: apt-get install wrk" >&2; exit 2; }
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(GO) build -o "$$tmp/emulator" ./contract/cmd/emulator && \
@@ -200,9 +218,10 @@ $(PRISM)/node_modules/.package-lock.json: $(PRISM)/package-lock.json
 	npm ci --prefix $(PRISM) --no-audit --no-fund --loglevel=error
 
 .PHONY: bench
-bench: ## One page of 20 certificates through net/http, our client and openai-go; benchstat table.
+bench: ## One page of 20 certificates through net/http, our client and openai-go; benchstat table, met/missed per target.
 	$(BENCH) test -run '^$$' -bench . -benchmem -count 10 . > contract/lab/bench/bench.out
 	$(BENCH) run golang.org/x/perf/cmd/benchstat -col /impl bench.out
+	$(BENCH) run ./verdict bench.out
 
 .PHONY: bench-test
 bench-test: ## Tests of the nested module contract/lab/bench (all three clients decode the same page).

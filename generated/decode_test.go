@@ -104,6 +104,12 @@ func TestSuccessAnswerBreakingTheFragmentIsAnError(t *testing.T) {
 		{name: "an item whose details are null", body: list(strings.Replace(item, `"certificate_details":{}`, `"certificate_details":null`, 1)), wantErr: `required field "data[0].certificate_details" is missing or null`},
 		{name: "a valid list with null name and cursors", body: `{"object":"list","data":[],"has_more":false,"first_id":null,"last_id":null}`},
 		{name: "a valid list with an item", body: list(item)},
+		// Presence is read from the body's bytes beside the decoded value, so
+		// it must find keys where encoding/json finds them.
+		{name: "a valid list spread over lines, keys escaped or in capitals", body: "{ \"object\" : \"list\" ,\n\t\"DATA\": [ " + item + " , " + item + " ] ,\r\n \"has_\\u006dore\": false, \"first_id\":\"cert_1\",\"last_id\":\"cert_1\",\"extra\":{\"data\":[1,\"]}\"]} }"},
+		{name: "a key given twice: the last counts", body: `{"object":"list","data":[],"has_more":false,"first_id":null,"last_id":null,"has_more":null}`, wantErr: `"has_more" is null`},
+		{name: "data given twice: the last counts", body: `{"object":"list","data":[null],"has_more":false,"first_id":null,"last_id":null,"data":[` + item + `]}`},
+		{name: "an item of a second data without an id", body: `{"object":"list","data":[` + item + `],"has_more":false,"first_id":null,"last_id":null,"data":[{}]}`, wantErr: `required fields "data[0].active"`},
 		{name: "a list object for a get", call: getOne, body: list(item), wantErr: `required fields "certificate_details", "created_at", "id", "name" are missing or null`},
 		{name: "a get without certificate_details", call: getOne, body: `{"object":"certificate","id":"cert_1","name":"a","created_at":1}`, wantErr: `required field "certificate_details" is missing or null`},
 		{name: "a get without active, which is optional", call: getOne, body: `{"object":"certificate","id":"cert_1","name":"a","created_at":1,"certificate_details":{"content":"x"}}`},

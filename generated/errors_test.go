@@ -100,6 +100,7 @@ func TestBrokenSuccessBody(t *testing.T) {
 	}{
 		{name: "broken JSON", reply: reply{status: 200, body: `{"object":"list","data":[`}, wantErr: "listOrganizationCertificates failed after 1 attempt: reading the 200 answer: unexpected end of JSON input"},
 		{name: "not JSON at all", reply: reply{status: 200, header: map[string]string{"Content-Type": "text/html"}, body: "<html></html>"}, wantErr: `listOrganizationCertificates failed after 1 attempt: unexpected 200 answer with Content-Type "text/html"`},
+		{name: "a success the fragment does not document", reply: reply{status: 201, body: `{"object":"list","data":[],"has_more":false,"first_id":null,"last_id":null}`}, wantErr: `listOrganizationCertificates failed after 1 attempt: unexpected 201 answer with Content-Type "application/json"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

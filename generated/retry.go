@@ -140,14 +140,36 @@ func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 	// A success is read within its attempt, so that one cut short (the
 	// connection lost before the body's end) fails the attempt, which is
 	// retried when the operation may be, rather than the whole call.
-	data, err := io.ReadAll(body)
+	data, err := readAnswer(body, rsp.ContentLength)
 	_ = body.Close()
 	if err != nil {
 		return nil, fmt.Errorf("reading the %d answer: %w", rsp.StatusCode, err)
 	}
-	rsp.Body = io.NopCloser(bytes.NewReader(data))
+	a := &answerBody{data: data}
+	a.Reset(data)
+	rsp.Body = a
 	return rsp, nil
 }
+
+// readAnswer reads a success whole, into one buffer of the size the
+// server announced (io.ReadAll would grow one chunk at a time).
+func readAnswer(body io.Reader, size int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if size >= 0 {
+		buf.Grow(int(size) + bytes.MinRead) // room to read the EOF
+	}
+	_, err := buf.ReadFrom(body)
+	return buf.Bytes(), err
+}
+
+// answerBody is a success already read, which decode takes as it is
+// rather than reading it again.
+type answerBody struct {
+	bytes.Reader
+	data []byte
+}
+
+func (*answerBody) Close() error { return nil }
 
 // errForeignOrigin is a caller's doer having followed a redirect: the answer
 // is not used, and the attempt is not repeated.

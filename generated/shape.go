@@ -1,6 +1,7 @@
 package generated
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,29 +18,28 @@ import (
 // oapi-codegen gives every optional field omitempty, every nullable one a
 // pointer, and every enum a Valid method.
 //
-// Presence is read by decoding body a second time into a shadow of the
-// type (built once per type) whose leaves only note whether their key was
-// there and whether it held null, so the check costs one more pass over the
-// body and a few allocations per object, not a copy of every value.
+// Presence is read from body by one pass over its bytes that only finds
+// each object's keys and skips their values, next to the value already
+// decoded: no second decode, no allocation. body is valid JSON (it was
+// decoded), so the pass needs no error handling of its own; keys match
+// fields as encoding/json matches them (exactly, else case-insensitively),
+// and of a key given twice the last counts, as in the decoded value.
 func checkShape(body []byte, v any) error {
 	decoded := reflect.ValueOf(v).Elem()
 	p := planFor(decoded.Type())
-	shadow := reflect.New(p.shadow)
-	if err := json.Unmarshal(body, shadow.Interface()); err != nil {
-		return err
-	}
 	// Answers are nearly always right, so the first walk names no paths;
 	// only a wrong one is walked again to say where.
-	if p.check(shadow.Elem(), decoded, "", false) == nil {
+	if p.check(body, skipSpace(body, 0), decoded, "", false) == nil {
 		return nil
 	}
-	return p.check(shadow.Elem(), decoded, "", true)
+	return p.check(body, skipSpace(body, 0), decoded, "", true)
 }
 
 // errShape is what a walk that names no paths reports.
 var errShape = errors.New("the answer breaks the fragment")
 
-// presence is a shadow leaf: whether its key was there, and whether as null.
+// presence is what one object says of one field: whether its key was
+// there, and whether as null.
 type presence uint8
 
 const (
@@ -48,37 +48,23 @@ const (
 	null
 )
 
-func (s *presence) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*s = null
-	} else {
-		*s = present
-	}
-	return nil
-}
-
-var presenceType = reflect.TypeFor[presence]()
-
 type enum interface{ Valid() bool }
 
 var enumType = reflect.TypeFor[enum]()
 
-// plan is what the fragment requires of one generated struct type, and the
-// shadow type that finds it out.
+// plan is what the fragment requires of one generated struct type.
 type plan struct {
-	shadow reflect.Type
 	fields []planField
 }
 
 type planField struct {
 	key      string
-	index    int  // of the field, in the generated type and in the shadow
+	index    int  // of the field in the generated type
 	required bool // no omitempty
 	nullable bool // a pointer in the generated type: null is allowed
-	enum     bool
+	enum     bool // an enum, or an array of enums
 	// sub is the plan of an object, or of the items of an array of
-	// objects; the shadow holds a pointer (an object) or a slice of
-	// pointers (an array), nil for both absent and null.
+	// objects.
 	sub   *plan
 	array bool
 }
@@ -90,47 +76,58 @@ func planFor(t reflect.Type) *plan {
 		return p.(*plan)
 	}
 	p := &plan{}
-	var shadowFields []reflect.StructField
 	for i := range t.NumField() {
 		f := t.Field(i)
 		key, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		shadow := reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: presenceType}
-		if key != "" && key != "-" {
-			shadow.Tag = reflect.StructTag(fmt.Sprintf(`json:%q`, key))
-			ft := f.Type
-			pf := planField{key: key, index: i, required: !strings.Contains(opts, "omitempty"), nullable: ft.Kind() == reflect.Pointer}
-			if pf.nullable {
-				ft = ft.Elem()
-			}
-			pf.enum = ft.Implements(enumType)
-			switch {
-			case ft.Kind() == reflect.Struct:
-				pf.sub = planFor(ft)
-				shadow.Type = reflect.PointerTo(pf.sub.shadow)
-			case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
-				pf.sub, pf.array = planFor(ft.Elem()), true
-				shadow.Type = reflect.SliceOf(reflect.PointerTo(pf.sub.shadow))
-			case ft.Kind() == reflect.Slice:
-				pf.enum = ft.Elem().Implements(enumType)
-			}
-			p.fields = append(p.fields, pf)
+		if key == "" || key == "-" {
+			continue
 		}
-		shadowFields = append(shadowFields, shadow)
+		ft := f.Type
+		pf := planField{key: key, index: i, required: !strings.Contains(opts, "omitempty"), nullable: ft.Kind() == reflect.Pointer}
+		if pf.nullable {
+			ft = ft.Elem()
+		}
+		pf.enum = ft.Implements(enumType)
+		switch {
+		case ft.Kind() == reflect.Struct:
+			pf.sub = planFor(ft)
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+			pf.sub, pf.array = planFor(ft.Elem()), true
+		case ft.Kind() == reflect.Slice:
+			pf.enum = ft.Elem().Implements(enumType)
+		}
+		p.fields = append(p.fields, pf)
 	}
-	p.shadow = reflect.StructOf(shadowFields)
 	actual, _ := plans.LoadOrStore(t, p)
 	return actual.(*plan)
 }
 
-// check walks the shadow and the decoded value side by side. Missing
-// fields are reported together and before anything else: they say best
-// what kind of answer this is not. Unless describe is set, it stops at the
-// first problem with errShape and builds no text.
-func (p *plan) check(shadow, decoded reflect.Value, path string, describe bool) error {
+// said is what one object said of one field: its presence and where its
+// value starts in the body.
+type said struct {
+	presence
+	at int
+}
+
+// check reads the object at body[at:] (or a null) beside its decoded value.
+// Missing fields are reported together and before anything else: they say
+// best what kind of answer this is not. Unless describe is set, it stops at
+// the first problem with errShape and builds no text.
+func (p *plan) check(body []byte, at int, decoded reflect.Value, path string, describe bool) error {
+	var buf [16]said
+	fields := buf[:0]
+	if len(p.fields) > len(buf) {
+		fields = make([]said, 0, len(p.fields))
+	}
+	fields = fields[:len(p.fields)]
+	if body[at] == '{' {
+		p.keys(body, at, fields)
+	}
+
 	var missing []string
 	orNull := false
 	var invalid error
-	at := func(key string) string {
+	key := func(key string) string {
 		if !describe {
 			return ""
 		}
@@ -142,44 +139,53 @@ func (p *plan) check(shadow, decoded reflect.Value, path string, describe bool) 
 		}
 		return fmt.Errorf(format, args...)
 	}
-	for _, f := range p.fields {
-		s := shadow.Field(f.index)
+	for i, f := range p.fields {
+		s := fields[i]
 		switch {
-		case f.sub == nil && presence(s.Uint()) == absent:
+		case f.sub == nil && s.presence == absent:
 			if f.required {
-				missing = append(missing, name(at(f.key)))
+				missing = append(missing, name(key(f.key)))
 			}
-		case f.sub == nil && presence(s.Uint()) == null:
+		case f.sub == nil && s.presence == null:
 			if f.required && !f.nullable {
-				invalid = cmpOr(invalid, fail("%s is null", name(at(f.key))))
+				invalid = cmpOr(invalid, fail("%s is null", name(key(f.key))))
 			}
 		case f.sub == nil:
-			if f.enum && !validEnum(decoded.Field(f.index)) {
-				invalid = cmpOr(invalid, fail("%s is %q, a value the fragment does not list", name(at(f.key)), enumText(decoded.Field(f.index))))
+			if f.enum && !validEnums(decoded.Field(f.index)) {
+				invalid = cmpOr(invalid, fail("%s is %q, a value the fragment does not list", name(key(f.key)), enumText(decoded.Field(f.index))))
 			}
-		case s.IsNil():
+		case s.presence != present:
+			// An object or an array, absent or null.
 			if f.required && !f.nullable {
-				missing, orNull = append(missing, name(at(f.key))), true
+				missing, orNull = append(missing, name(key(f.key))), true
 			}
 		case f.array:
 			items := decoded.Field(f.index)
-			for i := range s.Len() {
+			i, n := skipSpace(body, s.at+1), 0
+			for body[i] != ']' {
 				itemAt := ""
 				if describe {
-					itemAt = fmt.Sprintf("%s[%d]", at(f.key), i)
+					itemAt = fmt.Sprintf("%s[%d]", key(f.key), n)
 				}
-				if s.Index(i).IsNil() {
+				switch {
+				case body[i] == 'n':
 					invalid = cmpOr(invalid, fail("%s is null", name(itemAt)))
-					continue
+				case n >= items.Len():
+					invalid = cmpOr(invalid, fail("%s is not in the decoded answer", name(itemAt)))
+				default:
+					invalid = cmpOr(invalid, f.sub.check(body, i, items.Index(n), itemAt, describe))
 				}
-				invalid = cmpOr(invalid, f.sub.check(s.Index(i).Elem(), items.Index(i), itemAt, describe))
+				if !describe && invalid != nil {
+					return errShape
+				}
+				i, n = next(body, skipValue(body, i)), n+1
 			}
 		default:
 			r := decoded.Field(f.index)
 			if r.Kind() == reflect.Pointer {
 				r = r.Elem()
 			}
-			invalid = cmpOr(invalid, f.sub.check(s.Elem(), r, at(f.key), describe))
+			invalid = cmpOr(invalid, f.sub.check(body, s.at, r, key(f.key), describe))
 		}
 		if !describe && (invalid != nil || len(missing) > 0) {
 			return errShape
@@ -196,6 +202,120 @@ func (p *plan) check(shadow, decoded reflect.Value, path string, describe bool) 
 		return fmt.Errorf("required field %s is %s", missing[0], what)
 	}
 	return fmt.Errorf("required fields %s are %s", strings.Join(missing, ", "), what)
+}
+
+// keys notes, for every key of the object at body[at] that names a field of
+// p, its presence and where its value starts.
+func (p *plan) keys(body []byte, at int, fields []said) {
+	i := skipSpace(body, at+1)
+	for body[i] != '}' {
+		end := skipString(body, i)
+		field := p.field(body[i+1 : end-1])
+		i = skipSpace(body, skipSpace(body, end)+1) // past the colon
+		if field >= 0 {
+			fields[field] = said{presence: present, at: i}
+			if body[i] == 'n' {
+				fields[field].presence = null
+			}
+		}
+		i = next(body, skipValue(body, i))
+	}
+}
+
+// field returns the index in p.fields of the field a key names, or -1. As
+// encoding/json does, it prefers an exact match and otherwise takes a
+// case-insensitive one.
+func (p *plan) field(raw []byte) int {
+	key := raw
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		// An escaped key: rare enough to let encoding/json unquote it.
+		var s string
+		if json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &s) != nil {
+			return -1
+		}
+		key = []byte(s)
+	}
+	folded := -1
+	for i, f := range p.fields {
+		if string(key) == f.key {
+			return i
+		}
+		if folded < 0 && bytes.EqualFold(key, []byte(f.key)) {
+			folded = i
+		}
+	}
+	return folded
+}
+
+// The scanning helpers below read JSON already known to be valid.
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// next steps from the end of a value over a comma to the next value or key,
+// or to the closing bracket.
+func next(b []byte, i int) int {
+	i = skipSpace(b, i)
+	if b[i] == ',' {
+		i = skipSpace(b, i+1)
+	}
+	return i
+}
+
+// skipString returns the index just past the string starting at b[i].
+func skipString(b []byte, i int) int {
+	for i++; ; i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+}
+
+// skipValue returns the index just past the value starting at b[i].
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for ; ; i++ {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+	}
+	for i < len(b) && !strings.ContainsRune(",}] \t\n\r", rune(b[i])) {
+		i++
+	}
+	return i
+}
+
+// validEnums says whether v, an enum, a pointer to one or a slice of them,
+// holds only values the fragment lists.
+func validEnums(v reflect.Value) bool {
+	if v.Kind() != reflect.Slice {
+		return validEnum(v)
+	}
+	for i := range v.Len() {
+		if !validEnum(v.Index(i)) {
+			return false
+		}
+	}
+	return true
 }
 
 // validEnum says whether v, an enum or a pointer to one, holds a value the

@@ -1,32 +1,77 @@
 package emulator_test
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/generated"
 )
 
-// BenchmarkListPage measures the whole request path of one list page of 20
-// (key, validation against the fragment, state, JSON), without the network.
+// The benchmarks measure the whole request path (key, validation against
+// the fragment, state, JSON) without the network: the three requests make
+// load measures, and make profile profiles.
+
+// BenchmarkListPage is one list page of 20.
 func BenchmarkListPage(b *testing.B) {
+	emu, _ := seeded(b)
+	benchmarkRequest(b, emu, http.MethodGet, "/organization/certificates?limit=20&order=desc", "")
+}
+
+// BenchmarkListPageOfOne is a page of 1: the per-request cost with the
+// least JSON.
+func BenchmarkListPageOfOne(b *testing.B) {
+	emu, _ := seeded(b)
+	benchmarkRequest(b, emu, http.MethodGet, "/organization/certificates?limit=1", "")
+}
+
+// BenchmarkActivate activates one certificate that is already active: the
+// whole work of an activation (body, lookup, answer) leaving the state as
+// it was.
+func BenchmarkActivate(b *testing.B) {
+	emu, id := seeded(b)
+	benchmarkRequest(b, emu, http.MethodPost, "/organization/certificates/activate", `{"certificate_ids":["`+id+`"]}`)
+}
+
+// seeded returns an emulator whose organization holds 30 certificates, the
+// first of them active, and that one's id.
+func seeded(b *testing.B) (*emulator.Server, string) {
 	emu, err := emulator.New(emulator.Config{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	ts := httptest.NewServer(emu)
+	defer ts.Close()
 	c := &apiClient{base: ts.URL + emulator.BasePath, key: testKey, http: ts.Client()}
-	for range 30 {
+	id := c.upload(b, "benchmark").Id
+	for range 29 {
 		c.upload(b, "benchmark")
 	}
-	ts.Close()
+	var activated generated.OrganizationCertificateActivationResponse
+	c.do(b, http.MethodPost, "/organization/certificates/activate", map[string][]string{"certificate_ids": {id}}).decode(b, http.StatusOK, &activated)
+	return emu, id
+}
 
-	req := httptest.NewRequest(http.MethodGet, emulator.BasePath+"/organization/certificates?limit=20&order=desc", nil)
+func benchmarkRequest(b *testing.B, emu *emulator.Server, method, path, body string) {
+	req := httptest.NewRequest(method, emulator.BasePath+path, nil)
 	req.Header.Set("Authorization", "Bearer "+testKey)
+	var rd bytes.Reader
+	raw := []byte(body)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	w := &discardWriter{header: http.Header{}}
 	b.ReportAllocs()
 	for b.Loop() {
+		if body != "" {
+			// The server reads and may replace the body; every request
+			// gets it anew, as from the network.
+			rd.Reset(raw)
+			req.Body, req.ContentLength = io.NopCloser(&rd), int64(len(raw))
+		}
 		clear(w.header)
 		w.status = 0
 		emu.ServeHTTP(w, req)

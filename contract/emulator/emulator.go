@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +21,7 @@ import (
 	"github.com/certcontract/certcontract/contract/emulator/internal/mutant"
 	"github.com/certcontract/certcontract/contract/emulator/internal/server"
 	"github.com/certcontract/certcontract/contract/emulator/internal/store"
+	"github.com/certcontract/certcontract/generated"
 )
 
 // Config sets up an emulator. The zero value accepts any admin key, seeds the
@@ -77,6 +80,7 @@ type Server struct {
 	shared      Shared
 	actors      actors
 	validator   *requestValidator
+	api         server.ServerInterface // the handlers, with the mutations' wrappers
 	routes      http.Handler
 	logger      *slog.Logger
 
@@ -155,7 +159,8 @@ func New(cfg Config) (*Server, error) {
 	// the API's 404 body, never net/http's plain text.
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { invalidURL(r).write(w) })
-	s.routes = server.HandlerWithOptions(s.mutations.WrapHandlers(handlers{}), server.StdHTTPServerOptions{
+	s.api = s.mutations.WrapHandlers(handlers{})
+	s.routes = server.HandlerWithOptions(s.api, server.StdHTTPServerOptions{
 		BaseURL:          BasePath,
 		BaseRouter:       mux,
 		ErrorHandlerFunc: writeParamError,
@@ -259,7 +264,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
 // route checks the request's shape, then hands it to its operation. The
 // call gets what the body says, once read.
 func (s *Server) route(w http.ResponseWriter, r *http.Request, a *account, route *routers.Route, params map[string]string, call *Call) {
-	r, body, apiErr := s.validator.check(r, route, params)
+	r, body, query, apiErr := s.validator.check(r, route, params)
 	call.withBody(body)
 	if apiErr != nil {
 		apiErr.write(w)
@@ -271,7 +276,35 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, a *account, route
 			return
 		}
 	}
+	if query != nil && r.Method == http.MethodGet && r.URL.Path == organizationList {
+		// The most frequent request, its query known valid and parsed: the
+		// generated wrapper would parse it again once per parameter.
+		s.api.ListOrganizationCertificates(w, withAccount(r, a), listParams(query))
+		return
+	}
 	s.routes.ServeHTTP(w, withAccount(r, a))
+}
+
+// organizationList is the path of the organization's list, which a
+// ServeMux routes as it is.
+const organizationList = BasePath + "/organization/certificates"
+
+// listParams are the list's parameters from a query the prepared check
+// accepted: each given once, plainly written.
+func listParams(query url.Values) generated.ListOrganizationCertificatesParams {
+	var p generated.ListOrganizationCertificatesParams
+	if v := query.Get("limit"); v != "" {
+		n, _ := strconv.Atoi(v)
+		p.Limit = &n
+	}
+	if v := query.Get("after"); v != "" {
+		p.After = &v
+	}
+	if v := query.Get("order"); v != "" {
+		o := generated.ListOrganizationCertificatesParamsOrder(v)
+		p.Order = &o
+	}
+	return p
 }
 
 // statusRecorder keeps the status for the log line: 0 when the connection

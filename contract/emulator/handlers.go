@@ -130,29 +130,29 @@ func (h handlers) DeleteCertificate(w http.ResponseWriter, r *http.Request, cert
 
 func (h handlers) ActivateOrganizationCertificates(w http.ResponseWriter, r *http.Request) {
 	if items, ok := toggle(w, r, store.Scope{}, true); ok {
-		writeJSON(w, http.StatusOK, generated.OrganizationCertificateActivationResponse{
-			Object: generated.OrganizationCertificateActivationResponseObjectOrganizationCertificateActivation, Data: organizationItems(items)})
+		writeList(w, generated.OrganizationCertificateActivationResponse{
+			Object: generated.OrganizationCertificateActivationResponseObjectOrganizationCertificateActivation, Data: []generated.OrganizationCertificate{}}, items, false)
 	}
 }
 
 func (h handlers) DeactivateOrganizationCertificates(w http.ResponseWriter, r *http.Request) {
 	if items, ok := toggle(w, r, store.Scope{}, false); ok {
-		writeJSON(w, http.StatusOK, generated.OrganizationCertificateDeactivationResponse{
-			Object: generated.OrganizationCertificateDeactivationResponseObjectOrganizationCertificateDeactivation, Data: organizationItems(items)})
+		writeList(w, generated.OrganizationCertificateDeactivationResponse{
+			Object: generated.OrganizationCertificateDeactivationResponseObjectOrganizationCertificateDeactivation, Data: []generated.OrganizationCertificate{}}, items, false)
 	}
 }
 
 func (h handlers) ActivateProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID) {
 	if items, ok := toggle(w, r, store.Scope{Project: projectID}, true); ok {
-		writeJSON(w, http.StatusOK, generated.OrganizationProjectCertificateActivationResponse{
-			Object: generated.OrganizationProjectCertificateActivationResponseObjectOrganizationProjectCertificateActivation, Data: projectItems(items)})
+		writeList(w, generated.OrganizationProjectCertificateActivationResponse{
+			Object: generated.OrganizationProjectCertificateActivationResponseObjectOrganizationProjectCertificateActivation, Data: []generated.OrganizationProjectCertificate{}}, items, true)
 	}
 }
 
 func (h handlers) DeactivateProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID) {
 	if items, ok := toggle(w, r, store.Scope{Project: projectID}, false); ok {
-		writeJSON(w, http.StatusOK, generated.OrganizationProjectCertificateDeactivationResponse{
-			Object: generated.OrganizationProjectCertificateDeactivationResponseObjectOrganizationProjectCertificateDeactivation, Data: projectItems(items)})
+		writeList(w, generated.OrganizationProjectCertificateDeactivationResponse{
+			Object: generated.OrganizationProjectCertificateDeactivationResponseObjectOrganizationProjectCertificateDeactivation, Data: []generated.OrganizationProjectCertificate{}}, items, true)
 	}
 }
 
@@ -174,7 +174,14 @@ func toggle(w http.ResponseWriter, r *http.Request, sc store.Scope, active bool)
 // would be a disagreement between the fragment and the generated types, still
 // a client-facing 400 rather than a 500.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+	var err error
+	if b, ok := r.Body.(*checkedBody); ok {
+		// One JSON value, so Unmarshal and a Decoder's first value agree.
+		err = json.Unmarshal(b.data, v)
+	} else {
+		err = json.NewDecoder(r.Body).Decode(v)
+	}
+	if err != nil {
 		badRequest("", "", "We could not parse the JSON body of your request: "+err.Error()).write(w)
 		return false
 	}
@@ -216,20 +223,4 @@ func projectItem(it store.Item) generated.OrganizationProjectCertificate {
 		CertificateDetails: generated.ScopedCertificateDetails{ValidAt: &it.ValidAt, ExpiresAt: &it.ExpiresAt},
 		Active:             it.Active,
 	}
-}
-
-func organizationItems(items []store.Item) []generated.OrganizationCertificate {
-	out := make([]generated.OrganizationCertificate, len(items))
-	for i, it := range items {
-		out[i] = organizationItem(it)
-	}
-	return out
-}
-
-func projectItems(items []store.Item) []generated.OrganizationProjectCertificate {
-	out := make([]generated.OrganizationProjectCertificate, len(items))
-	for i, it := range items {
-		out[i] = projectItem(it)
-	}
-	return out
 }

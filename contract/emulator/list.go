@@ -24,8 +24,9 @@ import (
 // other object with a data field.
 var emptyData = []byte(`"data":[]`)
 
-// writeList answers a page: envelope is the generated list response with
-// every field but Data set, and Data empty but not nil.
+// writeList answers a page, or an activation or deactivation (a list of
+// items as well): envelope is the generated response with every field but
+// Data set, and Data empty but not nil.
 func writeList(w http.ResponseWriter, envelope any, items []store.Item, project bool) {
 	env, err := json.Marshal(envelope)
 	at := bytes.Index(env, emptyData)

@@ -33,6 +33,10 @@ type requestValidator struct {
 	router     routers.Router
 	options    *openapi3filter.Options
 	operations []string // operationIds, in the fragment's order
+	prepared   map[*openapi3.Operation]*prepared
+	// static holds, by method and path, the route the router finds for
+	// each path without parameters, found once at start.
+	static map[string]map[string]*routers.Route
 }
 
 // sharedRequestValidator loads the fragment once per process: every
@@ -58,9 +62,27 @@ func newRequestValidator() (*requestValidator, error) {
 		}
 	}
 	slices.Sort(operations)
+	static := map[string]map[string]*routers.Route{}
+	for path, item := range doc.Paths.Map() {
+		if strings.Contains(path, "{") {
+			continue
+		}
+		for method := range item.Operations() {
+			route, _, err := router.FindRoute(&http.Request{Method: method, URL: &url.URL{Path: path}})
+			if err != nil {
+				return nil, fmt.Errorf("emulator: routing the fragment's %s %s: %w", method, path, err)
+			}
+			if static[method] == nil {
+				static[method] = map[string]*routers.Route{}
+			}
+			static[method][path] = route
+		}
+	}
 	return &requestValidator{
 		operations: operations,
 		router:     router,
+		static:     static,
+		prepared:   prepare(doc),
 		options: &openapi3filter.Options{
 			// The key was checked before validation runs.
 			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
@@ -78,6 +100,9 @@ func (v *requestValidator) find(r *http.Request) (*routers.Route, map[string]str
 	if !ok || rest == "" || strings.HasSuffix(rest, "/") {
 		return nil, nil
 	}
+	if route := v.static[r.Method][rest]; route != nil {
+		return route, nil
+	}
 	routed := *r
 	u := *r.URL
 	u.Path, u.RawPath = rest, ""
@@ -92,42 +117,64 @@ func (v *requestValidator) find(r *http.Request) (*routers.Route, map[string]str
 // check refuses a request the fragment does not allow, answering with the
 // status and the param a client can act on; route and pathParams are what
 // find returned. It returns the request with its body ready to be read
-// again by the handler, and that body, once read (also when it was
-// refused for what it says).
-func (v *requestValidator) check(r *http.Request, route *routers.Route, pathParams map[string]string) (*http.Request, []byte, *apiError) {
+// again by the handler, that body, once read (also when it was refused for
+// what it says), and the parsed query when the prepared check accepted it.
+func (v *requestValidator) check(r *http.Request, route *routers.Route, pathParams map[string]string) (*http.Request, []byte, url.Values, *apiError) {
 	if route == nil {
-		return r, nil, invalidURL(r)
+		return r, nil, nil, invalidURL(r)
 	}
 
+	// The query is parsed once, here, for every check that reads it.
+	query := r.URL.Query()
+	p := v.prepared[route.Operation]
 	var body []byte
 	if rb := route.Operation.RequestBody; rb != nil {
 		var apiErr *apiError
 		if body, apiErr = readJSONBody(r); apiErr != nil {
-			return r, nil, apiErr
+			return r, nil, nil, apiErr
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = newCheckedBody(body)
+	}
+	if p != nil && p.accepts(query, body) {
+		return r, body, query, nil
 	}
 
 	input := &openapi3filter.RequestValidationInput{
-		Request:    r,
-		PathParams: pathParams,
-		Route:      route,
-		Options:    v.options,
+		Request:     r,
+		PathParams:  pathParams,
+		QueryParams: query,
+		Route:       route,
+		Options:     v.options,
 	}
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
-		return r, body, validationError(err)
+		return r, body, nil, validationError(err)
 	}
-	if apiErr := refuseUnknownQuery(route, r.URL.Query()); apiErr != nil {
-		return r, body, apiErr
+	if apiErr := refuseUnknownQuery(route, query); apiErr != nil {
+		return r, body, nil, apiErr
 	}
 	if body != nil {
 		if apiErr := refuseUnknownFields(route, body); apiErr != nil {
-			return r, body, apiErr
+			return r, body, nil, apiErr
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = newCheckedBody(body)
 	}
-	return r, body, nil
+	return r, body, nil, nil
 }
+
+// checkedBody is a request body read and found to be one JSON value, which
+// decodeBody decodes from its bytes without reading it again.
+type checkedBody struct {
+	bytes.Reader
+	data []byte
+}
+
+func newCheckedBody(data []byte) *checkedBody {
+	b := &checkedBody{data: data}
+	b.Reset(data)
+	return b
+}
+
+func (*checkedBody) Close() error { return nil }
 
 func invalidURL(r *http.Request) *apiError {
 	return &apiError{status: http.StatusNotFound, typ: typeInvalidRequest,
@@ -137,7 +184,11 @@ func invalidURL(r *http.Request) *apiError {
 // readJSONBody enforces the media type, the size cap and JSON syntax, so the
 // schema check only ever sees a well-formed document.
 func readJSONBody(r *http.Request) ([]byte, *apiError) {
-	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	contentType := r.Header.Get("Content-Type")
+	mediaType, err := contentType, error(nil)
+	if contentType != "application/json" { // the usual one needs no parsing
+		mediaType, _, err = mime.ParseMediaType(contentType)
+	}
 	if err != nil || mediaType != "application/json" {
 		return nil, &apiError{status: http.StatusUnsupportedMediaType, typ: typeInvalidRequest, code: generated.ErrorCodeUnsupportedMediaType,
 			message: "The request body must be JSON, sent with Content-Type: application/json."}

@@ -13,9 +13,12 @@
 // wrk runs one thread; the Go servers run with GOMAXPROCS=1 (-server-procs),
 // so on a two-core machine the generator and the server under load each have
 // a core, and Prism, whose Node event loop is one thread, is on the same
-// footing. Measurements alternate between servers, -runs times; the report
-// gives medians, and each ratio is the median of the ratios within a round,
+// footing. Measurements alternate between servers, -runs times, with the
+// ceiling measured again between every two others: each share of the
+// ceiling is a figure over the mean of the ceiling runs just before and
+// after it, and the report gives the median over rounds of those shares,
 // so a shared machine's changing load moves both sides of a ratio alike.
+// The report says, for each target, met or missed.
 //
 // Each measurement lasts -duration (wrk's -d), and wrk is killed if it
 // overruns it; the whole run has a fixed budget. wrk has no request cap that
@@ -31,6 +34,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -56,10 +60,10 @@ func main() {
 	flag.StringVar(&s.prism, "prism", "", "the prism command; empty: no Prism comparison")
 	flag.StringVar(&s.spec, "spec", "", "the fragment Prism mocks (required with -prism)")
 	flag.StringVar(&s.wrk, "wrk", "wrk", "the wrk command")
-	flag.DurationVar(&s.duration, "duration", 4*time.Second, "length of one measurement")
+	flag.DurationVar(&s.duration, "duration", 3*time.Second, "length of one measurement")
 	flag.DurationVar(&s.warmup, "warmup", time.Second, "unmeasured load on each target before the first round")
 	flag.IntVar(&s.conns, "conns", 16, "keep-alive connections of wrk's one thread")
-	flag.IntVar(&s.runs, "runs", 3, "rounds over every target; medians are reported")
+	flag.IntVar(&s.runs, "runs", 5, "rounds over every target; medians are reported")
 	flag.IntVar(&s.serverProcs, "server-procs", 1, "GOMAXPROCS of the Go servers (the emulator and the ceiling)")
 	flag.Parse()
 	if err := s.validate(); err != nil {
@@ -93,8 +97,8 @@ func (s settings) validate() error {
 // run starts every server, measures them round by round and prints the report.
 func run(ctx context.Context, s settings, out *os.File) error {
 	targets := 5
-	perTarget := s.warmup + time.Duration(s.runs)*s.duration + time.Duration(s.runs+1)*wrkGrace
-	ctx, cancel := context.WithTimeout(ctx, time.Duration(targets)*perTarget+2*time.Minute)
+	measurements := 1 + s.runs*2*(targets-1)
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(targets)*s.warmup+time.Duration(measurements)*(s.duration+wrkGrace)+2*time.Minute)
 	defer cancel()
 
 	// The ceiling is served from this process, which is idle while wrk runs.
@@ -110,10 +114,10 @@ func run(ctx context.Context, s settings, out *os.File) error {
 	}
 	defer ceiling.stop()
 	list := []target{
-		{role: roleCeiling, name: "ceiling: net/http, fixed body", request: "GET page of 20", addr: ceiling.addr, url: ceiling.url},
-		{role: rolePage20, name: "emulator", request: "GET page of 20", addr: emu.addr, url: emu.listURL(20)},
-		{role: rolePage1, name: "emulator", request: "GET page of 1", addr: emu.addr, url: emu.listURL(1)},
-		{role: roleActivate, name: "emulator", request: "POST activate, 1 id", addr: emu.addr, url: emu.activateURL(), method: "POST", body: emu.activateBody()},
+		{role: roleCeiling, name: "ceiling: net/http, fixed body", request: "GET page of 20", addr: ceiling.addr, url: ceiling.url, cpu: selfCPU},
+		{role: rolePage20, name: "emulator", request: "GET page of 20", addr: emu.addr, url: emu.listURL(20), cpu: emu.cpu},
+		{role: rolePage1, name: "emulator", request: "GET page of 1", addr: emu.addr, url: emu.listURL(1), cpu: emu.cpu},
+		{role: roleActivate, name: "emulator", request: "POST activate, 1 id", addr: emu.addr, url: emu.activateURL(), method: "POST", body: emu.activateBody(), cpu: emu.cpu},
 	}
 	if s.prism != "" {
 		prism, err := startPrism(ctx, s.prism, s.spec)
@@ -121,10 +125,10 @@ func run(ctx context.Context, s settings, out *os.File) error {
 			return err
 		}
 		defer prism.stop()
-		list = append(list, target{role: rolePrism, name: "prism mock", request: "GET its generated page", addr: prism.addr, url: prism.url})
+		list = append(list, target{role: rolePrism, name: "prism mock", request: "GET its generated page", addr: prism.addr, url: prism.url, cpu: prism.cpu})
 	}
 
-	fmt.Fprintf(out, "wrk: 1 thread, %d connections, %v per measurement, %d rounds; Go servers at GOMAXPROCS=%d; %d CPUs; load average %s\n",
+	fmt.Fprintf(out, "wrk: 1 thread, %d connections, %v per measurement, %d rounds, the ceiling measured before and after every other target; Go servers at GOMAXPROCS=%d; %d CPUs; load average %s\n",
 		s.conns, s.duration, s.runs, s.serverProcs, runtime.NumCPU(), loadAverage())
 	g := generator{wrk: s.wrk, conns: s.conns}
 	if s.warmup > 0 {
@@ -134,20 +138,65 @@ func run(ctx context.Context, s settings, out *os.File) error {
 			}
 		}
 	}
-	rounds := make([][]result, s.runs)
-	for i := range rounds {
-		for _, t := range list {
-			r, err := g.measure(ctx, t, s.duration)
-			if err != nil {
-				return fmt.Errorf("%s, %s, round %d: %w", t.name, t.request, i+1, err)
-			}
-			fmt.Fprintf(out, "  round %d  %-30s %-24s %s\n", i+1, t.name, t.request, r)
-			rounds[i] = append(rounds[i], r)
-		}
+	rounds, err := measureRounds(ctx, list, s.runs, func(t target) (result, error) { return g.measure(ctx, t, s.duration) }, out)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(out, "load average after the run: %s\n\n", loadAverage())
 	summarize(list, rounds).print(out)
 	return nil
+}
+
+// measureRounds measures every target runs times, each between two
+// measurements of the ceiling (list[0]), so that each share compares
+// figures taken moments apart: rounds[i][j] is list[j] in round i, its
+// ceiling the mean of the two runs around it. A round's ceiling row is the
+// mean of its ceiling runs.
+func measureRounds(ctx context.Context, list []target, runs int, measure func(target) (result, error), out io.Writer) ([][]result, error) {
+	ceilingRun := func(round int) (result, error) {
+		r, err := measure(list[0])
+		if err != nil {
+			return r, fmt.Errorf("%s, %s, round %d: %w", list[0].name, list[0].request, round, err)
+		}
+		fmt.Fprintf(out, "  round %d  %-30s %-24s %s\n", round, list[0].name, list[0].request, r)
+		return r, nil
+	}
+	before, err := ceilingRun(1)
+	if err != nil {
+		return nil, err
+	}
+	rounds := make([][]result, runs)
+	for i := range rounds {
+		ceilings := []result{before}
+		rounds[i] = make([]result, len(list))
+		for j, t := range list[1:] {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			r, err := measure(t)
+			if err != nil {
+				return nil, fmt.Errorf("%s, %s, round %d: %w", t.name, t.request, i+1, err)
+			}
+			fmt.Fprintf(out, "  round %d  %-30s %-24s %s\n", i+1, t.name, t.request, r)
+			after, err := ceilingRun(i + 1)
+			if err != nil {
+				return nil, err
+			}
+			r.ceiling = (before.rps + after.rps) / 2
+			fmt.Fprintf(out, "  round %d  %s, %s: %s of the ceiling around it\n", i+1, t.name, t.request, percent(r.rps/r.ceiling))
+			rounds[i][j+1] = r
+			ceilings = append(ceilings, after)
+			before = after
+		}
+		c := ceilings[len(ceilings)-1]
+		c.rps = 0
+		for _, x := range ceilings {
+			c.rps += x.rps / float64(len(ceilings))
+		}
+		c.ceiling = c.rps
+		rounds[i][0] = c
+	}
+	return rounds, nil
 }
 
 // loadAverage tells how busy the machine was: figures from a shared machine

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -251,3 +252,35 @@ func do(req *http.Request) (int, http.Header, []byte, error) {
 	}
 	return resp.StatusCode, resp.Header, body, nil
 }
+
+// cpu reads the CPU time, user and system, the process has used so far.
+func (p *process) cpu() (time.Duration, error) { return processCPU(p.cmd.Process.Pid) }
+
+// processCPU reads utime and stime from /proc/<pid>/stat (Linux, where
+// make load runs), in clock ticks of 10 ms.
+func processCPU(pid int) (time.Duration, error) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, fmt.Errorf("reading the server's CPU time: %w", err)
+	}
+	// The command name, in parentheses, may hold spaces; the fields after
+	// it are numbered from 3 (state): utime is 14, stime 15.
+	_, rest, ok := bytes.Cut(data, []byte(") "))
+	fields := strings.Fields(string(rest))
+	if !ok || len(fields) < 13 {
+		return 0, fmt.Errorf("unexpected /proc/%d/stat: %q", pid, data)
+	}
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("unexpected /proc/%d/stat: %q", pid, data)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
+}
+
+// selfCPU is this process's CPU time: the ceiling's, as the process is
+// otherwise idle while wrk runs.
+func selfCPU() (time.Duration, error) { return processCPU(os.Getpid()) }

@@ -23,6 +23,8 @@ type target struct {
 	name, request string
 	addr, url     string
 	method, body  string // GET without a body when empty
+	// cpu reads the CPU time the server has used so far; nil: unknown.
+	cpu func() (time.Duration, error)
 }
 
 // generator runs wrk with one thread.
@@ -50,6 +52,12 @@ func (g generator) measure(ctx context.Context, t target, d time.Duration) (resu
 
 	ctx, cancel := context.WithTimeout(ctx, d+wrkGrace)
 	defer cancel()
+	var cpuBefore time.Duration
+	if t.cpu != nil {
+		if cpuBefore, err = t.cpu(); err != nil {
+			return result{}, err
+		}
+	}
 	cmd := exec.CommandContext(ctx, g.wrk, "-t1", "-c"+strconv.Itoa(g.conns), "-d"+strconv.Itoa(int(d.Seconds()))+"s",
 		"--timeout", "5s", "-s", script.Name(), t.url)
 	var stdout, stderr bytes.Buffer
@@ -63,6 +71,13 @@ func (g generator) measure(ctx context.Context, t target, d time.Duration) (resu
 	}
 	if r.statusErrors > 0 {
 		return r, fmt.Errorf("%d of %d answers were 400 or more", r.statusErrors, r.requests)
+	}
+	if t.cpu != nil {
+		cpuAfter, err := t.cpu()
+		if err != nil {
+			return result{}, err
+		}
+		r.cpuPerAnswer = (cpuAfter - cpuBefore) / time.Duration(r.requests)
 	}
 	return r, nil
 }
@@ -111,11 +126,19 @@ type result struct {
 	socketErrors int64 // connect, read, write and timeouts
 	statusErrors int64 // answers of 400 or more
 	rps          float64
+	ceiling      float64 // the ceiling's rps around this measurement
+	// cpuPerAnswer is the server's CPU time per answer (0: unknown). The
+	// run's throughput moves with what else the machine does; this does
+	// much less.
+	cpuPerAnswer time.Duration
 }
 
 func (r result) String() string {
 	s := fmt.Sprintf("%8.0f req/s  p50 %-8v p99 %-8v %5d B/answer  (%d requests in %v)",
 		r.rps, r.p50, r.p99, r.bytesPerAnswer(), r.requests, r.elapsed.Round(time.Millisecond))
+	if r.cpuPerAnswer > 0 {
+		s += fmt.Sprintf(", server CPU %.1f µs/answer", float64(r.cpuPerAnswer)/float64(time.Microsecond))
+	}
 	if r.socketErrors > 0 {
 		s += fmt.Sprintf(", %d socket errors", r.socketErrors)
 	}
