@@ -51,6 +51,15 @@ var models = []map[string]any{
 	{"id": "text-embedding-3-small", "object": "model", "created": 1705948997, "owned_by": "system"},
 }
 
+// projectsOf are the projects of adminKey's organization: its fixture's, or
+// every organization's.
+func (s *Server) projectsOf(adminKey string) []string {
+	if t := (&account{s: s, key: adminKey}).organization(); t != nil {
+		return t.rules.Projects()
+	}
+	return s.projects
+}
+
 func isDataPlane(path string) bool { return path == modelsPath || path == chatCompletionsPath }
 
 // checkProjectKeys refuses project keys the emulator could not serve.
@@ -63,8 +72,10 @@ func (s *Server) checkProjectKeys(keys []ProjectKey) error {
 			errs = append(errs, fmt.Errorf("emulator: project key %q: want sk-proj-... (not an admin key), at most %d bytes", k.Key, MaxAdminKeyBytes))
 		case s.keys != nil && !s.keys[k.AdminKey] || s.keys == nil && (!strings.HasPrefix(k.AdminKey, adminKeyPrefix) || len(k.AdminKey) == len(adminKeyPrefix)):
 			errs = append(errs, fmt.Errorf("emulator: project key %q: %q is not an admin key the emulator accepts", k.Key, k.AdminKey))
-		case !slices.Contains(s.projects, k.Project):
-			errs = append(errs, fmt.Errorf("emulator: project key %q: no project %q (projects: %v)", k.Key, k.Project, s.projects))
+		case !slices.Contains(s.projectsOf(k.AdminKey), k.Project):
+			errs = append(errs, fmt.Errorf("emulator: project key %q: no project %q (projects: %v)", k.Key, k.Project, s.projectsOf(k.AdminKey)))
+		case s.projectKeys[k.Key].Key != "":
+			errs = append(errs, fmt.Errorf("emulator: project key %q given twice", k.Key))
 		}
 		s.projectKeys[k.Key] = k
 	}

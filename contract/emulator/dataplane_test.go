@@ -227,3 +227,26 @@ func TestTheGateDecidesAtEachRequest(t *testing.T) {
 		t.Errorf("after the deactivations, on the same connection: %+v", a)
 	}
 }
+
+// Project keys come from fixtures too, checked against the fixture
+// organization's own projects.
+func TestFixtureProjectKeys(t *testing.T) {
+	fixtures := func(project string) *emulator.Fixtures {
+		return &emulator.Fixtures{Organizations: []emulator.FixtureOrganization{{
+			AdminKey: "sk-admin-fixture", Projects: []string{"proj_web"},
+			ProjectKeys: map[string]string{"sk-proj-web": project},
+		}}}
+	}
+	emu, err := emulator.New(emulator.Config{Keys: []string{testKey}, Fixtures: fixtures("proj_web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	if a := call(t, http.DefaultClient, http.MethodGet, srv.URL+emulator.BasePath+"/models", "sk-proj-web", ""); a.status != http.StatusOK {
+		t.Errorf("a fixture's project key: %+v", a)
+	}
+	if _, err := emulator.New(emulator.Config{Fixtures: fixtures("proj_default")}); err == nil || !strings.Contains(err.Error(), "proj_default") {
+		t.Errorf("a project the fixture organization lacks: %v", err)
+	}
+}

@@ -130,9 +130,6 @@ func New(cfg Config) (*Server, error) {
 			}
 		}
 	}
-	if err := s.checkProjectKeys(cfg.ProjectKeys); err != nil {
-		errs = append(errs, err)
-	}
 	mutations, err := mutant.NewSet(cfg.Mutations)
 	if err != nil {
 		errs = append(errs, err)
@@ -153,6 +150,11 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := s.loadFixtures(cfg.Fixtures); err != nil {
+		return nil, err
+	}
+	// Project keys last: a fixture's organization may have projects of its
+	// own, and its admin key is accepted only once the fixtures are loaded.
+	if err := s.checkProjectKeys(append(slices.Clone(cfg.ProjectKeys), cfg.Fixtures.projectKeys()...)); err != nil {
 		return nil, err
 	}
 	// Whatever passes the fragment's router but not net/http's still gets
