@@ -52,6 +52,7 @@ PODMAN_BUILD_ARGS = --format docker --no-cache --build-arg TARGETOS=linux --buil
 .PHONY: help
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "  (make test runs $(TEST_PARTS), each a CI job; read the Makefile for each)"
 
 .PHONY: check
 check: ## The inner loop: go test -short ./... of the main module, under a minute warm; make test is the full gate.
@@ -62,7 +63,8 @@ generate: ## Regenerate generated/*.gen.go and the emulator's server from openap
 	$(GO) generate ./...
 
 .PHONY: generate-check
-generate-check: generate ## Regenerate; fail on any changed or new generated file.
+# generate-check: Regenerate; fail on any changed or new generated file.
+generate-check: generate
 	@changed=$$(git status --porcelain --untracked-files=all | awk '{print $$NF}' | grep '\.gen\.go$$' || true); \
 	if [ -n "$$changed" ]; then \
 		git --no-pager diff -- $$changed; \
@@ -71,11 +73,13 @@ generate-check: generate ## Regenerate; fail on any changed or new generated fil
 	fi
 
 .PHONY: tidy-check
-tidy-check: ## Fail when a go.mod or go.sum is not tidy.
+# tidy-check: Fail when a go.mod or go.sum is not tidy.
+tidy-check:
 	@for m in $(MODULES); do (cd $$m && $(GO) mod tidy -diff) || exit 1; done
 
 .PHONY: fmt-check
-fmt-check: ## Fail when a Go file of any module is not gofmt-formatted.
+# fmt-check: Fail when a Go file of any module is not gofmt-formatted.
+fmt-check:
 	@# The toolchain's own gofmt, and no npm package's files.
 	@files=$$(find . -name '*.go' -not -path '*/node_modules/*' -not -path './.git/*'); \
 	bad=$$("$$($(GO) env GOROOT)/bin/gofmt" -l $$files); \
@@ -107,7 +111,7 @@ unit: ## Unit tests of the main module with the race detector (needs cgo and a C
 		echo "Install a C compiler (on Debian: apt-get install gcc) or set CC to one, and leave CGO_ENABLED unset." >&2; \
 		exit 1; \
 	fi
-	@# -count=1: teeth, the README and shared-check tests run the suite or the
+	@# -count=1: teeth, the docs and shared-check tests run the suite or the
 	@# emulator as separate processes, whose inputs go's test cache does not
 	@# see; a cached pass would hide a spec that stopped catching its mutation.
 	$(GO) test -race -count=1 ./...
@@ -118,16 +122,8 @@ CONTRACT_REPORTS := junit.xml coverage.json coverage.md coverage.txt
 .PHONY: contract
 contract: ## Contract suite on the in-process emulator, or on CONTRACT_BASE_URL; GINKGO_FLAGS="--focus=..." adds ginkgo flags.
 	@rm -f $(addprefix $(REPORTS)/,$(CONTRACT_REPORTS))
-	@# The trap lets ginkgo finish its cleanup after a Ctrl-C; the coverage
-	@# table and the reports are printed, and ginkgo's status kept, either way.
-	@trap : INT; status=0; \
-	echo '$(GINKGO) -p --randomize-all $(if $(CI),--no-color) --junit-report=junit.xml --output-dir=$(REPORTS) $(GINKGO_FLAGS) ./contract'; \
-	$(if $(CONTRACT_RECORD),mkdir -p "$(dir $(abspath $(CONTRACT_RECORD)))"; CONTRACT_RECORD="$(abspath $(CONTRACT_RECORD))") $(GINKGO) -p --randomize-all $(if $(CI),--no-color) --junit-report=junit.xml --output-dir=$(REPORTS) $(GINKGO_FLAGS) ./contract || status=$$?; \
-	if [ -f $(REPORTS)/coverage.txt ]; then echo; cat $(REPORTS)/coverage.txt; fi; \
-	echo; echo "Reports:"; \
-	for f in $(CONTRACT_REPORTS); do if [ -f $(REPORTS)/$$f ]; then echo "  $(REPORTS)/$$f"; fi; done; \
-	$(if $(CONTRACT_RECORD),if [ -f "$(abspath $(CONTRACT_RECORD))" ]; then echo "  $(CONTRACT_RECORD) (the recording: make replay HAR=$(CONTRACT_RECORD))"; fi;) \
-	exit $$status
+	@.ci/contract.sh $(REPORTS) "$(if $(CONTRACT_RECORD),$(abspath $(CONTRACT_RECORD)))" \
+		$(GINKGO) -p --randomize-all $(if $(CI),--no-color) --junit-report=junit.xml --output-dir=$(REPORTS) $(GINKGO_FLAGS)
 
 # What make contract-shared makes the emulator look like: a busy organization
 # others use too, slow and rate-limited at times.
@@ -151,30 +147,13 @@ replay: ## Replay a recording (CONTRACT_RECORD's file): HAR=<file> [TARGET=<base
 # How long make fuzz runs each fuzz target.
 FUZZTIME ?= 30s
 
-# fuzz-targets prints "<module dir> <package> <target>" for every Fuzz
-# function in every module: go test -list names them, in the packages whose
-# test files declare one (listing every package would build every test binary).
-define fuzz-targets
-for m in $(MODULES); do \
-	$(GO) -C $$m list -f '{{.ImportPath}} {{.Dir}} {{join .TestGoFiles " "}} {{join .XTestGoFiles " "}}' ./... | \
-	while read -r pkg dir files; do \
-		[ -n "$$files" ] && (cd "$$dir" && grep -qs '^func Fuzz' $$files) || continue; \
-		$(GO) -C $$m test -list '^Fuzz' "$$pkg" | grep '^Fuzz' | sed "s|^|$$m $$pkg |"; \
-	done; \
-done
-endef
-
 .PHONY: fuzz
 fuzz: ## Run every fuzz target of every module for FUZZTIME each (default 30s); seeds in testdata/fuzz.
-	@targets=$$($(fuzz-targets)) || exit 1; \
-	[ -n "$$targets" ] || { echo "no fuzz targets found" >&2; exit 1; }; \
-	echo "$$targets" | while read -r m pkg target; do \
-		echo "--- $$target in $$pkg for $(FUZZTIME)"; \
-		$(GO) -C $$m test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$pkg" || exit 1; \
-	done
+	@GO="$(GO)" .ci/fuzz.sh $(FUZZTIME) $(MODULES)
 
 .PHONY: fuzz-short
-fuzz-short: ## Every fuzz target for 5 s: the pass make test and CI run.
+# fuzz-short: Every fuzz target for 5 s: the pass make test and CI run.
+fuzz-short:
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 .PHONY: emulator
@@ -224,11 +203,13 @@ bench: ## One page of 20 certificates through net/http, our client and openai-go
 	$(BENCH) run ./verdict bench.out
 
 .PHONY: bench-test
-bench-test: ## Tests of the nested module contract/lab/bench (all three clients decode the same page).
+# bench-test: Tests of the nested module contract/lab/bench (all three clients decode the same page).
+bench-test:
 	$(BENCH) test ./...
 
 .PHONY: spec-fetch
-spec-fetch: ## Download upstream's openapi.yaml [REF=<branch|tag|commit>] [FILE=<path>] into .cache/upstream/; print its path.
+# spec-fetch: Download upstream's openapi.yaml [REF=<branch|tag|commit>] [FILE=<path>] into .cache/upstream/; print its path.
+spec-fetch:
 	@$(DRIFT) run ./cmd/spec-fetch -dir "$(CURDIR)/$(SPEC_CACHE)" $(if $(REF),-ref "$(REF)") $(if $(FILE),-file "$(FILE)")
 
 .PHONY: spec-check
@@ -242,7 +223,8 @@ api-diff: ## Go API changes of generated/ since BASE=<rev> [HEAD_REV=<rev>] [FOR
 	$(DRIFT) run ./cmd/api-diff -base "$(BASE)" $(if $(HEAD_REV),-head "$(HEAD_REV)") $(if $(FAIL),-fail-on-incompatible) -format "$(or $(FORMAT),text)"
 
 .PHONY: drift-test
-drift-test: ## Tests of the nested module openapi/drift: spec-check, spec-fetch, api-diff and the regeneration fire drill.
+# drift-test: Tests of the nested module openapi/drift: spec-check, spec-fetch, api-diff and the regeneration fire drill.
+drift-test:
 	$(DRIFT) test ./...
 
 .PHONY: image
@@ -283,7 +265,8 @@ image-test: image ## Take the image apart: its config and size, then its binary 
 		$(IMAGETEST) test -count=1 -v ./...
 
 .PHONY: image-push
-image-push: ## Build from source for IMAGE_PLATFORMS and push IMAGE and CONTRACT_IMAGE with IMAGE_TAGS (docker buildx; for release.yml).
+# image-push: Build from source for IMAGE_PLATFORMS and push IMAGE and CONTRACT_IMAGE with IMAGE_TAGS (docker buildx; for release.yml).
+image-push:
 	@test -n "$(IMAGE_TAGS)" || { echo "usage: make image-push IMAGE=<registry/name> IMAGE_TAGS=\"v1.2.3 latest\"" >&2; exit 2; }
 	docker buildx build -f Containerfile --target image --platform $(IMAGE_PLATFORMS) $(IMAGE_BUILD_ARGS) \
 		$(foreach t,$(IMAGE_TAGS),-t $(IMAGE):$(t)) --push .
@@ -330,5 +313,7 @@ release-check: ## Cross-compile the emulator and certcontract-contract for six p
 	case "$$out" in "certcontract-contract $(VERSION) "*) ;; *) echo "$$host does not report version $(VERSION)" >&2; exit 1 ;; esac
 	cd $(RELEASE_DIR) && sha256sum *.tar.gz *.zip > SHA256SUMS && sha256sum --quiet -c SHA256SUMS && cat SHA256SUMS
 
+TEST_PARTS := generate-check tidy-check fmt-check lint unit contract drift-test bench-test fuzz-short
+
 .PHONY: test
-test: generate-check tidy-check fmt-check lint unit contract drift-test bench-test fuzz-short ## Everything: generation check, formatting, lint, every test and a short pass of every fuzz target.
+test: $(TEST_PARTS) ## Everything: generation check, formatting, lint, every test and a short pass of every fuzz target.

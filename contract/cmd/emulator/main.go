@@ -156,7 +156,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		logger.Info("listening for mutual TLS", "base_url", "https://"+mln.Addr().String()+emulator.BasePath,
 			"ca_file", opts.mtlsCAFile, "project_keys", len(opts.cfg.ProjectKeys))
 	}
-	logger.Info("listening", "base_url", "http://"+ln.Addr().String()+emulator.BasePath, "version", buildVersion(),
+	// The pid is what to kill: a `go run` in the background is another
+	// process, whose death leaves this one serving.
+	logger.Info("listening", "base_url", "http://"+ln.Addr().String()+emulator.BasePath, "pid", os.Getpid(), "version", buildVersion(),
 		"projects", strings.Join(projectsOf(opts.cfg), ","), "faults", opts.cfg.Faults.Rate > 0 || opts.cfg.Faults.Header || opts.cfg.Faults.Latency > 0,
 		"mutations", len(opts.cfg.Mutations), "fixtures", fixtureCount(opts.cfg.Fixtures), "foreign", opts.cfg.Shared.Foreign, "actor_rate", opts.cfg.Shared.ActorRate)
 	if ready != nil {
@@ -262,7 +264,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.IntVar(&opts.cfg.Shared.ActorSlots, "actor-slots", emulator.DefaultActorSlots, "the most certificates that client holds at once")
 	fs.StringVar(&fixtures, "fixtures", "", "YAML or JSON `file` of organizations to start with and return to on POST "+emulator.ControlPath+"reset (admin key, projects, certificates; an example in _examples/fixtures)")
 	fs.StringVar(&mutations, "mutations", "", "comma-separated deliberately wrong behaviours, to prove a test suite catches them: "+
-		"ignore-limit, delete-active and the others the README lists, or <break>-<field>-in-<answer> such as stale-name-in-org-list-asc")
+		"ignore-limit, delete-active and the others docs/suite.md lists, or <break>-<field>-in-<answer> such as stale-name-in-org-list-asc")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: emulator [flags]\n\nServes the Certificates API under /v1, and GET %s without a key. Every setting\nmay come from the environment as EMULATOR_<FLAG>, e.g. EMULATOR_FAULT_RATE=0.1;\nthe command line wins.\n\n", healthPath)
 		fs.PrintDefaults()

@@ -67,7 +67,7 @@ func TestRequirements(t *testing.T) {
 	}
 }
 
-// The PEM rules where the published requirements leave room; the README's
+// The PEM rules where the published requirements leave room; docs/decisions.md's
 // table of decisions gives the reasons.
 func TestPEMDecisions(t *testing.T) {
 	now := time.Now()
