@@ -206,7 +206,7 @@ profile: ## CPU and allocation profiles of a list page of 20, a page of 1, an ac
 .PHONY: load
 PRISM := contract/lab/bench/_prism
 
-load: $(PRISM)/node_modules/.package-lock.json ## Emulator and Prism under wrk on loopback, each between two runs of a ceiling; met/missed per target (about 2.5 min; needs wrk and npm).
+load: $(PRISM)/node_modules/.package-lock.json ## Emulator and Prism under wrk on loopback, each between two runs of a ceiling; met/missed per target; then GET /v1/models plain and through the mTLS gate (about 2.5 min; needs wrk and npm).
 	@command -v wrk >/dev/null || { echo "make load needs wrk: apt-get install wrk" >&2; exit 2; }
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(GO) build -o "$$tmp/emulator" ./contract/cmd/emulator && \

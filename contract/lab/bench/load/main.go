@@ -26,6 +26,11 @@
 // request count is bounded by time: 16 connections, one request in flight
 // on each.
 //
+// Then the data plane: GET /v1/models on the emulator's plain listener and
+// through its mTLS listener, with keep-alive and with a new connection per
+// request, driven from this process (mtls.go says why not by wrk); the
+// handshake's cost is reported, never asserted.
+//
 //	make load    # builds the emulator, installs Prism with npm ci, runs this
 package main
 
@@ -52,6 +57,8 @@ type settings struct {
 	conns       int
 	runs        int
 	serverProcs int
+	// gateRequests bounds each keep-alive drive of the data plane (0: none).
+	gateRequests int
 }
 
 func main() {
@@ -64,6 +71,7 @@ func main() {
 	flag.DurationVar(&s.warmup, "warmup", time.Second, "unmeasured load on each target before the first round")
 	flag.IntVar(&s.conns, "conns", 16, "keep-alive connections of wrk's one thread")
 	flag.IntVar(&s.runs, "runs", 5, "rounds over every target; medians are reported")
+	flag.IntVar(&s.gateRequests, "gate-requests", 2000, "GET /v1/models per round on the plain and the mTLS listener with keep-alive, a quarter of it with a new connection each (0: not measured)")
 	flag.IntVar(&s.serverProcs, "server-procs", 1, "GOMAXPROCS of the Go servers (the emulator and the ceiling)")
 	flag.Parse()
 	if err := s.validate(); err != nil {
@@ -85,8 +93,8 @@ func (s settings) validate() error {
 		return errors.New("-emulator is required")
 	case s.prism != "" && s.spec == "":
 		return errors.New("-spec is required with -prism")
-	case s.conns < 1 || s.runs < 1 || s.serverProcs < 1 || s.duration < time.Second || s.warmup < 0:
-		return errors.New("-conns, -runs and -server-procs must be positive, -duration at least 1s")
+	case s.conns < 1 || s.runs < 1 || s.serverProcs < 1 || s.duration < time.Second || s.warmup < 0 || s.gateRequests < 0:
+		return errors.New("-conns, -runs and -server-procs must be positive, -gate-requests not negative, -duration at least 1s")
 	}
 	if _, err := exec.LookPath(s.wrk); err != nil {
 		return fmt.Errorf("wrk not found (%v): install it, e.g. apt-get install wrk", err)
@@ -103,7 +111,12 @@ func run(ctx context.Context, s settings, out *os.File) error {
 
 	// The ceiling is served from this process, which is idle while wrk runs.
 	runtime.GOMAXPROCS(s.serverProcs)
-	emu, err := startEmulator(ctx, s.emulator, s.serverProcs)
+	dir, err := os.MkdirTemp("", "certcontract-load-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	emu, err := startEmulator(ctx, s.emulator, dir, s.serverProcs)
 	if err != nil {
 		return err
 	}
@@ -142,8 +155,16 @@ func run(ctx context.Context, s settings, out *os.File) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "load average after the run: %s\n\n", loadAverage())
+	fmt.Fprintf(out, "load average after the wrk rounds: %s\n\n", loadAverage())
 	summarize(list, rounds).print(out)
+	if s.gateRequests == 0 {
+		return nil
+	}
+	fmt.Fprintf(out, "\nthe data plane, plain and through the mTLS gate:\n")
+	if err := measureGate(ctx, emu, s.gateRequests, s.conns, s.runs, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "load average after the run: %s\n", loadAverage())
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,24 +81,37 @@ func (p *process) stop() {
 }
 
 // emulator is the emulator command with one organization holding a full
-// page, one certificate of it active.
+// page, one certificate of it active for the organization, and its mTLS
+// listener on: the active CA gates gatedKey's project.
 type emulator struct {
 	*process
 	active string // the id the activate target sends
 	page   answer // its page of 20, for the ceiling
+	// mtlsAddr is the mTLS listener; serverCAFile the CA its server
+	// certificate chains to; client a certificate signed by the active CA.
+	mtlsAddr, serverCAFile string
+	client                 testcert.Certificate
 }
 
-func startEmulator(ctx context.Context, bin string, procs int) (*emulator, error) {
+// startEmulator starts bin; dir holds the file it writes its server CA to.
+func startEmulator(ctx context.Context, bin, dir string, procs int) (*emulator, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
-	base := "http://" + addr + "/v1/organization/certificates"
-	p, err := startProcess(ctx, "emulator", addr, base, []string{"GOMAXPROCS=" + strconv.Itoa(procs)}, bin, "-addr", addr, "-quiet")
+	mtlsAddr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
-	e := &emulator{process: p}
+	caFile := filepath.Join(dir, "server-ca.pem")
+	base := "http://" + addr + "/v1/organization/certificates"
+	p, err := startProcess(ctx, "emulator", addr, base, []string{"GOMAXPROCS=" + strconv.Itoa(procs)}, bin, "-addr", addr, "-quiet",
+		"-mtls-addr", mtlsAddr, "-mtls-ca-file", caFile,
+		"-project-keys", gatedKey+"="+loadKey+"/proj_default,"+openKey+"="+openOrg+"/proj_default")
+	if err != nil {
+		return nil, err
+	}
+	e := &emulator{process: p, mtlsAddr: mtlsAddr, serverCAFile: caFile}
 	if err := e.seed(); err != nil {
 		p.stop()
 		return nil, err
@@ -141,6 +155,9 @@ func (e *emulator) seed() error {
 				return fmt.Errorf("seeding: no id in the upload's answer %s", answer)
 			}
 			e.active = uploaded.ID
+			if e.client, err = testcert.NewClient(cert.PEM, cert.KeyPEM, testcert.ClientOptions{}); err != nil {
+				return err
+			}
 		}
 	}
 	if status, answer, err := post(e.activateURL(), e.activateBody()); err != nil || status != http.StatusOK {
