@@ -263,6 +263,7 @@ image: ## Build the emulator's container image and certcontract-contract's with 
 	source) target=image contract=contract-image ;; \
 	binary) target=from-binary contract=contract-from-binary; \
 		echo "GOTOOLCHAIN=go$(GO_IMAGE_VERSION) GOOS=linux go build -o dist/image/emulator $(EMULATOR_PKG)"; \
+		mkdir -p dist/image/mtls; \
 		GOTOOLCHAIN=go$(GO_IMAGE_VERSION) CGO_ENABLED=0 GOOS=linux GOARCH=$$($(GO) env GOARCH) \
 			$(GO) build -trimpath -ldflags "$(EMULATOR_LDFLAGS)" -o dist/image/emulator $(EMULATOR_PKG); \
 		echo "GOTOOLCHAIN=go$(GO_IMAGE_VERSION) GOOS=linux go test -c -o dist/image/certcontract-contract.test $(RUNNER_PKG)"; \

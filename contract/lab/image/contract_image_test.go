@@ -151,12 +151,12 @@ func saveAndLoad(t *testing.T, engine, ref, archive string) v1.Image {
 }
 
 // startServing runs the emulator's binary with its image's environment on
-// a free loopback port, fault header on, until the test ends; it answers
+// free loopback ports, fault header on, until the test ends; it answers
 // the root URL.
 func startServing(t *testing.T, bin string, cf *v1.ConfigFile) string {
 	t.Helper()
 	cmd := exec.Command(bin)
-	cmd.Env = withEnv(withEnv(cf.Config.Env, "EMULATOR_ADDR", "127.0.0.1:0"), "EMULATOR_FAULT_HEADER", "true")
+	cmd.Env, _ = onLoopback(t, cf)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

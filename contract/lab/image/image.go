@@ -72,6 +72,23 @@ func Files(img v1.Image) (map[string]int64, error) {
 	return files, err
 }
 
+// Header is the tar header of name (an absolute path in the image, after
+// every layer is applied): its type, owner and mode.
+func Header(img v1.Image, name string) (*tar.Header, error) {
+	var found *tar.Header
+	err := walk(img, func(h *tar.Header, _ io.Reader) (bool, error) {
+		if clean(h.Name) == path.Clean(name) {
+			found = h
+			return true, nil
+		}
+		return false, nil
+	})
+	if err == nil && found == nil {
+		err = fmt.Errorf("%s is not in the image", name)
+	}
+	return found, err
+}
+
 // ExtractFile copies the regular file at name (an absolute path in the
 // image, after every layer is applied) to dst, executable.
 func ExtractFile(img v1.Image, name, dst string) error {

@@ -1,9 +1,12 @@
 package image
 
 import (
+	"archive/tar"
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -51,6 +54,8 @@ func imageUnderTest(t *testing.T) target {
 const (
 	maxImageBytes = 30_000_000
 	entrypoint    = "/emulator"
+	// mtlsDir is where the image's emulator writes its mTLS server CA.
+	mtlsDir = "/mtls"
 )
 
 func TestImageTakenApart(t *testing.T) {
@@ -86,6 +91,14 @@ func TestImageTakenApart(t *testing.T) {
 		// scratch: no shell, no package manager, nothing to patch but the binary.
 		if len(files) != 1 || files[entrypoint] == 0 {
 			t.Errorf("files %v, want only %s", files, entrypoint)
+		}
+		// The emulator, not root, writes EMULATOR_MTLS_CA_FILE there.
+		h, err := Header(img, mtlsDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if uid, _, _ := strings.Cut(cf.Config.User, ":"); h.Typeflag != tar.TypeDir || strconv.Itoa(h.Uid) != uid || h.Mode&0o200 == 0 {
+			t.Errorf("%s: type %q, uid %d, mode %o; want a folder the image's user %s may write", mtlsDir, h.Typeflag, h.Uid, h.Mode, cf.Config.User)
 		}
 	})
 	if t.Failed() {
@@ -128,10 +141,12 @@ func checkConfig(t *testing.T, cf *v1.ConfigFile, tg target) {
 	if n, err := strconv.Atoi(uid); err != nil || n == 0 {
 		t.Errorf("user %q, want a numeric non-root uid (scratch has no /etc/passwd to name one)", c.User)
 	}
-	if _, ok := c.ExposedPorts["8080/tcp"]; !ok || len(c.ExposedPorts) != 1 {
-		t.Errorf("exposed ports %v, want 8080/tcp", c.ExposedPorts)
+	_, plain := c.ExposedPorts["8080/tcp"]
+	_, mtls := c.ExposedPorts["8443/tcp"]
+	if !plain || !mtls || len(c.ExposedPorts) != 2 {
+		t.Errorf("exposed ports %v, want 8080/tcp and 8443/tcp (mTLS)", c.ExposedPorts)
 	}
-	for _, kv := range []string{"EMULATOR_ADDR=:8080", "EMULATOR_ALLOW_REMOTE=true"} {
+	for _, kv := range []string{"EMULATOR_ADDR=:8080", "EMULATOR_ALLOW_REMOTE=true", "EMULATOR_MTLS_ADDR=:8443", "EMULATOR_MTLS_CA_FILE=" + mtlsDir + "/server-ca.pem"} {
 		if !slices.Contains(c.Env, kv) {
 			t.Errorf("env %q lacks %s", c.Env, kv)
 		}
@@ -158,15 +173,31 @@ func withEnv(env []string, key, value string) []string {
 	return append(out, key+"="+value)
 }
 
-var baseURLInLog = regexp.MustCompile(`base_url=(http://127\.0\.0\.1:\d+)/v1`)
+// onLoopback is the image's environment with both listeners moved to free
+// loopback ports, the mTLS server CA to a temporary file (the image's /mtls
+// is not on this machine), and docs/emulator.md's service setting.
+func onLoopback(t *testing.T, cf *v1.ConfigFile) (env []string, serverCA string) {
+	serverCA = filepath.Join(t.TempDir(), "server-ca.pem")
+	env = withEnv(withEnv(cf.Config.Env, "EMULATOR_ADDR", "127.0.0.1:0"), "EMULATOR_FAULT_HEADER", "true")
+	return withEnv(withEnv(env, "EMULATOR_MTLS_ADDR", "127.0.0.1:0"), "EMULATOR_MTLS_CA_FILE", serverCA), serverCA
+}
 
-// smoke starts the image's binary with the image's environment, moved to a
-// free loopback port and with docs/emulator.md's service setting, as `docker run
-// -e ...` would, and walks one certificate through upload, list, activate,
-// deactivate and delete.
+var (
+	baseURLInLog = regexp.MustCompile(`base_url=(http://127\.0\.0\.1:\d+)/v1`)
+	mtlsURLInLog = regexp.MustCompile(`listening for mutual TLS" base_url=(https://127\.0\.0\.1:\d+)/v1`)
+)
+
+// smoke starts the image's binary with the image's environment, moved to
+// free loopback ports (its server CA to a temporary folder, standing for the
+// image's /mtls) and with docs/emulator.md's service setting and a project key,
+// as `docker run -e ...` would, and walks one certificate through upload,
+// list, activate, deactivate and delete; while it is active, GET /v1/models
+// through the mTLS listener needs a client certificate it signed.
 func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
+	const key, projectKey = "sk-admin-image-smoke", "sk-proj-image-smoke"
+	env, serverCA := onLoopback(t, cf)
 	cmd := exec.Command(bin)
-	cmd.Env = withEnv(withEnv(cf.Config.Env, "EMULATOR_ADDR", "127.0.0.1:0"), "EMULATOR_FAULT_HEADER", "true")
+	cmd.Env = withEnv(env, "EMULATOR_PROJECT_KEYS", projectKey+"="+key+"/proj_default")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -175,14 +206,16 @@ func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
 		t.Fatal(err)
 	}
 	var log bytes.Buffer
-	found := make(chan string, 1)
+	found, foundMTLS := make(chan string, 1), make(chan string, 1)
 	drained := make(chan struct{})
 	go func() {
 		defer close(drained)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			log.WriteString(sc.Text() + "\n")
-			if m := baseURLInLog.FindStringSubmatch(sc.Text()); m != nil {
+			if m := mtlsURLInLog.FindStringSubmatch(sc.Text()); m != nil {
+				foundMTLS <- m[1]
+			} else if m := baseURLInLog.FindStringSubmatch(sc.Text()); m != nil {
 				found <- m[1]
 			}
 		}
@@ -194,11 +227,14 @@ func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
 			_ = cmd.Wait()
 		}
 	})
-	var root string
-	select {
-	case root = <-found:
-	case <-time.After(15 * time.Second):
-		t.Fatal("the image's binary did not log its address within 15s")
+	var root, mtlsRoot string
+	for root == "" || mtlsRoot == "" {
+		select {
+		case root = <-found:
+		case mtlsRoot = <-foundMTLS:
+		case <-time.After(15 * time.Second):
+			t.Fatalf("the image's binary did not log both its addresses within 15s:\n%s", log.String())
+		}
 	}
 
 	// The image's HEALTHCHECK, run as the container runtime would.
@@ -218,7 +254,6 @@ func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
 		t.Fatal(err)
 	}
 	api := root + "/v1/organization/certificates"
-	const key = "sk-admin-image-smoke"
 	upload, _ := json.Marshal(map[string]string{"name": "image smoke", "certificate": cert.PEM})
 	var created struct{ Object, ID, Name string }
 	call(t, http.MethodPost, api, key, upload, http.StatusOK, &created)
@@ -244,6 +279,7 @@ func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
 	if toggled.Object != "organization.certificate.activation" || len(toggled.Data) != 1 || !toggled.Data[0].Active {
 		t.Fatalf("activate answered %+v", toggled)
 	}
+	gated(t, mtlsRoot+"/v1/models", projectKey, serverCA, cert)
 	call(t, http.MethodDelete, api+"/"+created.ID, key, nil, http.StatusBadRequest, nil)
 	call(t, http.MethodPost, api+"/deactivate", key, ids, http.StatusOK, &toggled)
 	var deleted struct {
@@ -277,8 +313,61 @@ func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
 		_ = cmd.Process.Kill()
 		t.Fatal("still running 15s after SIGTERM")
 	}
-	if out := log.String(); strings.Contains(out, key) || !strings.Contains(out, "shutting down") || strings.Count(out, "msg=request") != 9 {
-		t.Errorf("log: want 9 request lines, a shutdown line and no key:\n%s", out)
+	if out := log.String(); strings.Contains(out, key) || !strings.Contains(out, "shutting down") || strings.Count(out, "msg=request") != 11 {
+		t.Errorf("log: want 11 request lines, a shutdown line and no key:\n%s", out)
+	}
+}
+
+// gated calls GET /v1/models through the mTLS listener while ca is active
+// for the organization, as the SDKs' mTLS recipes do: refused without a
+// client certificate, answered with one ca signed.
+func gated(t *testing.T, url, projectKey, serverCAFile string, ca testcert.Certificate) {
+	t.Helper()
+	serverCA, err := os.ReadFile(serverCAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(serverCA) {
+		t.Fatalf("EMULATOR_MTLS_CA_FILE holds no certificate: %q", serverCA)
+	}
+	client, err := testcert.NewClient(ca.PEM, ca.KeyPEM, testcert.ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair, err := client.TLS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(certs ...tls.Certificate) (int, []byte) {
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: certs, MinVersion: tls.VersionTLS12}}
+		defer tr.CloseIdleConnections()
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+projectKey)
+		resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, body
+	}
+	if status, body := get(); status != http.StatusForbidden || !strings.Contains(string(body), "client_certificate_required") {
+		t.Errorf("GET /v1/models without a client certificate: %d %s; want 403 client_certificate_required", status, body)
+	}
+	status, body := get(pair)
+	var models struct {
+		Object string
+		Data   []struct{ ID, Object string }
+	}
+	if err := json.Unmarshal(body, &models); status != http.StatusOK || err != nil || models.Object != "list" || len(models.Data) == 0 || models.Data[0].Object != "model" {
+		t.Errorf("GET /v1/models with a client certificate of the active CA: %d %s; want 200 and a list of models", status, body)
 	}
 }
 
