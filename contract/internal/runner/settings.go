@@ -23,19 +23,27 @@ var Variables = []string{
 	suite.EnvSeed,
 	suite.EnvRecord,
 	suite.EnvMutations,
+	suite.EnvMTLSBaseURL,
+	suite.EnvMTLSClientCert,
+	suite.EnvMTLSClientKey,
+	suite.EnvMTLSServerCA,
 }
 
 // usages says what each setting is, for --help; the suite's documentation
 // says more.
 var usages = map[string]string{
-	suite.EnvBaseURL:       "the `URL` of the API to check, such as https://api.openai.com/v1 (unset: an in-process emulator)",
-	suite.EnvProjectID:     "a `project` of that organization (proj_...), for the project operations",
-	suite.EnvExclusive:     "the organization is the run's alone: also run the specs labelled exclusive",
-	suite.EnvFaultHeader:   "the target honours X-Emulator-Fault (a standalone emulator started with -fault-header)",
-	suite.EnvStatefulSteps: "the stateful phase's budget of `steps`; 0 leaves it out (default 60 on a target, 600 in process)",
-	suite.EnvSeed:          "draw the stateful phase's sequences from this `seed`, as a failure report prints it",
-	suite.EnvRecord:        "write every exchange of the run to this HAR `file`",
-	suite.EnvMutations:     "comma list of deliberately wrong `behaviours` of the in-process emulator",
+	suite.EnvBaseURL:        "the `URL` of the API to check, such as https://api.openai.com/v1 (unset: an in-process emulator)",
+	suite.EnvProjectID:      "a `project` of that organization (proj_...), for the project operations",
+	suite.EnvExclusive:      "the organization is the run's alone: also run the specs labelled exclusive",
+	suite.EnvFaultHeader:    "the target honours X-Emulator-Fault (a standalone emulator started with -fault-header)",
+	suite.EnvStatefulSteps:  "the stateful phase's budget of `steps`; 0 leaves it out (default 60 on a target, 600 in process)",
+	suite.EnvSeed:           "draw the stateful phase's sequences from this `seed`, as a failure report prints it",
+	suite.EnvRecord:         "write every exchange of the run to this HAR `file`",
+	suite.EnvMutations:      "comma list of deliberately wrong `behaviours` of the in-process emulator",
+	suite.EnvMTLSBaseURL:    "the `URL` of an mTLS endpoint to check the gate of, such as https://mtls.api.openai.com/v1 (with OPENAI_API_KEY, a project key)",
+	suite.EnvMTLSClientCert: "PEM `file` of a client certificate signed by a CA active for OPENAI_API_KEY's project",
+	suite.EnvMTLSClientKey:  "PEM `file` of that certificate's private key",
+	suite.EnvMTLSServerCA:   "PEM `file` of the CA to trust for the mTLS endpoint's server certificate (default: the system's)",
 }
 
 // FlagName is the flag that sets variable.

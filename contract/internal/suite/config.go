@@ -1,6 +1,8 @@
 package suite
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/url"
@@ -29,6 +31,22 @@ const (
 	// EnvStatefulSteps is the stateful phase's budget of steps; 0 leaves
 	// the phase out.
 	EnvStatefulSteps = "CONTRACT_STATEFUL_STEPS"
+
+	// The live mTLS gate (docs/mtls.md): its base URL, such as
+	// https://mtls.api.openai.com/v1, a client certificate signed by a CA
+	// active for the project of the project API key, and that key. They
+	// are independent of CONTRACT_BASE_URL: the gate's live specs send no
+	// admin call.
+	EnvMTLSBaseURL    = "CONTRACT_MTLS_BASE_URL"
+	EnvMTLSClientCert = "CONTRACT_MTLS_CLIENT_CERT" // PEM file of the client certificate
+	EnvMTLSClientKey  = "CONTRACT_MTLS_CLIENT_KEY"  // PEM file of its private key
+	// EnvMTLSServerCA is a PEM file of the CA to trust for the mTLS
+	// endpoint's server certificate (a standalone emulator's
+	// -mtls-ca-file); unset: the system's roots.
+	EnvMTLSServerCA = "CONTRACT_MTLS_SERVER_CA"
+	// EnvProjectKey is the project API key the official SDKs read; no
+	// flag, like the admin key.
+	EnvProjectKey = "OPENAI_API_KEY"
 )
 
 // The stateful phase's budgets. On the emulator every sequence has an
@@ -72,6 +90,71 @@ type Config struct {
 	Seed uint64
 	// StatefulSteps is the stateful phase's budget of steps; 0: no phase.
 	StatefulSteps int
+	// MTLS is the live mTLS gate to check; nil: none.
+	MTLS *MTLSTarget
+}
+
+// MTLSTarget is a live mTLS endpoint and what a client of one project
+// presents to it.
+type MTLSTarget struct {
+	BaseURL    string
+	ProjectKey string
+	// Client is the certificate (and key) signed by a CA active for the
+	// key's project.
+	Client tls.Certificate
+	// Roots are the CAs trusted for the server's certificate; nil: the
+	// system's.
+	Roots *x509.CertPool
+}
+
+// TLS is the client's TLS configuration, presenting the client certificate
+// or, without present, none.
+func (m *MTLSTarget) TLS(present bool) *tls.Config {
+	c := &tls.Config{RootCAs: m.Roots, MinVersion: tls.VersionTLS12}
+	if present {
+		c.Certificates = []tls.Certificate{m.Client}
+	}
+	return c
+}
+
+// loadMTLS reads the live mTLS settings; nil when CONTRACT_MTLS_BASE_URL is
+// unset.
+func loadMTLS(getenv func(string) string) (*MTLSTarget, []error) {
+	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
+	base := strings.TrimSuffix(get(EnvMTLSBaseURL), "/")
+	if base == "" {
+		var errs []error
+		for _, name := range []string{EnvMTLSClientCert, EnvMTLSClientKey, EnvMTLSServerCA} {
+			if get(name) != "" {
+				errs = append(errs, fmt.Errorf("%s is set but %s is not: set %s (such as https://mtls.api.openai.com/v1) to check that mTLS endpoint, or unset %s", name, EnvMTLSBaseURL, EnvMTLSBaseURL, name))
+			}
+		}
+		return nil, errs
+	}
+	m := &MTLSTarget{BaseURL: base, ProjectKey: get(EnvProjectKey)}
+	var errs []error
+	if u, err := url.Parse(base); err != nil || u.Scheme != "https" || u.Host == "" {
+		errs = append(errs, fmt.Errorf("%s=%q: set it to the mTLS endpoint's base URL, such as https://mtls.api.openai.com/v1", EnvMTLSBaseURL, base))
+	}
+	if m.ProjectKey == "" {
+		errs = append(errs, fmt.Errorf("%s is set but %s is not: set %s to a project API key of the project the client certificate is for", EnvMTLSBaseURL, EnvProjectKey, EnvProjectKey))
+	}
+	certFile, keyFile := get(EnvMTLSClientCert), get(EnvMTLSClientKey)
+	if certFile == "" || keyFile == "" {
+		errs = append(errs, fmt.Errorf("%s is set but %s or %s is not: set both to the PEM files of a client certificate signed by a CA active for the key's project, and of its key", EnvMTLSBaseURL, EnvMTLSClientCert, EnvMTLSClientKey))
+	} else if pair, err := tls.LoadX509KeyPair(certFile, keyFile); err != nil {
+		errs = append(errs, fmt.Errorf("%s=%q, %s=%q: %v", EnvMTLSClientCert, certFile, EnvMTLSClientKey, keyFile, err))
+	} else {
+		m.Client = pair
+	}
+	if f := get(EnvMTLSServerCA); f != "" {
+		data, err := os.ReadFile(f)
+		m.Roots = x509.NewCertPool()
+		if err != nil || !m.Roots.AppendCertsFromPEM(data) {
+			errs = append(errs, fmt.Errorf("%s=%q: set it to a PEM file of the CA the endpoint's server certificate chains to (%v)", EnvMTLSServerCA, f, err))
+		}
+	}
+	return m, errs
 }
 
 // Remote says whether the suite checks an API it did not start.
@@ -149,6 +232,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		cfg.StatefulSteps = steps
 	}
+
+	mtls, mtlsErrs := loadMTLS(getenv)
+	cfg.MTLS = mtls
+	errs = append(errs, mtlsErrs...)
 
 	if cfg.Remote() {
 		if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

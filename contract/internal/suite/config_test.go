@@ -1,12 +1,15 @@
 package suite
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/internal/mutation"
+	"github.com/certcontract/certcontract/contract/testcert"
 )
 
 // env serves getenv from pairs of name and value.
@@ -17,6 +20,11 @@ func env(kv ...string) func(string) string {
 	}
 	return func(k string) string { return m[k] }
 }
+
+// mtlsLive names files that need not exist: each case fails before or
+// besides reading them.
+var mtlsLive = []string{EnvMTLSBaseURL, "https://mtls.api.openai.com/v1", EnvProjectKey, "sk-proj-x",
+	EnvMTLSClientCert, "/nowhere/client.pem", EnvMTLSClientKey, "/nowhere/client-key.pem"}
 
 var live = []string{EnvBaseURL, "https://api.openai.com/v1", EnvAdminKey, "sk-admin-x", EnvProjectID, "proj_x"}
 
@@ -41,6 +49,12 @@ func TestLoadConfigRefusesSayingWhatToSet(t *testing.T) {
 		{"a seed that is no number", []string{EnvSeed, "lucky"}, "a positive whole number"},
 		{"a seed of 0", []string{EnvSeed, "0"}, "a positive whole number"},
 		{"a negative step budget", []string{EnvStatefulSteps, "-5"}, "0 for none"},
+		{"a client certificate without an mTLS endpoint", []string{EnvMTLSClientCert, "client.pem"}, "set " + EnvMTLSBaseURL},
+		{"an mTLS endpoint without a project key", with(mtlsLive, EnvProjectKey, ""), "set " + EnvProjectKey},
+		{"an mTLS endpoint without a client key", with(mtlsLive, EnvMTLSClientKey, ""), "set both"},
+		{"an mTLS endpoint over plain HTTP", with(mtlsLive, EnvMTLSBaseURL, "http://127.0.0.1:8443/v1"), "such as https://mtls.api.openai.com/v1"},
+		{"client certificate files that are not there", with(mtlsLive, EnvMTLSClientCert, "/nowhere/client.pem"), EnvMTLSClientCert + `="/nowhere/client.pem"`},
+		{"a server CA that is not one", with(mtlsLive, EnvMTLSServerCA, "/nowhere/ca.pem"), "set it to a PEM file of the CA"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := LoadConfig(env(tc.env...))
@@ -123,5 +137,42 @@ func TestStatefulPlan(t *testing.T) {
 		if sequences != tc.sequences || steps != tc.steps {
 			t.Errorf("a budget of %d: %d sequences of %d steps, want %d of %d", tc.budget, sequences, steps, tc.sequences, tc.steps)
 		}
+	}
+}
+
+func TestLoadConfigReadsTheMTLSEndpoint(t *testing.T) {
+	ca, err := testcert.New(testcert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := testcert.NewClient(ca.PEM, ca.KeyPEM, testcert.ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files := map[string]string{"client.pem": client.PEM, "client-key.pem": client.KeyPEM, "ca.pem": ca.PEM}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := LoadConfig(env(EnvMTLSBaseURL, "https://127.0.0.1:8443/v1/", EnvProjectKey, "sk-proj-x",
+		EnvMTLSClientCert, filepath.Join(dir, "client.pem"), EnvMTLSClientKey, filepath.Join(dir, "client-key.pem"),
+		EnvMTLSServerCA, filepath.Join(dir, "ca.pem")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cfg.MTLS
+	if m == nil || m.BaseURL != "https://127.0.0.1:8443/v1" || m.ProjectKey != "sk-proj-x" || m.Roots == nil || cfg.Remote() {
+		t.Fatalf("MTLS %+v, remote %v; want the endpoint without its last slash, the key and the roots, the admin API in process", m, cfg.Remote())
+	}
+	if got := m.TLS(true).Certificates; len(got) != 1 || !bytes.Equal(got[0].Certificate[0], m.Client.Certificate[0]) {
+		t.Errorf("TLS(true) presents %d certificates, want the client's", len(got))
+	}
+	if got := m.TLS(false).Certificates; len(got) != 0 {
+		t.Errorf("TLS(false) presents %d certificates, want none", len(got))
+	}
+	if cfg, err := LoadConfig(env(EnvProjectKey, "sk-proj-x")); err != nil || cfg.MTLS != nil {
+		t.Errorf("OPENAI_API_KEY alone: MTLS %+v, %v; want none, as the SDKs read it too", cfg.MTLS, err)
 	}
 }
