@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/prebuilt"
 	"github.com/certcontract/certcontract/contract/testcert"
 )
 
@@ -69,10 +70,7 @@ func TestBadFixturesFileExitsWithOneLine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
-	bin := filepath.Join(t.TempDir(), "emulator")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := prebuilt.Emulator(t)
 	dir := t.TempDir()
 	ca, err := testcert.New(testcert.Options{})
 	if err != nil {
