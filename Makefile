@@ -110,7 +110,11 @@ unit: ## Unit tests of the main module with the race detector (needs cgo and a C
 	@# -count=1: teeth, the README and shared-check tests run the suite or the
 	@# emulator as separate processes, whose inputs go's test cache does not
 	@# see; a cached pass would hide a spec that stopped catching its mutation.
-	$(GO) test -race -count=1 ./...
+	@# Those tests share one build of each (contract/internal/prebuilt).
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) test -c -o "$$tmp/contract.test" ./contract && $(GO) build -o "$$tmp/emulator" ./contract/cmd/emulator && \
+	echo '$(GO) test -race -count=1 ./...' && \
+	CERTCONTRACT_SUITE_TEST="$$tmp/contract.test" CERTCONTRACT_EMULATOR_BIN="$$tmp/emulator" $(GO) test -race -count=1 ./...
 
 # The contract suite's reports; the suite writes every one but junit.xml.
 CONTRACT_REPORTS := junit.xml coverage.json coverage.md coverage.txt
@@ -152,14 +156,14 @@ replay: ## Replay a recording (CONTRACT_RECORD's file): HAR=<file> [TARGET=<base
 FUZZTIME ?= 30s
 
 # fuzz-targets prints "<module dir> <package> <target>" for every Fuzz
-# function in every module: go test -list names them, in the packages whose
-# test files declare one (listing every package would build every test binary).
+# function in every module, read from the test files (go test -list would
+# link a test binary per package only to name them).
 define fuzz-targets
 for m in $(MODULES); do \
 	$(GO) -C $$m list -f '{{.ImportPath}} {{.Dir}} {{join .TestGoFiles " "}} {{join .XTestGoFiles " "}}' ./... | \
 	while read -r pkg dir files; do \
-		[ -n "$$files" ] && (cd "$$dir" && grep -qs '^func Fuzz' $$files) || continue; \
-		$(GO) -C $$m test -list '^Fuzz' "$$pkg" | grep '^Fuzz' | sed "s|^|$$m $$pkg |"; \
+		[ -n "$$files" ] || continue; \
+		(cd "$$dir" && sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*\*testing\.F).*/\1/p' $$files) | sed "s|^|$$m $$pkg |"; \
 	done; \
 done
 endef
@@ -329,6 +333,14 @@ release-check: ## Cross-compile the emulator and certcontract-contract for six p
 	out=$$($$host -version); echo "$$out"; \
 	case "$$out" in "certcontract-contract $(VERSION) "*) ;; *) echo "$$host does not report version $(VERSION)" >&2; exit 1 ;; esac
 	cd $(RELEASE_DIR) && sha256sum *.tar.gz *.zip > SHA256SUMS && sha256sum --quiet -c SHA256SUMS && cat SHA256SUMS
+
+# make test runs its targets two at a time (the cores CI has), each one's
+# output printed whole when it ends; generate-check first, alone, since it
+# rewrites files the others compile.
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+MAKEFLAGS += -j2 --output-sync=target
+tidy-check fmt-check lint unit contract drift-test bench-test fuzz-short: | generate-check
+endif
 
 .PHONY: test
 test: generate-check tidy-check fmt-check lint unit contract drift-test bench-test fuzz-short ## Everything: generation check, formatting, lint, every test and a short pass of every fuzz target.
