@@ -14,7 +14,7 @@ import (
 // transport chain's suite.Fields, in every spec. These specs make sure each
 // answer is seen carrying a certificate whose every field can go wrong in
 // it: renamed since its upload (so a stale name shows), inactive when
-// renamed, its content asked for; they are the specs the README's field ×
+// renamed, its content asked for; they are the specs docs/suite.md's field ×
 // answer table names, and each fails with its row's field mutations.
 
 // answerEntries is one entry per answer, labelled with the mutations of

@@ -19,7 +19,7 @@ func TestGoDocOpensWithTheProjectsWords(t *testing.T) {
 	}
 }
 
-// The README sends readers to go doc ./generated Option for every option
+// docs/client.md sends readers to go doc ./generated Option for every option
 // New takes; an option added without a line there would be missed.
 func TestOptionDocListsEveryOption(t *testing.T) {
 	fset := token.NewFileSet()

@@ -42,7 +42,7 @@ func main() {
 }
 `
 
-// TestVendoredConsumerBuildsOffline follows the README's vendoring steps in a
+// TestVendoredConsumerBuildsOffline follows docs/client.md's vendoring steps in a
 // throwaway module: require this module and vendor it, with the module proxy
 // as the environment has it (the consumer's go mod tidy needs modules that
 // only the tests of oapi-codegen/runtime use, which nothing else here

@@ -12,15 +12,16 @@ import (
 	"github.com/certcontract/certcontract/contract/emulator/emulatortest"
 )
 
-// goBlock is one ```go block of the README and the line it starts on.
+// goBlock is one ```go block of a Markdown page and where it starts.
 type goBlock struct {
+	page string // relative to the repository root
 	line int
 	code string
 }
 
-func readmeGoBlocks(t *testing.T, path string) []goBlock {
+func goBlocks(t *testing.T, root, page string) []goBlock {
 	t.Helper()
-	raw, err := os.ReadFile(path)
+	raw, err := os.ReadFile(filepath.Join(root, page))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,15 +34,16 @@ func readmeGoBlocks(t *testing.T, path string) []goBlock {
 		start := i + 1
 		for i++; i < len(lines) && strings.TrimSpace(lines[i]) != "```"; i++ {
 		}
-		blocks = append(blocks, goBlock{line: start + 1, code: strings.Join(lines[start:i], "\n") + "\n"})
+		blocks = append(blocks, goBlock{page: page, line: start + 1, code: strings.Join(lines[start:i], "\n") + "\n"})
 	}
 	return blocks
 }
 
-// Every Go block of the README is a whole file that compiles against this
-// working tree, so a reader can copy any of them; the program that calls
-// every operation also runs, against the emulator.
-func TestReadmeGoBlocksCompileAndTheConsumerRuns(t *testing.T) {
+// Every Go block of the README and of docs/ is a whole file that compiles
+// against this working tree, so a reader can copy any of them; the example
+// program that calls every operation (examples/consumer) also runs, against
+// the emulator.
+func TestDocsGoBlocksCompileAndTheConsumerRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a separate module; skipped in -short mode")
 	}
@@ -49,9 +51,16 @@ func TestReadmeGoBlocksCompileAndTheConsumerRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks := readmeGoBlocks(t, filepath.Join(root, "README.md"))
+	pages, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := goBlocks(t, root, "README.md")
+	for _, p := range pages {
+		blocks = append(blocks, goBlocks(t, root, filepath.Join("docs", filepath.Base(p)))...)
+	}
 	if len(blocks) == 0 {
-		t.Fatal("the README has no Go block")
+		t.Fatal("neither the README nor docs/ has a Go block")
 	}
 
 	dir := t.TempDir()
@@ -63,17 +72,13 @@ func TestReadmeGoBlocksCompileAndTheConsumerRuns(t *testing.T) {
 	}
 	write(t, filepath.Join(dir, "go.mod"), goMod)
 	write(t, filepath.Join(dir, "go.sum"), string(sums))
-	consumer := ""
 	for i, b := range blocks {
 		if !regexp.MustCompile(`^(//[^\n]*\n)*package \w+\n`).MatchString(b.code) {
-			t.Errorf("README.md:%d: the Go block is not a whole file (package clause, imports, code); write it as one so that it can be copied and built", b.line)
+			t.Errorf("%s:%d: the Go block is not a whole file (package clause, imports, code); write it as one so that it can be copied and built", b.page, b.line)
 			continue
 		}
 		name := fmt.Sprintf("block%02d_line%d", i+1, b.line)
 		write(t, filepath.Join(dir, name, "main.go"), b.code)
-		if strings.Contains(b.code, "usage: consumer") {
-			consumer = name
-		}
 	}
 	if t.Failed() {
 		return
@@ -83,11 +88,8 @@ func TestReadmeGoBlocksCompileAndTheConsumerRuns(t *testing.T) {
 	env := []string{"GOWORK=off"}
 	goCmd(t, dir, env, "mod", "tidy")
 	goCmd(t, dir, env, "vet", "./...")
-	if consumer == "" {
-		t.Fatal(`no README block holds the program that calls every operation ("usage: consumer")`)
-	}
 	bin := filepath.Join(dir, "consumer")
-	goCmd(t, dir, env, "build", "-o", bin, "./"+consumer)
+	goCmd(t, root, nil, "build", "-o", bin, "./examples/consumer")
 
 	pem := filepath.Join(dir, "ca.pem")
 	write(t, pem, newPEM(t))
@@ -96,7 +98,7 @@ func TestReadmeGoBlocksCompileAndTheConsumerRuns(t *testing.T) {
 	cmd.Env = append(os.Environ(), "OPENAI_ADMIN_KEY="+emu.AdminKey, "OPENAI_BASE_URL="+emu.URL)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("the README's consumer failed: %v\n%s", err, out)
+		t.Fatalf("examples/consumer failed: %v\n%s", err, out)
 	}
 	for _, want := range []string{
 		"content as uploaded: true",
@@ -104,8 +106,21 @@ func TestReadmeGoBlocksCompileAndTheConsumerRuns(t *testing.T) {
 		"deleted cert_",
 	} {
 		if !strings.Contains(string(out), want) {
-			t.Errorf("the README's consumer did not print %q:\n%s", want, out)
+			t.Errorf("examples/consumer did not print %q:\n%s", want, out)
 		}
+	}
+
+	// The README shows the refusal as the client prints it, ids aside.
+	ids := regexp.MustCompile(`\b(cert|req)_[0-9a-f]+\b`)
+	refused := regexp.MustCompile(`(?m)^refused: .*$`)
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ids.ReplaceAllString(refused.FindString(string(out)), "${1}_ID")
+	shown := ids.ReplaceAllString(refused.FindString(string(readme)), "${1}_ID")
+	if got == "" || got != shown {
+		t.Errorf("the README's refusal is not the client's text, ids aside:\nREADME %s\nclient %s", shown, got)
 	}
 }
 

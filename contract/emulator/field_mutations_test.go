@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
@@ -140,40 +139,5 @@ func TestFieldMutationsBreakOnlyTheirCell(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// The README's field × answer table names, for every cell, how its mutation
-// breaks it; it must say what the mutations do.
-func TestREADMETableShowsEveryFieldCell(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows := map[mutation.Answer][]string{}
-	for line := range strings.Lines(string(readme)) {
-		cols := strings.Split(strings.TrimSpace(line), " | ")
-		if len(cols) != len(mutation.Fields)+2 || !strings.HasPrefix(cols[0], "| `") {
-			continue
-		}
-		rows[mutation.Answer(strings.Trim(cols[0], "| `"))] = cols[1 : len(cols)-1]
-	}
-	for _, a := range mutation.Answers {
-		row, ok := rows[a]
-		if !ok {
-			t.Errorf("the README's table has no row for %s", a)
-			continue
-		}
-		for i, f := range mutation.Fields {
-			want := "—"
-			for _, c := range mutation.FieldCells() {
-				if c.Answer == a && c.Field == f {
-					want = c.Break
-				}
-			}
-			if row[i] != want {
-				t.Errorf("README: %s × %s says %q, the mutation is %q", a, f, row[i], want)
-			}
-		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/testcert"
@@ -30,13 +28,8 @@ const testKey = "sk-admin-test"
 // a client for it that checks every response against the fragment.
 func newEmulator(t testing.TB, cfg emulator.Config) *apiClient {
 	t.Helper()
-	emu, err := emulator.New(cfg)
-	if err != nil {
-		t.Fatalf("emulator.New: %v", err)
-	}
-	ts := httptest.NewServer(emu)
-	t.Cleanup(ts.Close)
-	return &apiClient{base: ts.URL + emulator.BasePath, key: testKey, http: ts.Client()}
+	_, c := newServed(t, cfg)
+	return c
 }
 
 type apiClient struct {
@@ -165,14 +158,7 @@ func (r response) wantError(t testing.TB, want apiErr) {
 	}
 }
 
-var fragment = sync.OnceValues(func() (routers.Router, error) {
-	doc, err := spec.GetSpec()
-	if err != nil {
-		return nil, err
-	}
-	doc.Servers = nil
-	return legacy.NewRouter(doc)
-})
+var fragment = sync.OnceValues(func() (routers.Router, error) { return spec.Router("") })
 
 // checkAgainstFragment fails the test when a response has a status, header or
 // body the fragment does not declare for the operation, so every test also

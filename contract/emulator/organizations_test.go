@@ -112,10 +112,10 @@ func retained(work func()) uint64 {
 	return after.HeapAlloc - before.HeapAlloc
 }
 
-// floodCeiling is what the README promises a flood may cost at most.
+// floodCeiling is what docs/reliability.md promises a flood may cost at most.
 const floodCeiling = 32 << 20
 
-// The floods of the README's reliability table, straight into ServeHTTP so
+// The floods of docs/reliability.md's table, straight into ServeHTTP so
 // that only the emulator's own memory is measured. 100 requests with 1 MB
 // keys kept 166 MB before keys were bounded.
 func TestRegressionFloodsKeptMemory(t *testing.T) {

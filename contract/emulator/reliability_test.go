@@ -32,7 +32,7 @@ type inputClass struct {
 	inputs func(ids [2]string) []badInput
 }
 
-// badInputClasses are the README's reliability table, row by row.
+// badInputClasses are docs/reliability.md's table, row by row.
 func badInputClasses(t *testing.T) []inputClass {
 	pemOf := func(opts testcert.Options) string { return newCertPEM(t, opts) }
 	now := time.Now()
@@ -177,7 +177,7 @@ func bodyOf(v any) string {
 	return string(b)
 }
 
-// Every bad input the README's reliability table counts, by class, sent
+// Every bad input docs/reliability.md's table counts, by class, sent
 // through net/http to an organization holding 50 certificates (the second
 // active in a project): each is refused with a 4xx in the OpenAI error
 // shape, none panics, and none changes anything. go test -v prints the

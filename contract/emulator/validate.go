@@ -17,7 +17,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/certcontract/certcontract/generated"
 	"github.com/certcontract/certcontract/generated/spec"
@@ -45,15 +44,14 @@ type requestValidator struct {
 var sharedRequestValidator = sync.OnceValues(newRequestValidator)
 
 func newRequestValidator() (*requestValidator, error) {
+	// Routes are matched on the path below BasePath, whatever host serves them.
+	router, err := spec.Router("")
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
 	doc, err := spec.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("emulator: loading the fragment: %w", err)
-	}
-	// Routes are matched on the path below BasePath, whatever host serves them.
-	doc.Servers = nil
-	router, err := legacy.NewRouter(doc)
-	if err != nil {
-		return nil, fmt.Errorf("emulator: routing the fragment: %w", err)
 	}
 	var operations []string
 	for _, path := range doc.Paths.InMatchingOrder() {

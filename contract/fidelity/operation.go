@@ -4,11 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/certcontract/certcontract/generated/spec"
 )
@@ -20,14 +17,9 @@ type operations struct {
 }
 
 func newOperations(baseURL string) (*operations, error) {
-	doc, err := spec.GetSpec()
+	router, err := spec.Router(baseURL)
 	if err != nil {
-		return nil, fmt.Errorf("load the fragment: %w", err)
-	}
-	doc.Servers = openapi3.Servers{{URL: strings.TrimSuffix(baseURL, "/")}}
-	router, err := legacy.NewRouter(doc)
-	if err != nil {
-		return nil, fmt.Errorf("route the fragment below %s: %w", baseURL, err)
+		return nil, fmt.Errorf("below %s: %w", baseURL, err)
 	}
 	return &operations{router: router}, nil
 }

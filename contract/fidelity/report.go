@@ -9,7 +9,10 @@ import (
 	"strings"
 )
 
-// Format is an output format of a report.
+// Format is an output format of a report. The formats, and the writers
+// below, follow openapi/drift's report on purpose, so that both reports read
+// alike in a job summary; the nested module drift and this one do not depend
+// on each other (see AllowList).
 type Format string
 
 const (

@@ -19,7 +19,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/certcontract/certcontract/generated/spec"
 )
@@ -77,18 +76,11 @@ func New(baseURL string, opts ...Option) (*Transport, error) {
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return nil, fmt.Errorf("validator: base URL %q is not an absolute URL", baseURL)
 	}
-	doc, err := spec.GetSpec()
-	if err != nil {
-		return nil, fmt.Errorf("validator: load fragment: %w", err)
-	}
 	// The fragment names the production server; route below the URL the
 	// client really talks to instead.
-	doc.Servers = openapi3.Servers{{URL: strings.TrimSuffix(baseURL, "/")}}
-	// NewRouter validates the document first, so an invalid fragment fails
-	// here without a second pass over it.
-	router, err := legacy.NewRouter(doc)
+	router, err := spec.Router(baseURL)
 	if err != nil {
-		return nil, fmt.Errorf("validator: fragment is invalid or cannot be routed: %w", err)
+		return nil, fmt.Errorf("validator: %w", err)
 	}
 	options := &openapi3filter.Options{
 		IncludeResponseStatus: true,

@@ -7,7 +7,9 @@ import (
 	"strings"
 )
 
-// Format is an output format of a report.
+// Format is an output format of a report. contract/fidelity's report has
+// the same formats on purpose, so that both read alike in a job summary; the
+// two modules do not depend on each other (see AllowList).
 type Format string
 
 const (

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// heldCeiling is the longest the README lets a stalled request hold its
+// heldCeiling is the longest docs/reliability.md lets a stalled request hold its
 // connection.
 const heldCeiling = 45 * time.Second
 
@@ -49,7 +49,7 @@ func held(t *testing.T, conn net.Conn, head string) (time.Duration, string) {
 // A request that announced a body and never sent it held its connection, and
 // a goroutine, for as long as the client liked: the server had no read
 // timeout. Both stalls are now given up within seconds (figures in the
-// README, measured by this test with -v).
+// docs/reliability.md, measured by this test with -v).
 func TestRegressionStalledRequestsHeldTheirConnection(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	base, _, done := start(t, ctx, []string{"-quiet"}, nil)

@@ -20,8 +20,8 @@ const (
 	MinRemaining = 24 * time.Hour
 )
 
-// Error types and codes as the project documents them (README, "How we
-// settled where the sources disagree", and the fragment's responses).
+// Error types and codes as the project documents them (docs/decisions.md and
+// the fragment's responses).
 const (
 	TypeInvalidRequest    = "invalid_request_error"
 	CodeNotFound          = "not_found"

@@ -9,10 +9,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/certcontract/certcontract/generated/spec"
 )
 
 // Fields checks every field of every answer that carries a certificate
@@ -98,44 +103,40 @@ type exchange struct {
 	active  bool   // what a toggle sets
 }
 
-// route reads the operation from the path; ok is false for anything that
-// carries no certificate.
+// fragmentRoutes matches a path as the fragment writes it, below any base
+// URL: route cuts the path to its operation's part first.
+var fragmentRoutes = sync.OnceValues(func() (routers.Router, error) { return spec.Router("") })
+
+// operations say what each operation that carries a certificate is to the
+// checker; toggles set active to whether they activate.
+var operations = map[string]exchange{
+	"listOrganizationCertificates":       {op: "list"},
+	"listProjectCertificates":            {op: "list"},
+	"uploadCertificate":                  {op: "upload"},
+	"getCertificate":                     {op: "get"},
+	"modifyCertificate":                  {op: "modify"},
+	"deleteCertificate":                  {op: "delete"},
+	"activateOrganizationCertificates":   {op: "toggle", active: true},
+	"deactivateOrganizationCertificates": {op: "toggle"},
+	"activateProjectCertificates":        {op: "toggle", active: true},
+	"deactivateProjectCertificates":      {op: "toggle"},
+}
+
+// route finds the request's operation with the fragment's router; ok is
+// false for anything that carries no certificate.
 func route(method, path string) (exchange, bool) {
 	i := strings.LastIndex(path, "/organization/")
-	if i < 0 {
+	router, err := fragmentRoutes()
+	if i < 0 || err != nil {
 		return exchange{}, false
 	}
-	seg := strings.Split(path[i+len("/organization/"):], "/")
-	var e exchange
-	if len(seg) >= 3 && seg[0] == "projects" && seg[2] == "certificates" {
-		e.project, seg = seg[1], seg[2:]
-	}
-	if len(seg) == 0 || seg[0] != "certificates" {
+	found, params, err := router.FindRoute(&http.Request{Method: method, URL: &url.URL{Path: path[i:]}})
+	if err != nil {
 		return exchange{}, false
 	}
-	switch {
-	case len(seg) == 1 && method == http.MethodGet:
-		e.op = "list"
-	case len(seg) == 1 && method == http.MethodPost && e.project == "":
-		e.op = "upload"
-	case len(seg) == 2 && method == http.MethodPost && (seg[1] == "activate" || seg[1] == "deactivate"):
-		e.op, e.active = "toggle", seg[1] == "activate"
-	case len(seg) == 2 && e.project == "":
-		e.id = seg[1]
-		switch method {
-		case http.MethodGet:
-			e.op = "get"
-		case http.MethodPost:
-			e.op = "modify"
-		case http.MethodDelete:
-			e.op = "delete"
-		default:
-			return exchange{}, false
-		}
-	default:
-		return exchange{}, false
-	}
-	return e, true
+	e, ok := operations[found.Operation.OperationID]
+	e.id, e.project = params["certificate_id"], params["project_id"]
+	return e, ok
 }
 
 type modelKey struct{}

@@ -161,7 +161,7 @@ func withEnv(env []string, key, value string) []string {
 var baseURLInLog = regexp.MustCompile(`base_url=(http://127\.0\.0\.1:\d+)/v1`)
 
 // smoke starts the image's binary with the image's environment, moved to a
-// free loopback port and with the README's service setting, as `docker run
+// free loopback port and with docs/emulator.md's service setting, as `docker run
 // -e ...` would, and walks one certificate through upload, list, activate,
 // deactivate and delete.
 func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
@@ -301,6 +301,8 @@ func call(t *testing.T, method, url, key string, body []byte, want int, out any,
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	// As contract/cmd/emulator's tests send theirs: this nested module cannot
+	// share their unexported helper.
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -23,7 +23,7 @@ func readRepoFile(t *testing.T, name string) string {
 	return string(data)
 }
 
-// fences returns the README's fenced code blocks of one language, in order.
+// fences returns the docs/emulator.md's fenced code blocks of one language, in order.
 func fences(markdown, lang string) []string {
 	var blocks []string
 	var cur *strings.Builder
@@ -62,19 +62,19 @@ func parseWorkflow(t *testing.T, name, text string) workflow {
 	return w
 }
 
-// The README's recipe must be what ci.yml's service job runs: the same
+// The recipe in docs/emulator.md must be what ci.yml's service job runs: the same
 // service but for the image (the job's own, pulled with the job's token),
-// the same SDK settings, and the examples the README shows, verbatim.
-func TestReadmeRecipeIsTheServiceJob(t *testing.T) {
-	readme := readRepoFile(t, "README.md")
+// the same SDK settings, and the examples the page shows, verbatim.
+func TestDocsRecipeIsTheServiceJob(t *testing.T) {
+	readme := readRepoFile(t, "docs/emulator.md")
 	var recipe workflow
 	for _, block := range fences(readme, "yaml") {
 		if strings.Contains(block, "services:") {
-			recipe = parseWorkflow(t, "README.md", block)
+			recipe = parseWorkflow(t, "docs/emulator.md", block)
 		}
 	}
 	if len(recipe.Jobs) != 1 {
-		t.Fatalf("README.md: want one yaml block with a job that has services, got %d jobs", len(recipe.Jobs))
+		t.Fatalf("docs/emulator.md: want one yaml block with a job that has services, got %d jobs", len(recipe.Jobs))
 	}
 	var readmeJob job
 	for _, j := range recipe.Jobs {
@@ -90,17 +90,17 @@ func TestReadmeRecipeIsTheServiceJob(t *testing.T) {
 	got := maps.Clone(serviceJob.Services["emulator"])
 	image, _ := want["image"].(string)
 	if !strings.HasPrefix(image, "ghcr.io/") || !strings.HasSuffix(image, "/certcontract-emulator:latest") {
-		t.Errorf("README's service image %q is not the released one", image)
+		t.Errorf("docs/emulator.md's service image %q is not the released one", image)
 	}
 	delete(want, "image")
 	delete(got, "image")
 	delete(got, "credentials")
 	if !reflect.DeepEqual(want, got) {
-		t.Errorf("the emulator service differs:\nREADME %v\nci.yml %v", want, got)
+		t.Errorf("the emulator service differs:\ndocs %v\nci.yml %v", want, got)
 	}
 	for k, v := range readmeJob.Env {
 		if serviceJob.Env[k] != v {
-			t.Errorf("env %s: README %q, ci.yml %q", k, v, serviceJob.Env[k])
+			t.Errorf("env %s: docs %q, ci.yml %q", k, v, serviceJob.Env[k])
 		}
 	}
 
@@ -114,16 +114,16 @@ func TestReadmeRecipeIsTheServiceJob(t *testing.T) {
 		}
 	}
 	if !strings.Contains(readRepoFile(t, ".github/workflows/release.yml"), `IMAGE="ghcr.io/${GITHUB_REPOSITORY_OWNER,,}/certcontract-emulator"`) {
-		t.Error("release.yml does not push the image the README names")
+		t.Error("release.yml does not push the image docs/emulator.md names")
 	}
 	if !strings.Contains(readme, "docker run --rm -p 127.0.0.1:8080:8080 "+image+"\n") {
-		t.Errorf("README's docker run does not publish port 8080 of %s", image)
+		t.Errorf("docs/emulator.md's docker run does not publish port 8080 of %s", image)
 	}
 
 	for lang, file := range map[string]string{"python": "_examples/python/smoke.py", "js": "_examples/typescript/smoke.mjs"} {
 		blocks := fences(readme, lang)
 		if len(blocks) != 1 || blocks[0] != readRepoFile(t, file) {
-			t.Errorf("README's %s block is not %s as it stands", lang, file)
+			t.Errorf("docs/emulator.md's %s block is not %s as it stands", lang, file)
 		}
 	}
 }

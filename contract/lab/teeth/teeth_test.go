@@ -80,7 +80,7 @@ func suiteEnv(mutation string) []string {
 		env = append(env, suite.EnvMutations+"="+string(mutation))
 	}
 	// The stateful phase draws its sequences from a seed; a fixed one makes
-	// the verdict the same on every run (the README gives the rates at which
+	// the verdict the same on every run (docs/suite.md gives the rates at which
 	// random seeds catch each mutation). Shrinking a divergence stops at
 	// rapid's deadline at the latest; what is proved here is that it is
 	// caught, so the deadline is short.

@@ -92,3 +92,30 @@ func extract(r io.Reader, dir string) error {
 		}
 	}
 }
+
+// ErrNoTag is LatestTag's answer for a history without a release tag.
+var ErrNoTag = errors.New("no release tag (v*) in the history")
+
+// LatestTag returns the newest release tag (v<major>.<minor>.<patch>...) in
+// the history of rev (HEAD when empty): the release a change on top of rev
+// would follow, which is what its callers have.
+func LatestTag(ctx context.Context, repo, rev string) (string, error) {
+	if rev == "" {
+		rev = "HEAD"
+	}
+	if strings.HasPrefix(rev, "-") {
+		return "", fmt.Errorf("invalid revision %q", rev)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "git", "-C", repo, "describe", "--tags", "--abbrev=0", "--match", "v[0-9]*", rev)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := stderr.String()
+		if strings.Contains(msg, "No names found") || strings.Contains(msg, "No tags can describe") {
+			return "", ErrNoTag
+		}
+		return "", fmt.Errorf("git describe %s: %w %s", rev, err, strings.TrimSpace(msg))
+	}
+	return strings.TrimSpace(string(out)), nil
+}

@@ -142,7 +142,7 @@ func TestRenameLeavesHandedOutCertificatesAlone(t *testing.T) {
 	}
 }
 
-// The rules layer is what the README points to for each rule; keeping HTTP
+// The rules layer is what docs/emulator.md points to for each rule; keeping HTTP
 // out of it keeps statuses, params and wire shapes in one place, the
 // emulator's handlers.
 func TestKnowsNothingOfHTTP(t *testing.T) {

@@ -100,7 +100,7 @@ func (s summary) get(r role) (row, bool) {
 	return s.rows[i], true
 }
 
-// print writes the medians as a Markdown table, ready for the README, and
+// print writes the medians as a Markdown table, ready for docs/performance.md, and
 // the targets.
 func (s summary) print(w io.Writer) {
 	fmt.Fprintln(w, "| server | request | bytes/answer | req/s | p99 | of ceiling | server CPU/answer | of ceiling by CPU |")

@@ -3,7 +3,10 @@
 // working tree, or between two revisions: identifiers added, removed, or
 // changed compatibly or incompatibly for existing callers.
 //
-//	go run ./cmd/api-diff -base origin/main [-head REV] [-pkg ./generated] [-fail-on-incompatible]
+//	go run ./cmd/api-diff [-base origin/main] [-head REV] [-pkg ./generated] [-fail-on-incompatible]
+//
+// Without -base it compares with the latest release tag (v*) in the history
+// of the head: what a caller who depends on that release would see change.
 //
 // The revisions are read with `git archive` into temporary directories, so the
 // checkout is never touched. Exit status: 0 after a report (also one listing
@@ -30,7 +33,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("api-diff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	base := fs.String("base", "", "git revision to compare from (required), e.g. origin/main")
+	base := fs.String("base", "", "git revision to compare from, e.g. origin/main; empty: the latest release tag (v*) in the head's history")
 	head := fs.String("head", "", "git revision to compare to; empty: the working tree")
 	pkg := fs.String("pkg", "./generated", "package to compare, relative to the repository root")
 	repo := fs.String("repo", ".", "a directory inside the repository")
@@ -39,10 +42,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *base == "" || fs.NArg() > 0 || (*format != "text" && *format != "markdown") {
-		fmt.Fprintln(stderr, "api-diff: give -base REV, and -format text or markdown")
+	if fs.NArg() > 0 || (*format != "text" && *format != "markdown") {
+		fmt.Fprintln(stderr, "api-diff: give -format text or markdown, and no arguments")
 		fs.Usage()
 		return 2
+	}
+	baseName := *base
+	if *base == "" {
+		tag, err := goapi.LatestTag(ctx, *repo, *head)
+		if err != nil {
+			fmt.Fprintf(stderr, "api-diff: %v: give -base REV to compare with\n", err)
+			return 2
+		}
+		*base, baseName = tag, tag+" (the latest release)"
 	}
 	report, err := compare(ctx, *repo, *base, *head, *pkg)
 	if err != nil {
@@ -53,7 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if headName == "" {
 		headName = "the working tree"
 	}
-	write(stdout, *format, fmt.Sprintf("Go API changes of %s from %s to %s", *pkg, *base, headName), report)
+	write(stdout, *format, fmt.Sprintf("Go API changes of %s from %s to %s", *pkg, baseName, headName), report)
 	if *failOn && goapi.Incompatible(report) {
 		return 1
 	}

@@ -19,7 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// The fire drill runs the README's flow for an upstream change end to end,
+// The fire drill runs docs/regeneration.md's flow for an upstream change end to end,
 // with synthetic changes made to the current upstream document: spec-check
 // names each change, the same changes made to a copy of the fragment make
 // spec-check pass again, the client regenerated from that copy with the

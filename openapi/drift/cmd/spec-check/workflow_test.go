@@ -133,7 +133,7 @@ func TestDriftWorkflowIssueStep(t *testing.T) {
 	w := loadDriftWorkflow(t)
 	if job := w.Jobs["issue"]; job.Uses != "./.github/workflows/drift-issue.yml" || job.With["label"] != "spec-drift" ||
 		!strings.Contains(job.With["intro"], "When the upstream spec changes") {
-		t.Fatalf("the issue job does not file through drift-issue.yml with the label spec-drift and the README's steps: %+v", job)
+		t.Fatalf("the issue job does not file through drift-issue.yml with the label spec-drift and docs/regeneration.md's steps: %+v", job)
 	}
 	step := workflowtest.Load(t, "drift-issue.yml").Step(t, "file", "file the report")
 	report := "## Spec drift: `openapi/certificates.yaml` against upstream `openapi-f85dbe2c0123.yaml`\n\n**FAIL: 8 unexpected (4 that break or change the client, 4 new upstream); 98 expected.**\n"

@@ -243,7 +243,7 @@ func TestFailuresExplainAndWriteNothing(t *testing.T) {
 			want:  "the answer is larger than 1000 bytes",
 		},
 		{
-			// The message says how to go on offline, as the README does.
+			// The message says how to go on offline, as docs/regeneration.md does.
 			name:  "no network",
 			setup: func(_ *fakeGitHub, srv *httptest.Server) { srv.Close() },
 			want:  "Without network access, download the document by hand and run make spec-check UPSTREAM=<file>",
