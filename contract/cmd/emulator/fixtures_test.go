@@ -81,7 +81,7 @@ func TestBadFixturesFileExitsWithOneLine(t *testing.T) {
 	}
 	for _, tc := range []struct{ name, body, want string }{
 		{"unknown field", "organizations:\n  - admin_key: sk-admin-a\n    colour: blue\n",
-			":3: organizations[0]: colour: unknown field (known: admin_key, projects, certificates)"},
+			":3: organizations[0]: colour: unknown field (known: admin_key, projects, certificates, project_keys)"},
 		{"bad PEM", "organizations:\n  - admin_key: sk-admin-a\n    certificates:\n      - name: broken\n        pem: \"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\\n\"\n",
 			": organizations[0].certificates[0]: pem: The certificate could not be parsed"},
 		{"missing PEM file", "organizations:\n  - admin_key: sk-admin-a\n    certificates:\n      - pem_file: nowhere.pem\n",
