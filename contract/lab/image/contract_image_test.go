@@ -63,21 +63,7 @@ func TestContractImageTakenApart(t *testing.T) {
 		}
 	})
 	t.Run("size and files", func(t *testing.T) {
-		size, err := UncompressedSize(img)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("image size: %.1f MB unpacked (ceiling %d MB)", float64(size)/1e6, maxImageBytes/1_000_000)
-		if size >= maxImageBytes {
-			t.Errorf("the image takes %d bytes, want under %d", size, maxImageBytes)
-		}
-		files, err := Files(img)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(files) != 1 || files[contractEntrypoint] == 0 {
-			t.Errorf("files %v, want only %s", files, contractEntrypoint)
-		}
+		checkSizeAndFiles(t, img, contractEntrypoint)
 		// The default report folder must be writable by the image's user.
 		var owner = -1
 		if err := walk(img, func(h *tar.Header, _ io.Reader) (bool, error) {

@@ -70,24 +70,7 @@ func TestImageTakenApart(t *testing.T) {
 	}
 
 	t.Run("config", func(t *testing.T) { checkConfig(t, cf, tg) })
-	t.Run("size and files", func(t *testing.T) {
-		size, err := UncompressedSize(img)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("image size: %.1f MB unpacked (ceiling %d MB)", float64(size)/1e6, maxImageBytes/1_000_000)
-		if size >= maxImageBytes {
-			t.Errorf("the image takes %d bytes, want under %d", size, maxImageBytes)
-		}
-		files, err := Files(img)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// scratch: no shell, no package manager, nothing to patch but the binary.
-		if len(files) != 1 || files[entrypoint] == 0 {
-			t.Errorf("files %v, want only %s", files, entrypoint)
-		}
-	})
+	t.Run("size and files", func(t *testing.T) { checkSizeAndFiles(t, img, entrypoint) })
 	if t.Failed() {
 		return
 	}
@@ -319,5 +302,27 @@ func call(t *testing.T, method, url, key string, body []byte, want int, out any,
 		if err := json.Unmarshal(data, out); err != nil {
 			t.Fatalf("%s %s: %v: %s", method, url, err, data)
 		}
+	}
+}
+
+// checkSizeAndFiles checks that an image stays under maxImageBytes and holds
+// its entrypoint alone: built on scratch, no shell, no package manager,
+// nothing to patch but the binary.
+func checkSizeAndFiles(t *testing.T, img v1.Image, entrypoint string) {
+	t.Helper()
+	size, err := UncompressedSize(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("image size: %.1f MB unpacked (ceiling %d MB)", float64(size)/1e6, maxImageBytes/1_000_000)
+	if size >= maxImageBytes {
+		t.Errorf("the image takes %d bytes, want under %d", size, maxImageBytes)
+	}
+	files, err := Files(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files[entrypoint] == 0 {
+		t.Errorf("files %v, want only %s", files, entrypoint)
 	}
 }

@@ -146,13 +146,7 @@ func TestDriftWorkflowIssueStep(t *testing.T) {
 		"${{ github.repository }}", "o/r", "${{ github.run_id }}", "1").Replace
 	with := w.Jobs["issue"].With
 	env := func(status, report, open, body string) map[string]string {
-		bodyFile := filepath.Join(t.TempDir(), "body")
-		writeFile(t, bodyFile, []byte(body))
-		return map[string]string{
-			"STATUS": status, "REPORT": report, "TITLE": title, "LABEL": with["label"], "LABEL_DESCRIPTION": with["label-description"],
-			"INTRO": expand(with["intro"]), "CLOSING": expand(with["closing"]), "CHANGED": expand(with["changed"]),
-			"GH_REPO": "o/r", "FAKE_OPEN": open, "FAKE_BODY": bodyFile,
-		}
+		return workflowtest.IssueEnv(t, with, expand, title, status, report, open, body)
 	}
 	list := "issue list --state open --label spec-drift --limit 1 --json number --jq .[0].number // empty"
 

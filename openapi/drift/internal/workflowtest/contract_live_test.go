@@ -123,13 +123,7 @@ func TestContractLiveFilesOneIssue(t *testing.T) {
 	sum := sha256.Sum256([]byte(driftReport))
 	marker := "<!-- behaviour-drift-report " + hex.EncodeToString(sum[:])[:16] + " -->"
 	env := func(status, report, open, body string) map[string]string {
-		bodyFile := filepath.Join(t.TempDir(), "body")
-		workflowtest.WriteFile(t, bodyFile, []byte(body))
-		return map[string]string{
-			"STATUS": status, "REPORT": report, "TITLE": title, "LABEL": with["label"], "LABEL_DESCRIPTION": with["label-description"],
-			"INTRO": expand(with["intro"]), "CLOSING": expand(with["closing"]), "CHANGED": expand(with["changed"]),
-			"GH_REPO": "o/r", "FAKE_OPEN": open, "FAKE_BODY": bodyFile,
-		}
+		return workflowtest.IssueEnv(t, with, expand, title, status, report, open, body)
 	}
 	list := "issue list --state open --label behaviour-drift --limit 1 --json number --jq .[0].number // empty"
 
