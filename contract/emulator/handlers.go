@@ -208,6 +208,9 @@ func single(c *store.Certificate, withContent bool) generated.Certificate {
 	return out
 }
 
+// organizationItem and projectItem fill the same fields on purpose: the
+// fragment gives the two list items distinct types (their object differs),
+// and Go has no way to fill two struct types with one literal.
 func organizationItem(it store.Item) generated.OrganizationCertificate {
 	return generated.OrganizationCertificate{
 		Object:             generated.OrganizationCertificateObjectOrganizationCertificate,

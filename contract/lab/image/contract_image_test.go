@@ -89,12 +89,7 @@ func TestContractImageTakenApart(t *testing.T) {
 	if err := ExtractFile(img, contractEntrypoint, bin); err != nil {
 		t.Fatal(err)
 	}
-	t.Run("version", func(t *testing.T) {
-		out, err := exec.CommandContext(ctx, bin, "-version").Output()
-		if err != nil || !strings.HasPrefix(string(out), "certcontract-contract "+tg.version+" ") {
-			t.Fatalf("-version: %q, %v; want version %s", out, err, tg.version)
-		}
-	})
+	t.Run("version", func(t *testing.T) { checkVersion(t, bin, "certcontract-contract", tg.version) })
 	t.Run("the suite passes against the emulator's image", func(t *testing.T) {
 		emulatorImg := saveAndLoad(t, tg.engine, tg.ref, filepath.Join(dir, "emulator.tar"))
 		emulatorCf, err := emulatorImg.ConfigFile()

@@ -82,12 +82,7 @@ func TestImageTakenApart(t *testing.T) {
 	if err := ExtractFile(img, entrypoint, bin); err != nil {
 		t.Fatal(err)
 	}
-	t.Run("version", func(t *testing.T) {
-		out, err := exec.CommandContext(ctx, bin, "-version").Output()
-		if err != nil || !strings.HasPrefix(string(out), "emulator "+tg.version+" ") {
-			t.Fatalf("-version: %q, %v; want version %s", out, err, tg.version)
-		}
-	})
+	t.Run("version", func(t *testing.T) { checkVersion(t, bin, "emulator", tg.version) })
 	t.Run("all interfaces only with the image's -allow-remote", func(t *testing.T) {
 		env := withEnv(cf.Config.Env, "EMULATOR_ALLOW_REMOTE", "false")
 		cmd := exec.CommandContext(ctx, bin)
@@ -324,5 +319,15 @@ func checkSizeAndFiles(t *testing.T, img v1.Image, entrypoint string) {
 	}
 	if len(files) != 1 || files[entrypoint] == 0 {
 		t.Errorf("files %v, want only %s", files, entrypoint)
+	}
+}
+
+// checkVersion checks that the image's binary says its name and the
+// image's version first.
+func checkVersion(t *testing.T, bin, name, version string) {
+	t.Helper()
+	out, err := exec.CommandContext(t.Context(), bin, "-version").Output()
+	if err != nil || !strings.HasPrefix(string(out), name+" "+version+" ") {
+		t.Fatalf("-version: %q, %v; want version %s", out, err, version)
 	}
 }

@@ -145,6 +145,8 @@ func TestDriftWorkflowIssueStep(t *testing.T) {
 	expand := strings.NewReplacer("${{ needs.check.outputs.commit }}", "f85dbe2c0123", "${{ github.server_url }}", "https://github.com",
 		"${{ github.repository }}", "o/r", "${{ github.run_id }}", "1").Replace
 	with := w.Jobs["issue"].With
+	// The cases below follow contract_live_test.go's on purpose: both callers
+	// file through the same step, and each test pins its own labels and texts.
 	env := func(status, report, open, body string) map[string]string {
 		return workflowtest.IssueEnv(t, with, expand, title, status, report, open, body)
 	}

@@ -122,6 +122,8 @@ func TestContractLiveFilesOneIssue(t *testing.T) {
 	title := "Behaviour drift: the emulator no longer answers as the live API (96 divergences in 80 exchanges of 9 operations)"
 	sum := sha256.Sum256([]byte(driftReport))
 	marker := "<!-- behaviour-drift-report " + hex.EncodeToString(sum[:])[:16] + " -->"
+	// The cases below follow cmd/spec-check/workflow_test.go's on purpose: both callers
+	// file through the same step, and each test pins its own labels and texts.
 	env := func(status, report, open, body string) map[string]string {
 		return workflowtest.IssueEnv(t, with, expand, title, status, report, open, body)
 	}
