@@ -7,7 +7,7 @@ ACTIONLINT_VERSION := v1.7.12
 GOVULNCHECK_VERSION := v1.9.0
 STATICCHECK_VERSION = $(shell $(GO) list -m -f '{{.Version}}' honnef.co/go/tools)
 # The main module and the nested ones that keep heavy dependencies away from it.
-MODULES   := . contract/lab/bench contract/lab/image contract/release openapi/drift
+MODULES   := . contract/lab/bench contract/lab/image contract/release openapi/drift _examples/openai-go
 DRIFT     := $(GO) -C openapi/drift
 # Upstream documents make spec-fetch downloads; git-ignored.
 SPEC_CACHE := .cache/upstream

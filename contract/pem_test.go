@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/certcontract/certcontract/contract/testcert"
+	"github.com/certcontract/certcontract/generated"
 )
 
 // Test certificates are made at run time by package testcert, so no private
@@ -28,10 +29,13 @@ func makeCert(opts testcert.Options) issued {
 	return issued{pem: c.PEM, notBefore: c.NotBefore.Unix(), notAfter: c.NotAfter.Unix()}
 }
 
-// validCert is valid from an hour ago for 90 days.
+// validCert is valid from an hour ago for 90 days and meets every
+// published requirement, so the live API has no reason to refuse it.
 func validCert() issued {
 	GinkgoHelper()
-	return makeCert(testcert.Options{})
+	c := makeCert(testcert.Options{})
+	Expect(generated.CheckCACertificate(c.pem)).To(Succeed())
+	return c
 }
 
 // The PEMs the API must refuse, by reason. The oversized one is a single,

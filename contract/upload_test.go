@@ -11,6 +11,7 @@ import (
 
 	"github.com/certcontract/certcontract/contract/internal/mutation"
 	"github.com/certcontract/certcontract/contract/internal/suite"
+	"github.com/certcontract/certcontract/contract/testcert"
 	"github.com/certcontract/certcontract/generated"
 )
 
@@ -87,6 +88,22 @@ var _ = Describe("Uploading a certificate", func() {
 		Entry("a certificate expiring within a day", "expiring", expiringWithinADayPEM),
 		Entry("a certificate whose validity ends before it begins", "inverted", invertedPEM),
 		Entry("a PEM over 16 KiB", "oversized", oversizedPEM),
+	)
+
+	// The published requirements of a CA certificate for mutual TLS, each
+	// broken alone by a certificate that meets all the others.
+	DescribeTable("refuses a CA certificate missing a published requirement",
+		func(ctx SpecContext, label string, opts testcert.Options) {
+			uploadRefused(ctx, o, "refused-"+label, makeCert(opts).pem, "certificate")
+		},
+		Entry("a leaf (basic constraints CA:FALSE)", Label(mutation.CatchesLabel(mutation.AcceptLeaf)),
+			"leaf", testcert.Options{NotCA: true}),
+		Entry("no Subject Key Identifier", Label(mutation.CatchesLabel(mutation.AcceptNoSubjectKeyID)),
+			"no-ski", testcert.Options{NoSubjectKeyID: true}),
+		Entry("no Authority Key Identifier", Label(mutation.CatchesLabel(mutation.AcceptNoAuthorityKeyID)),
+			"no-aki", testcert.Options{NoAuthorityKeyID: true}),
+		Entry("key usage without Certificate Sign and CRL Sign", Label(mutation.CatchesLabel(mutation.AcceptNoCertSign)),
+			"no-cert-sign", testcert.Options{NoCertSign: true}),
 	)
 
 	It("refuses an unknown field rather than ignoring it", func(ctx SpecContext) {

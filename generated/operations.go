@@ -96,7 +96,9 @@ func (c *AdminClient) ListOrganizationCertificates(ctx context.Context, opts Lis
 
 // UploadCertificate uploads one PEM-encoded CA certificate under name (empty:
 // no name). It is active nowhere until activated. See [WithUploadRetries]
-// for when an upload is retried.
+// for when an upload is retried. It does not check the certificate first:
+// the API is the judge of what it accepts; call [CheckCACertificate] to
+// lint a file before uploading it.
 func (c *AdminClient) UploadCertificate(ctx context.Context, certificatePEM, name string) (*Certificate, error) {
 	body := UploadCertificateRequest{Certificate: certificatePEM}
 	if name != "" {

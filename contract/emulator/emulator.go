@@ -44,6 +44,10 @@ type Config struct {
 	// Logger gets one line per request (method, path, status, duration and a
 	// hash of the organization); never the key. Nil: silent.
 	Logger *slog.Logger
+	// ProjectKeys are the project API keys of the data plane (GET
+	// /v1/models, POST /v1/chat/completions), each behind the mutual TLS
+	// gate; none by default.
+	ProjectKeys []ProjectKey
 	// MaxOrganizations caps how many organizations the emulator keeps; a
 	// request that would start one more is refused. Zero:
 	// DefaultMaxOrganizations.
@@ -68,16 +72,17 @@ var DefaultProjects = []string{"proj_default", "proj_alpha", "proj_beta"}
 // Server is the emulated API; it implements http.Handler and serves every
 // route under /v1. With Config.Shared's other client at work, Close stops it.
 type Server struct {
-	keys      map[string]bool // nil: any well-formed admin key
-	projects  []string
-	mutations mutant.Set
-	faults    *faultInjector
-	shared    Shared
-	actors    actors
-	validator *requestValidator
-	api       server.ServerInterface // the handlers, with the mutations' wrappers
-	routes    http.Handler
-	logger    *slog.Logger
+	keys        map[string]bool // nil: any well-formed admin key
+	projectKeys map[string]ProjectKey
+	projects    []string
+	mutations   mutant.Set
+	faults      *faultInjector
+	shared      Shared
+	actors      actors
+	validator   *requestValidator
+	api         server.ServerInterface // the handlers, with the mutations' wrappers
+	routes      http.Handler
+	logger      *slog.Logger
 
 	presets map[string]*preset // admin key -> its fixture organization
 	started time.Time          // when the fixtures were resolved; Reset checks them as then
@@ -147,6 +152,11 @@ func New(cfg Config) (*Server, error) {
 	if err := s.loadFixtures(cfg.Fixtures); err != nil {
 		return nil, err
 	}
+	// Project keys last: a fixture's organization may have projects of its
+	// own, and its admin key is accepted only once the fixtures are loaded.
+	if err := s.checkProjectKeys(append(slices.Clone(cfg.ProjectKeys), cfg.Fixtures.projectKeys()...)); err != nil {
+		return nil, err
+	}
 	// Whatever passes the fragment's router but not net/http's still gets
 	// the API's 404 body, never net/http's plain text.
 	mux := http.NewServeMux()
@@ -204,6 +214,9 @@ func newRequestID() string {
 // serve answers r and returns the account it was for, nil when the key was
 // refused. A kept organization's journal gets the call.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
+	if isDataPlane(r.URL.Path) {
+		return s.serveData(w, r)
+	}
 	a, apiErr := s.authenticate(r)
 	if apiErr != nil {
 		apiErr.write(w)

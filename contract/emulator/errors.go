@@ -53,6 +53,8 @@ var refusals = []struct {
 	{rule: store.ErrUnknownProject, status: http.StatusNotFound, code: generated.ErrorCodeNotFound, param: "project_id"},
 	{rule: store.ErrUnknownCursor, status: http.StatusBadRequest, param: "after"},
 	{rule: store.ErrCertificateActive, status: http.StatusBadRequest, code: generated.ErrorCodeCertificateActive, namesIDs: true},
+	{rule: store.ErrClientCertificateRequired, status: http.StatusForbidden, code: codeClientCertificateRequired},
+	{rule: store.ErrClientCertificateRefused, status: http.StatusForbidden, code: codeClientCertificateRefused},
 }
 
 // refusal is the answer to a store error; ids is the operation's parameter

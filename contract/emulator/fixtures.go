@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +26,8 @@ import (
 //	organizations:                # one entry per admin key
 //	  - admin_key: sk-admin-team  # accepted besides -keys; each key once
 //	    projects: [proj_a, proj_b] # default: the emulator's projects
+//	    project_keys:             # the data plane's keys, behind the mTLS gate
+//	      sk-proj-web: proj_a
 //	    certificates:             # at most 50, listed in upload order
 //	      - id: cert_prod          # default: a new id; 1-128 of [A-Za-z0-9_-]
 //	        name: prod-ca          # default: no name (null)
@@ -49,6 +53,23 @@ type FixtureOrganization struct {
 	AdminKey     string               `yaml:"admin_key" json:"admin_key"`
 	Projects     []string             `yaml:"projects,omitempty" json:"projects,omitempty"`
 	Certificates []FixtureCertificate `yaml:"certificates,omitempty" json:"certificates,omitempty"`
+	// ProjectKeys are project API keys of the data plane behind the mutual
+	// TLS gate (docs/mtls.md), each mapped to one of the projects.
+	ProjectKeys map[string]string `yaml:"project_keys,omitempty" json:"project_keys,omitempty"`
+}
+
+// projectKeys are the project keys of every organization of fx.
+func (fx *Fixtures) projectKeys() []ProjectKey {
+	if fx == nil {
+		return nil
+	}
+	var keys []ProjectKey
+	for _, fo := range fx.Organizations {
+		for _, k := range slices.Sorted(maps.Keys(fo.ProjectKeys)) {
+			keys = append(keys, ProjectKey{Key: k, AdminKey: fo.AdminKey, Project: fo.ProjectKeys[k]})
+		}
+	}
+	return keys
 }
 
 // FixtureCertificate is one certificate of an organization, as uploaded and

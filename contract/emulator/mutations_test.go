@@ -56,6 +56,18 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 			c.upload(t, "")
 			return c.listAll(t, "/organization/certificates", 10, "asc")[0].Active
 		}},
+		{mutation.AcceptLeaf, acceptsUpload(testcert.Options{NotCA: true})},
+		{mutation.AcceptNoSubjectKeyID, acceptsUpload(testcert.Options{NoSubjectKeyID: true})},
+		{mutation.AcceptNoAuthorityKeyID, acceptsUpload(testcert.Options{NoAuthorityKeyID: true})},
+		{mutation.AcceptNoCertSign, acceptsUpload(testcert.Options{NoCertSign: true})},
+		{mutation.GateOpen, func(t *testing.T, c *apiClient) bool {
+			ca := newCA(t)
+			var up struct{ ID string }
+			c.do(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": ca.PEM}).decode(t, http.StatusOK, &up)
+			c.do(t, http.MethodPost, "/organization/projects/proj_default/certificates/activate", map[string]any{"certificate_ids": []string{up.ID}}).decode(t, http.StatusOK, nil)
+			// The plain listener presents no client certificate.
+			return call(t, http.DefaultClient, http.MethodGet, c.base+"/models", keyDefault, "").status == http.StatusOK
+		}},
 		{mutation.DeletedStillCounts, func(t *testing.T, c *apiClient) bool {
 			var first string
 			for i := range emulator.MaxCertificates {
@@ -121,10 +133,11 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 	for _, tt := range tests {
 		covered[tt.mutation] = true
 		t.Run(string(tt.mutation), func(t *testing.T) {
-			if tt.broken(t, newEmulator(t, emulator.Config{})) {
+			keys := []emulator.ProjectKey{{Key: keyDefault, AdminKey: testKey, Project: "proj_default"}}
+			if tt.broken(t, newEmulator(t, emulator.Config{ProjectKeys: keys})) {
 				t.Fatal("the rule is broken without the mutation")
 			}
-			if !tt.broken(t, newEmulator(t, emulator.Config{Mutations: []string{tt.mutation}})) {
+			if !tt.broken(t, newEmulator(t, emulator.Config{ProjectKeys: keys, Mutations: []string{tt.mutation}})) {
 				t.Fatal("the mutation does not break its rule")
 			}
 		})
@@ -136,14 +149,21 @@ func TestMutationsBreakTheirRule(t *testing.T) {
 	}
 }
 
+// acceptsUpload says whether a certificate made with opts is accepted.
+func acceptsUpload(opts testcert.Options) func(t *testing.T, c *apiClient) bool {
+	return func(t *testing.T, c *apiClient) bool {
+		return c.do(t, http.MethodPost, "/organization/certificates", map[string]any{"certificate": newCertPEM(t, opts)}).status == http.StatusOK
+	}
+}
+
 func TestMutationsMarshalAsTheirNames(t *testing.T) {
 	known := mutation.Known()
-	const named = 14
+	const named = 19
 	data, err := json.Marshal(known[:named])
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored","project-deactivation-reaches-organization","rename-restores-activation","organization-deactivation-blocks-projects"]`
+	want := `["ignore-limit","wrong-object","delete-active","non-atomic-toggle","repeat-across-pages","found-unknown-id","active-after-upload","accept-leaf","accept-no-subject-key-id","accept-no-authority-key-id","accept-no-cert-sign","gate-open","deleted-still-counts","activation-spreads","page-skips-after-delete","reactivation-ignored","project-deactivation-reaches-organization","rename-restores-activation","organization-deactivation-blocks-projects"]`
 	if string(data) != want {
 		t.Fatalf("%s, want %s", data, want)
 	}

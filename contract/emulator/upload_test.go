@@ -100,6 +100,10 @@ func TestUploadRefusesBadCertificates(t *testing.T) {
 		{"expired", newCertPEM(t, testcert.Options{NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-time.Hour)})},
 		{"expires within one day", newCertPEM(t, testcert.Options{NotAfter: time.Now().Add(23 * time.Hour)})},
 		{"16 KiB or more", oversized},
+		{"a leaf", newCertPEM(t, testcert.Options{NotCA: true})},
+		{"no Subject Key Identifier", newCertPEM(t, testcert.Options{NoSubjectKeyID: true})},
+		{"no Authority Key Identifier", newCertPEM(t, testcert.Options{NoAuthorityKeyID: true})},
+		{"no Certificate Sign", newCertPEM(t, testcert.Options{NoCertSign: true})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

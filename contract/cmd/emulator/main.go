@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -44,6 +46,8 @@ func main() {
 type options struct {
 	addr           string
 	allowRemote    bool
+	mtlsAddr       string // "": no mTLS listener
+	mtlsCAFile     string
 	quiet          bool
 	maxConnections int
 	fixtures       string // the file cfg.Fixtures came from, for errors
@@ -126,17 +130,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// Connections past the cap wait in the kernel's accept queue until one
 	// closes, rather than each taking a goroutine and its buffers.
 	ln = netutil.LimitListener(ln, opts.maxConnections)
-	srv := &http.Server{
-		Handler:           withHealth(emu),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout + opts.cfg.Faults.Latency,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	newServer := func() *http.Server {
+		return &http.Server{
+			Handler:           withHealth(emu),
+			ReadHeaderTimeout: readHeaderTimeout,
+			ReadTimeout:       readTimeout,
+			WriteTimeout:      writeTimeout + opts.cfg.Faults.Latency,
+			IdleTimeout:       idleTimeout,
+			MaxHeaderBytes:    maxHeaderBytes,
+			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		}
 	}
-	served := make(chan error, 1)
+	srv := newServer()
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
+	var mtls *http.Server
+	if opts.mtlsAddr != "" {
+		mln, err := listenMTLS(opts)
+		if err != nil {
+			srv.Close()
+			return err
+		}
+		mtls = newServer()
+		go func() { served <- mtls.Serve(mln) }()
+		logger.Info("listening for mutual TLS", "base_url", "https://"+mln.Addr().String()+emulator.BasePath,
+			"ca_file", opts.mtlsCAFile, "project_keys", len(opts.cfg.ProjectKeys))
+	}
 	// The pid is what to kill: a `go run` in the background is another
 	// process, whose death leaves this one serving.
 	logger.Info("listening", "base_url", "http://"+ln.Addr().String()+emulator.BasePath, "pid", os.Getpid(), "version", buildVersion(),
@@ -154,13 +173,45 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
+	servers := []*http.Server{srv}
+	if mtls != nil {
+		servers = append(servers, mtls)
 	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for _, s := range servers {
+		if err := s.Shutdown(shutdownCtx); err != nil {
+			return err
+		}
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
 	}
 	return nil
+}
+
+// listenMTLS opens the mTLS listener: a server certificate for its host made
+// now, its CA written to -mtls-ca-file for clients to trust, and a client
+// certificate asked for in every handshake (the gate decides per request).
+func listenMTLS(opts options) (net.Listener, error) {
+	host, _, err := net.SplitHostPort(opts.mtlsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("-mtls-addr %q: %w", opts.mtlsAddr, err)
+	}
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if host != "" && !slices.Contains(hosts, host) {
+		hosts = append(hosts, host)
+	}
+	cfg, caPEM, err := emulator.MTLSConfig(hosts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(opts.mtlsCAFile, []byte(caPEM), 0o644); err != nil {
+		return nil, fmt.Errorf("-mtls-ca-file: %w", err)
+	}
+	ln, err := net.Listen("tcp", opts.mtlsAddr)
+	if err != nil {
+		return nil, err
+	}
+	return tls.NewListener(netutil.LimitListener(ln, opts.maxConnections), cfg), nil
 }
 
 // fixtureCount is how many organizations the fixtures start with.
@@ -182,6 +233,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	var (
 		opts                      options
 		keys, projects, mutations string
+		projectKeys               string
 		fixtures                  string
 		faultStatuses, faultConns string
 		fs                        = flag.NewFlagSet("emulator", flag.ContinueOnError)
@@ -190,6 +242,9 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.SetOutput(stderr)
 	fs.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on; a loopback address unless -allow-remote")
 	fs.BoolVar(&opts.allowRemote, "allow-remote", false, "allow listening on an address other than loopback")
+	fs.StringVar(&opts.mtlsAddr, "mtls-addr", "", "`host:port` of a second, mutual TLS listener behind the gate (default: none); a loopback address unless -allow-remote")
+	fs.StringVar(&opts.mtlsCAFile, "mtls-ca-file", "", "`file` to write the CA certificate of the mTLS listener's server certificate to, for clients to trust; needed with -mtls-addr")
+	fs.StringVar(&projectKeys, "project-keys", "", "comma-separated project API keys of the data plane, each `sk-proj-...=<admin key>/<project id>`")
 	fs.BoolVar(&opts.quiet, "quiet", false, "no log line per request")
 	fs.IntVar(&opts.maxConnections, "max-connections", defaultMaxConnections, "open connections served at once; more wait until one closes")
 	fs.IntVar(&opts.cfg.MaxOrganizations, "max-organizations", emulator.DefaultMaxOrganizations, "organizations kept at most; a request that would start one more is refused")
@@ -225,6 +280,17 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	}
 
 	opts.cfg.Keys = splitList(keys)
+	for _, pk := range splitList(projectKeys) {
+		key, scope, ok1 := strings.Cut(pk, "=")
+		admin, project, ok2 := strings.Cut(scope, "/")
+		if !ok1 || !ok2 {
+			return opts, fmt.Errorf("-project-keys: %q is not sk-proj-...=<admin key>/<project id>", pk)
+		}
+		opts.cfg.ProjectKeys = append(opts.cfg.ProjectKeys, emulator.ProjectKey{Key: key, AdminKey: admin, Project: project})
+	}
+	if opts.mtlsAddr != "" && opts.mtlsCAFile == "" {
+		return opts, errors.New("-mtls-addr needs -mtls-ca-file, where clients find the CA to trust")
+	}
 	opts.cfg.Projects = splitList(projects)
 	opts.cfg.Mutations = splitList(mutations)
 	for _, s := range splitList(faultStatuses) {
@@ -250,8 +316,13 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	}
 	// The loopback rule is about listening; a health check only connects.
 	if !opts.allowRemote && !opts.healthCheck {
-		if err := requireLoopback(opts.addr); err != nil {
+		if err := requireLoopback("-addr", opts.addr); err != nil {
 			return opts, err
+		}
+		if opts.mtlsAddr != "" {
+			if err := requireLoopback("-mtls-addr", opts.mtlsAddr); err != nil {
+				return opts, err
+			}
 		}
 	}
 	return opts, nil
@@ -282,10 +353,10 @@ func envName(flagName string) string {
 
 // requireLoopback refuses an address reachable from other machines: the
 // emulator accepts made-up keys and is meant for local tests only.
-func requireLoopback(addr string) error {
+func requireLoopback(flagName, addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("-addr %q: %w", addr, err)
+		return fmt.Errorf("%s %q: %w", flagName, addr, err)
 	}
 	if host == "localhost" {
 		return nil
@@ -293,7 +364,7 @@ func requireLoopback(addr string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("-addr %q is not a loopback address; pass -allow-remote to listen there anyway", addr)
+	return fmt.Errorf("%s %q is not a loopback address; pass -allow-remote to listen there anyway", flagName, addr)
 }
 
 func splitList(s string) []string {

@@ -302,7 +302,7 @@ func TestRefusedSettings(t *testing.T) {
 
 func TestLoopbackAddresses(t *testing.T) {
 	for _, addr := range []string{"127.0.0.1:0", "localhost:8080", "[::1]:8080", "127.0.0.2:80"} {
-		if err := requireLoopback(addr); err != nil {
+		if err := requireLoopback("-addr", addr); err != nil {
 			t.Errorf("%s: %v", addr, err)
 		}
 	}

@@ -41,8 +41,14 @@ type Emulator struct {
 	Client *generated.AdminClient
 	// Server is the emulator itself, for what the kit does not wrap.
 	Server *emulator.Server
+	// MTLSURL is the base URL of the mutual TLS listener, ending in /v1;
+	// "" without WithMTLS.
+	MTLSURL string
+	// ServerCA is the PEM of the CA that signed the mTLS listener's
+	// certificate, for its clients to trust; "" without WithMTLS.
+	ServerCA string
 
-	ts *httptest.Server
+	ts, mtls *httptest.Server
 }
 
 // Certificate is one certificate the organization starts with, uploaded
@@ -68,6 +74,7 @@ type Option func(*settings)
 
 type settings struct {
 	key      string
+	mtls     map[string]string // project key -> project; nil: no mTLS listener
 	org      emulator.FixtureOrganization
 	cfg      emulator.Config
 	failures []failure
@@ -124,6 +131,21 @@ func WithShared(sh emulator.Shared) Option {
 	return func(s *settings) { s.cfg.Shared = sh }
 }
 
+// WithMTLS starts the emulator's mutual TLS listener too, behind the gate
+// (docs/mtls.md), with project API keys of the organization, each mapped to
+// one of its projects: Emulator.MTLSURL and Emulator.ServerCA say where it
+// listens and whom to trust.
+func WithMTLS(projectKeys map[string]string) Option {
+	return func(s *settings) {
+		if s.mtls == nil {
+			s.mtls = map[string]string{}
+		}
+		for k, p := range projectKeys {
+			s.mtls[k] = p
+		}
+	}
+}
+
 // WithAdminKey sets the organization's admin key (default: a new
 // sk-admin-... key).
 func WithAdminKey(key string) Option {
@@ -162,6 +184,9 @@ func New(opts ...Option) (*Emulator, error) {
 	s.org.AdminKey = s.key
 	s.cfg.Keys = []string{s.key}
 	s.cfg.Fixtures = &emulator.Fixtures{Organizations: []emulator.FixtureOrganization{s.org}}
+	for key, project := range s.mtls {
+		s.cfg.ProjectKeys = append(s.cfg.ProjectKeys, emulator.ProjectKey{Key: key, AdminKey: s.key, Project: project})
+	}
 	emu, err := emulator.New(s.cfg)
 	if err != nil {
 		return nil, fmt.Errorf("emulatortest: %w", err)
@@ -174,6 +199,17 @@ func New(opts ...Option) (*Emulator, error) {
 	}
 	ts := httptest.NewServer(emu)
 	e := &Emulator{URL: ts.URL + emulator.BasePath, AdminKey: s.key, Server: emu, ts: ts}
+	if s.mtls != nil {
+		cfg, serverCA, err := emulator.MTLSConfig("127.0.0.1")
+		if err != nil {
+			e.Close()
+			return nil, fmt.Errorf("emulatortest: %w", err)
+		}
+		e.mtls = httptest.NewUnstartedServer(emu)
+		e.mtls.TLS = cfg
+		e.mtls.StartTLS()
+		e.MTLSURL, e.ServerCA = e.mtls.URL+emulator.BasePath, serverCA
+	}
 	e.Client, err = generated.New(append([]generated.Option{
 		generated.WithBaseURL(e.URL), generated.WithAdminKey(s.key), generated.WithHTTPClient(ts.Client()),
 	}, s.client...)...)
@@ -186,6 +222,9 @@ func New(opts ...Option) (*Emulator, error) {
 
 // Close stops the emulator and its other client, if WithShared set one.
 func (e *Emulator) Close() {
+	if e.mtls != nil {
+		e.mtls.Close()
+	}
 	e.ts.Close()
 	e.Server.Close()
 }

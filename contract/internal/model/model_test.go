@@ -60,6 +60,10 @@ func TestEveryDocumentedRefusalHasItsStatusCodeAndParam(t *testing.T) {
 	expiring := makeCert(t, testcert.Options{NotAfter: now.Add(12 * time.Hour)}).PEM
 	oversized := makeCert(t, testcert.Options{Padding: 16 << 10}).PEM
 	prefixed := "hello\n" + makeCert(t, testcert.Options{}).PEM
+	leaf := makeCert(t, testcert.Options{NotCA: true}).PEM
+	noSKI := makeCert(t, testcert.Options{NoSubjectKeyID: true}).PEM
+	noAKI := makeCert(t, testcert.Options{NoAuthorityKeyID: true}).PEM
+	noCertSign := makeCert(t, testcert.Options{NoCertSign: true}).PEM
 
 	eleven := make([]string, 11)
 	for i := range eleven {
@@ -96,6 +100,10 @@ func TestEveryDocumentedRefusalHasItsStatusCodeAndParam(t *testing.T) {
 		{"a certificate expiring within a day", model.Request{Op: model.Upload, PEM: expiring}, 400, "certificate", "", invalidReq},
 		{"a certificate of 16 KiB or more", model.Request{Op: model.Upload, PEM: oversized}, 400, "certificate", "", invalidReq},
 		{"text before the PEM block", model.Request{Op: model.Upload, PEM: prefixed}, 400, "certificate", "", invalidReq},
+		{"a leaf", model.Request{Op: model.Upload, PEM: leaf}, 400, "certificate", "", invalidReq},
+		{"a CA without a Subject Key Identifier", model.Request{Op: model.Upload, PEM: noSKI}, 400, "certificate", "", invalidReq},
+		{"a CA without an Authority Key Identifier", model.Request{Op: model.Upload, PEM: noAKI}, 400, "certificate", "", invalidReq},
+		{"a CA without Certificate Sign", model.Request{Op: model.Upload, PEM: noCertSign}, 400, "certificate", "", invalidReq},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,6 +30,20 @@ const (
 	// ActiveAfterUpload makes a new certificate active for the
 	// organization at once.
 	ActiveAfterUpload = "active-after-upload"
+	// AcceptLeaf accepts an upload whose basic constraints say it is no CA.
+	AcceptLeaf = "accept-leaf"
+	// AcceptNoSubjectKeyID accepts an upload without a Subject Key
+	// Identifier.
+	AcceptNoSubjectKeyID = "accept-no-subject-key-id"
+	// AcceptNoAuthorityKeyID accepts an upload without an Authority Key
+	// Identifier.
+	AcceptNoAuthorityKeyID = "accept-no-authority-key-id"
+	// AcceptNoCertSign accepts an upload whose key usage lacks Certificate
+	// Sign and CRL Sign.
+	AcceptNoCertSign = "accept-no-cert-sign"
+	// GateOpen lets every data plane request through the mutual TLS gate,
+	// whatever is active and whatever certificate the client presents.
+	GateOpen = "gate-open"
 
 	// The mutations below only show in a sequence of requests.
 
@@ -69,7 +83,7 @@ const (
 //     give the contract spec that catches it the label CatchesLabel(<constant>);
 //     `make teeth` fails until that spec fails against the mutation.
 var Named = []string{IgnoreLimit, WrongObject, DeleteActive, NonAtomicToggle, RepeatAcrossPages, FoundUnknownID,
-	ActiveAfterUpload, DeletedStillCounts, ActivationSpreads, PageSkipsAfterDelete, ReactivationIgnored,
+	ActiveAfterUpload, AcceptLeaf, AcceptNoSubjectKeyID, AcceptNoAuthorityKeyID, AcceptNoCertSign, GateOpen, DeletedStillCounts, ActivationSpreads, PageSkipsAfterDelete, ReactivationIgnored,
 	ProjectDeactivationReachesOrganization, RenameRestoresActivation, OrganizationDeactivationBlocksProjects}
 
 // Known returns every mutation the emulator implements, so a suite can prove

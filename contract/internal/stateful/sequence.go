@@ -3,6 +3,7 @@ package stateful
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -161,7 +162,18 @@ const (
 	pemGarbage = "garbage"
 	pemExpired = "expired"
 	pemChain   = "a chain"
+	// pemUnfit is a CA certificate missing one published requirement.
+	pemUnfit = "a CA missing a requirement"
 )
+
+// unfit are the CA certificates pemUnfit draws from, by what they miss;
+// each is a kind of its own for pem.
+var unfit = map[string]testcert.Options{
+	"basic constraints CA:TRUE":  {NotCA: true},
+	"Subject Key Identifier":     {NoSubjectKeyID: true},
+	"Authority Key Identifier":   {NoAuthorityKeyID: true},
+	"Certificate Sign, CRL Sign": {NoCertSign: true},
+}
 
 func (s *sequence) pem(t stopper, kind string) string {
 	issue := func(opts testcert.Options) string {
@@ -180,6 +192,9 @@ func (s *sequence) pem(t stopper, kind string) string {
 	case pemChain:
 		return issue(testcert.Options{}) + issue(testcert.Options{})
 	}
+	if opts, ok := unfit[kind]; ok {
+		return issue(opts)
+	}
 	return issue(testcert.Options{})
 }
 
@@ -195,8 +210,11 @@ func (s *sequence) upload(t *rapid.T) {
 	if s.cfg.Shared && len(s.model.IDs()) >= MaxOwnedShared {
 		t.Skip("enough certificates of its own on a shared organization")
 	}
-	kinds := append(slices.Repeat([]string{pemValid}, 8), pemGarbage, pemExpired, pemChain)
+	kinds := append(slices.Repeat([]string{pemValid}, 8), pemGarbage, pemExpired, pemChain, pemUnfit)
 	kind := rapid.SampledFrom(kinds).Draw(t, "certificate")
+	if kind == pemUnfit {
+		kind = rapid.SampledFrom(slices.Sorted(maps.Keys(unfit))).Draw(t, "missing")
+	}
 	s.do(t, model.Request{Op: model.Upload, PEM: s.pem(t, kind), Name: s.name(t, "upload")}, false)
 }
 

@@ -9,7 +9,7 @@ import (
 var (
 	// ErrInvalidCertificate: an upload must be one PEM CERTIFICATE block
 	// without headers, under 16 KiB, whose validity ends after it begins and
-	// not within a day.
+	// not within a day, that meets every Requirement.
 	ErrInvalidCertificate = errors.New("the certificate is not one valid PEM CERTIFICATE block")
 	// ErrCertificateLimit: an organization holds at most MaxCertificates.
 	ErrCertificateLimit = errors.New("the organization holds the most certificates it may")
@@ -22,6 +22,13 @@ var (
 	ErrUnknownCursor = errors.New("no such certificate to continue a list after")
 	// ErrCertificateActive: only a certificate inactive everywhere can be deleted.
 	ErrCertificateActive = errors.New("the certificate is active for the organization or a project")
+	// ErrClientCertificateRequired: a request to a project with an active CA
+	// (its own or the organization's) needs a client certificate.
+	ErrClientCertificateRequired = errors.New("the project requires a client certificate")
+	// ErrClientCertificateRefused: the client certificate is not signed
+	// directly by a CA active for the project or the organization, or misses
+	// a published requirement of a client certificate.
+	ErrClientCertificateRefused = errors.New("the client certificate is not accepted for the project")
 	// ErrDuplicateCertificate: a restored certificate's id must be new to
 	// the organization.
 	ErrDuplicateCertificate = errors.New("the organization already holds a certificate with this id")

@@ -9,16 +9,21 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator/internal/store"
 	"github.com/certcontract/certcontract/contract/testcert"
+	"github.com/certcontract/certcontract/generated"
 )
 
 // FuzzCertificatePEM uploads any text as a certificate. What is accepted
-// keeps every published rule and the decisions in pem.go; what is refused is
+// keeps every published rule and the decisions in pem.go, and passes the
+// client's generated.CheckCACertificate; what is refused is
 // refused as ErrInvalidCertificate with a message, and stores nothing.
 func FuzzCertificatePEM(f *testing.F) {
 	now := time.Now()
 	for _, opts := range []testcert.Options{
 		{},
 		{NotCA: true},
+		{NoSubjectKeyID: true},
+		{NoAuthorityKeyID: true},
+		{NoCertSign: true},
 		{NotBefore: now.Add(48 * time.Hour), NotAfter: now.Add(90 * 24 * time.Hour)},
 		{NotBefore: now.Add(90 * 24 * time.Hour), NotAfter: now.Add(48 * time.Hour)},
 		{NotAfter: now.Add(23 * time.Hour)},
@@ -55,6 +60,11 @@ func FuzzCertificatePEM(f *testing.F) {
 		}
 		if c.Content != content {
 			t.Fatal("stored content differs from the upload")
+		}
+		// The client's local check, written apart, agrees it meets every
+		// published requirement.
+		if err := generated.CheckCACertificate(content); err != nil {
+			t.Fatalf("accepted what the client's check refuses: %v", err)
 		}
 	})
 }

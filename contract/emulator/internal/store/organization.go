@@ -2,6 +2,7 @@ package store
 
 import (
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"slices"
 	"sync"
@@ -54,7 +55,8 @@ type Organization struct {
 
 type entry struct {
 	cert *Certificate
-	seq  uint64 // upload order, the tie-break of equal CreatedAt
+	ca   *x509.Certificate // what the gate checks client certificates against
+	seq  uint64            // upload order, the tie-break of equal CreatedAt
 
 	active   bool            // for the organization
 	activeIn map[string]bool // project id -> active for that project
@@ -105,10 +107,20 @@ func (e *entry) setActive(sc Scope, active bool) {
 func (e *entry) item(sc Scope) Item { return Item{Certificate: e.cert, Active: e.activeFor(sc)} }
 
 // Add stores an uploaded certificate, inactive everywhere, after checking the
-// PEM rules and the organization's limit.
+// PEM rules, every published requirement of a CA certificate and the
+// organization's limit.
 func (org *Organization) Add(content string, name *string, now time.Time) (*Certificate, error) {
+	return org.AddMeeting(Requirements, content, name, now)
+}
+
+// AddMeeting is Add checking only reqs of the published requirements: the
+// seam where a mutation that forgets one requirement goes.
+func (org *Organization) AddMeeting(reqs []Requirement, content string, name *string, now time.Time) (*Certificate, error) {
 	parsed, err := parseCertificatePEM(content, now)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkRequirements(parsed, reqs); err != nil {
 		return nil, err
 	}
 	org.mu.Lock()
@@ -122,7 +134,7 @@ func (org *Organization) Add(content string, name *string, now time.Time) (*Cert
 		id = newCertificateID()
 	}
 	org.seq++
-	e := &entry{seq: org.seq, cert: &Certificate{ID: id, Name: name, CreatedAt: now.Unix(),
+	e := &entry{seq: org.seq, ca: parsed, cert: &Certificate{ID: id, Name: name, CreatedAt: now.Unix(),
 		ValidAt: parsed.NotBefore.Unix(), ExpiresAt: parsed.NotAfter.Unix(), Content: content}}
 	i, _ := slices.BinarySearchFunc(org.entries, e, compareEntries)
 	org.entries = slices.Insert(org.entries, i, e)

@@ -18,11 +18,11 @@ const (
 // a day from now at the earliest. Anything else is refused with
 // ErrInvalidCertificate and a message saying what was wrong.
 //
-// Where the published requirements (PEM, under 16 KB, one certificate, not
-// expiring within a day) are silent: a certificate not valid yet is accepted
-// (the API reports valid_at, when it becomes valid); so is one whose basic
-// constraints say it is no CA (no requirement names them); a block with
-// headers is refused (RFC 7468 allows none in a certificate, and
+// The published requirements of what the certificate is (a CA, its key
+// identifiers and key usage) are checked after it parses: see
+// requirements.go. Where the published requirements are silent: a
+// certificate not valid yet is accepted (the API reports valid_at, when it
+// becomes valid); a block with headers is refused (RFC 7468 allows none in a certificate, and
 // RFC 1421's Proc-Type headers mean an encrypted body, never a certificate).
 func parseCertificatePEM(content string, now time.Time) (*x509.Certificate, error) {
 	refuse := func(message string) (*x509.Certificate, error) {

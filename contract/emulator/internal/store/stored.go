@@ -30,6 +30,9 @@ func (org *Organization) Restore(c Stored, now time.Time) (*Certificate, error) 
 	if err != nil {
 		return nil, err
 	}
+	if err := checkRequirements(parsed, Requirements); err != nil {
+		return nil, err
+	}
 	if c.ID != "" && !validID.MatchString(c.ID) {
 		return nil, refuse(ErrInvalidID, "Certificate id %q is not 1 to 128 letters, digits, '_' or '-'.", c.ID)
 	}
@@ -51,7 +54,7 @@ func (org *Organization) Restore(c Stored, now time.Time) (*Certificate, error) 
 		return nil, refuse(ErrDuplicateCertificate, "The organization already holds a certificate with id %s.", id)
 	}
 	org.seq++
-	e := &entry{seq: org.seq, active: c.Active, cert: &Certificate{ID: id, Name: c.Name, CreatedAt: c.CreatedAt,
+	e := &entry{seq: org.seq, ca: parsed, active: c.Active, cert: &Certificate{ID: id, Name: c.Name, CreatedAt: c.CreatedAt,
 		ValidAt: parsed.NotBefore.Unix(), ExpiresAt: parsed.NotAfter.Unix(), Content: c.Content}}
 	for _, p := range c.ActiveIn {
 		e.setActive(Scope{Project: p}, true)
