@@ -72,7 +72,7 @@ func (h handlers) UploadCertificate(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	c, apiErr := accountOf(r).add(req.Certificate, req.Name, time.Now())
+	c, apiErr := orgKeyOf(r).add(req.Certificate, req.Name, time.Now())
 	if apiErr != nil {
 		apiErr.write(w)
 		return
