@@ -45,6 +45,8 @@ func NewClient(caPEM, caKeyPEM string, opts ClientOptions) (Certificate, error) 
 	})
 }
 
+// clientTemplate is NewClient's certificate and the parent that signs it:
+// the CA, or a copy without its Subject Key Identifier (NoAuthorityKeyID).
 func clientTemplate(ca *x509.Certificate, key *ecdsa.PublicKey, serial *big.Int, opts ClientOptions) (tmpl, parent *x509.Certificate) {
 	name := opts.CommonName
 	if name == "" {

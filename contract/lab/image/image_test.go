@@ -141,7 +141,9 @@ var baseURLInLog = regexp.MustCompile(`base_url=(http://127\.0\.0\.1:\d+)/v1`)
 // smoke starts the image's binary with the image's environment, moved to a
 // free loopback port and with docs/emulator.md's service setting, as `docker run
 // -e ...` would, and walks one certificate through upload, list, activate,
-// deactivate and delete.
+// deactivate and delete. It starts the binary as contract_image_test.go's
+// startServing does, on purpose not through it: smoke keeps the log for
+// its report and stops the binary itself to check a clean exit.
 func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
 	cmd := exec.Command(bin)
 	cmd.Env = withEnv(withEnv(cf.Config.Env, "EMULATOR_ADDR", "127.0.0.1:0"), "EMULATOR_FAULT_HEADER", "true")
