@@ -1,10 +1,7 @@
 package workflowtest_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"maps"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -115,53 +112,17 @@ func TestContractLiveReplayStep(t *testing.T) {
 // contract-live's inputs as GitHub expands them.
 func TestContractLiveFilesOneIssue(t *testing.T) {
 	w := workflowtest.Load(t, "contract-live.yml")
-	step := workflowtest.Load(t, "drift-issue.yml").Step(t, "file", "file the report")
-	expand := strings.NewReplacer("${{ github.server_url }}", "https://github.com", "${{ github.repository }}", "o/r",
-		"${{ github.run_id }}", "1", "${{ needs.live.outputs.suite }}", "success").Replace
-	with := w.Jobs["issue"].With
-	title := "Behaviour drift: the emulator no longer answers as the live API (96 divergences in 80 exchanges of 9 operations)"
-	sum := sha256.Sum256([]byte(driftReport))
-	marker := "<!-- behaviour-drift-report " + hex.EncodeToString(sum[:])[:16] + " -->"
-	// The cases below follow cmd/spec-check/workflow_test.go's on purpose: both callers
-	// file through the same step, and each test pins its own labels and texts.
-	env := func(status, report, open, body string) map[string]string {
-		return workflowtest.IssueEnv(t, with, expand, title, status, report, open, body)
-	}
-	list := "issue list --state open --label behaviour-drift --limit 1 --json number --jq .[0].number // empty"
-
-	t.Run("drift opens one", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("drift", driftReport, "", ""))
-		want := []string{list, "label create behaviour-drift --color D93F0B --description The emulator no longer answers as the live API --force",
-			"issue create --title " + title + " --label behaviour-drift --body-file body.md"}
-		if r.Code != 0 || strings.Join(r.Calls, "\n") != strings.Join(want, "\n") {
-			t.Fatalf("exit %d, gh calls:\n%s\nwant:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), strings.Join(want, "\n"), r.Output)
-		}
-		body, err := os.ReadFile(filepath.Join(r.Dir, "body.md"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, w := range []string{driftReport, marker, "https://github.com/o/r/actions/runs/1", "contract suite against the live API: success", "allowlist.yaml"} {
-			if !strings.Contains(string(body), w) {
-				t.Errorf("issue body lacks %q:\n%s", w, body)
-			}
-		}
-	})
-	t.Run("the same drift updates without a comment", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("drift", driftReport, "7", "old\n"+marker+"\n"))
-		if r.Code != 0 || len(r.Calls) != 3 || !strings.HasPrefix(r.Calls[2], "issue edit 7 --title "+title) {
-			t.Errorf("exit %d, gh calls:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), r.Output)
-		}
-	})
-	t.Run("another drift updates and comments", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("drift", driftReport+"- more\n", "7", "old\n"+marker+"\n"))
-		if r.Code != 0 || len(r.Calls) != 4 || !strings.HasPrefix(r.Calls[3], "issue comment 7 --body The divergences changed") {
-			t.Errorf("exit %d, gh calls:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), r.Output)
-		}
-	})
-	t.Run("a clean replay closes it", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("clean", cleanReport, "7", ""))
-		if r.Code != 0 || len(r.Calls) != 2 || !strings.HasPrefix(r.Calls[1], "issue close 7 --comment The recording of the live API replays") {
-			t.Errorf("exit %d, gh calls:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), r.Output)
-		}
+	workflowtest.CheckIssue(t, workflowtest.Caller{
+		With: w.Jobs["issue"].With,
+		Expand: strings.NewReplacer("${{ github.server_url }}", "https://github.com", "${{ github.repository }}", "o/r",
+			"${{ github.run_id }}", "1", "${{ needs.live.outputs.suite }}", "success").Replace,
+		Label:            "behaviour-drift",
+		LabelDescription: "The emulator no longer answers as the live API",
+		Title:            "Behaviour drift: the emulator no longer answers as the live API (96 divergences in 80 exchanges of 9 operations)",
+		Report:           driftReport,
+		Clean:            cleanReport,
+		Body:             []string{"https://github.com/o/r/actions/runs/1", "contract suite against the live API: success", "allowlist.yaml"},
+		Changed:          "The divergences changed",
+		Closed:           "The recording of the live API replays",
 	})
 }

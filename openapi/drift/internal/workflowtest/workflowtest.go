@@ -239,17 +239,3 @@ func WriteFile(t *testing.T, path string, data []byte) {
 	}
 }
 
-// IssueEnv is the environment of drift-issue.yml's "file the report" step as
-// a caller's job runs it: with are the caller's inputs, expand does what
-// GitHub does to their expressions, open is the number gh's fake answers for
-// an open issue (empty: none) and body that issue's body.
-func IssueEnv(t *testing.T, with map[string]string, expand func(string) string, title, status, report, open, body string) map[string]string {
-	t.Helper()
-	bodyFile := filepath.Join(t.TempDir(), "body")
-	WriteFile(t, bodyFile, []byte(body))
-	return map[string]string{
-		"STATUS": status, "REPORT": report, "TITLE": title, "LABEL": with["label"], "LABEL_DESCRIPTION": with["label-description"],
-		"INTRO": expand(with["intro"]), "CLOSING": expand(with["closing"]), "CHANGED": expand(with["changed"]),
-		"GH_REPO": "o/r", "FAKE_OPEN": open, "FAKE_BODY": bodyFile,
-	}
-}
