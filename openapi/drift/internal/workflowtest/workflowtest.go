@@ -238,4 +238,3 @@ func WriteFile(t *testing.T, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
-
