@@ -1,7 +1,6 @@
 package main
 
 import (
-	"maps"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -29,20 +28,11 @@ func TestDriftWorkflowTokenAndActions(t *testing.T) {
 	if d, ok := w.On["workflow_dispatch"]; !ok || !strings.Contains(workflowtest.NodeText(t, d), "ref") {
 		t.Error("the workflow cannot be run by hand with an upstream ref")
 	}
-	if p := workflowtest.Permissions(t, w.Permissions); p == nil || len(p) != 0 {
-		t.Errorf("workflow permissions %v, want none by default ({})", p)
-	}
-	want := map[string]map[string]string{
+	workflowtest.CheckPermissions(t, w, map[string]map[string]string{
 		"check": {"contents": "read"},
 		"issue": {"issues": "write"},
-	}
-	if len(w.Jobs) != len(want) {
-		t.Errorf("jobs %d, want %d: a new job needs its permissions checked here", len(w.Jobs), len(want))
-	}
+	})
 	for name, job := range w.Jobs {
-		if got := workflowtest.Permissions(t, job.Permissions); got == nil || !maps.Equal(got, want[name]) {
-			t.Errorf("job %s: permissions %v, want %v", name, got, want[name])
-		}
 		for _, s := range job.Steps {
 			// GitHub's own actions by version, as every workflow here; any
 			// other action only pinned to a reviewed commit.

@@ -1,7 +1,6 @@
 package workflowtest_test
 
 import (
-	"maps"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,21 +18,12 @@ func TestContractLiveTokenAndJobs(t *testing.T) {
 			t.Errorf("the workflow does not run on %s", on)
 		}
 	}
-	if p := workflowtest.Permissions(t, w.Permissions); p == nil || len(p) != 0 {
-		t.Errorf("workflow permissions %v, want none by default ({})", p)
-	}
-	want := map[string]map[string]string{
+	workflowtest.CheckPermissions(t, w, map[string]map[string]string{
 		"secrets": {},
 		"live":    {"contents": "read"},
 		"issue":   {"issues": "write"},
-	}
-	if len(w.Jobs) != len(want) {
-		t.Errorf("jobs %d, want %d: a new job needs its permissions checked here", len(w.Jobs), len(want))
-	}
+	})
 	for name, job := range w.Jobs {
-		if got := workflowtest.Permissions(t, job.Permissions); got == nil || !maps.Equal(got, want[name]) {
-			t.Errorf("job %s: permissions %v, want %v", name, got, want[name])
-		}
 		for _, s := range job.Steps {
 			if s.Uses != "" && !strings.HasPrefix(s.Uses, "actions/") {
 				t.Errorf("job %s uses %s: only GitHub's own actions here", name, s.Uses)
