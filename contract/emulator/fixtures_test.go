@@ -105,15 +105,7 @@ func control(t *testing.T, c *apiClient, method, endpoint, key, body string) (in
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := roundTrip(t, c.http, req)
 	return resp.StatusCode, string(b)
 }
 
