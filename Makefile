@@ -135,7 +135,11 @@ unit: ## Unit tests of the main module with the race detector (needs cgo and a C
 	@# -count=1: teeth, the docs and shared-check tests run the suite or the
 	@# emulator as separate processes, whose inputs go's test cache does not
 	@# see; a cached pass would hide a spec that stopped catching its mutation.
-	$(GO) test -race -count=1 ./...
+	@# Those tests share one build of each (contract/internal/prebuilt).
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) test -c -o "$$tmp/contract.test" ./contract && $(GO) build -o "$$tmp/emulator" ./contract/cmd/emulator && \
+	echo '$(GO) test -race -count=1 ./...' && \
+	CERTCONTRACT_SUITE_TEST="$$tmp/contract.test" CERTCONTRACT_EMULATOR_BIN="$$tmp/emulator" $(GO) test -race -count=1 ./...
 
 # The contract suite's reports; the suite writes every one but junit.xml.
 CONTRACT_REPORTS := junit.xml coverage.json coverage.md coverage.txt
@@ -309,6 +313,14 @@ release:
 	$(GO) -C $(RELEASE_MODULE) run ./distcheck -root $(CURDIR) -dist $(RELEASE_DIR) -commit-time $$(git log -1 --format=%ct)
 
 TEST_PARTS := generate-check tidy-check fmt-check lint unit contract drift-test bench-test fuzz-short
+
+# make test runs its targets two at a time (the cores CI has), each one's
+# output printed whole when it ends; generate-check first, alone, since it
+# rewrites files the others compile.
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+MAKEFLAGS += -j2 --output-sync=target
+$(filter-out generate-check,$(TEST_PARTS)): | generate-check
+endif
 
 .PHONY: test
 test: $(TEST_PARTS) ## Everything: generation check, formatting, lint, every test and a short pass of every fuzz target.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/prebuilt"
 	"github.com/certcontract/certcontract/contract/testcert"
 )
 
@@ -69,10 +70,7 @@ func TestBadFixturesFileExitsWithOneLine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
-	bin := filepath.Join(t.TempDir(), "emulator")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := prebuilt.Emulator(t)
 	dir := t.TempDir()
 	ca, err := testcert.New(testcert.Options{})
 	if err != nil {
@@ -83,7 +81,7 @@ func TestBadFixturesFileExitsWithOneLine(t *testing.T) {
 	}
 	for _, tc := range []struct{ name, body, want string }{
 		{"unknown field", "organizations:\n  - admin_key: sk-admin-a\n    colour: blue\n",
-			":3: organizations[0]: colour: unknown field (known: admin_key, projects, certificates)"},
+			":3: organizations[0]: colour: unknown field (known: admin_key, projects, certificates, project_keys)"},
 		{"bad PEM", "organizations:\n  - admin_key: sk-admin-a\n    certificates:\n      - name: broken\n        pem: \"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\\n\"\n",
 			": organizations[0].certificates[0]: pem: The certificate could not be parsed"},
 		{"missing PEM file", "organizations:\n  - admin_key: sk-admin-a\n    certificates:\n      - pem_file: nowhere.pem\n",

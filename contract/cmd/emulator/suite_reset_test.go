@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
+	"github.com/certcontract/certcontract/contract/internal/prebuilt"
 )
 
 // The contract suite runs against an organization of a fixture, as a live
@@ -21,10 +22,7 @@ func TestResetAfterTheContractSuite(t *testing.T) {
 		t.Skip("compiles and runs the contract suite")
 	}
 	dir := t.TempDir()
-	suite := filepath.Join(dir, "contract.test")
-	if out, err := exec.Command("go", "test", "-c", "-o", suite, "../..").CombinedOutput(); err != nil {
-		t.Fatalf("compile the suite: %v\n%s", err, out)
-	}
+	suite := prebuilt.Suite(t)
 	fixtures := filepath.Join(dir, "fixtures.yaml")
 	if err := os.WriteFile(fixtures, []byte(`organizations:
   - admin_key: sk-admin-suite

@@ -18,6 +18,7 @@ import (
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/fidelity"
 	"github.com/certcontract/certcontract/contract/internal/mutation"
+	"github.com/certcontract/certcontract/contract/internal/prebuilt"
 )
 
 // The whole loop, offline: the contract suite runs as make contract runs it
@@ -28,13 +29,10 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 		t.Skip("runs the contract suite three times")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "contract.test")
-	// Compile the suite and this command once, each as make runs it (not
-	// under the race detector this test may run with); the runs below reuse
-	// the binaries.
-	if out, err := exec.Command("go", "test", "-c", "-o", bin, "../..").CombinedOutput(); err != nil {
-		t.Fatalf("compile the suite: %v\n%s", err, out)
-	}
+	// The suite and this command are compiled once, each as make runs it
+	// (not under the race detector this test may run with); the runs below
+	// reuse the binaries.
+	bin := prebuilt.Suite(t)
 	cmdBin := filepath.Join(dir, "replay")
 	if out, err := exec.Command("go", "build", "-o", cmdBin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("compile the command: %v\n%s", err, out)

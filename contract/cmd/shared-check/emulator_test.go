@@ -2,21 +2,18 @@ package main
 
 import (
 	"io"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/certcontract/certcontract/contract/internal/prebuilt"
 )
 
 // Regression: a version field added to the emulator's listening line, between
 // base_url and projects, made every make contract-shared wait 30 s and fail.
 // The line is read from the real command, built from this tree.
 func TestStartEmulatorFindsTheCommandsListeningLine(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "emulator")
-	if out, err := exec.Command("go", "build", "-o", bin, "../emulator").CombinedOutput(); err != nil {
-		t.Fatalf("build the emulator command: %v\n%s", err, out)
-	}
+	bin := prebuilt.Emulator(t)
 	e, err := startEmulator([]string{bin, "-quiet", "-addr", "127.0.0.1:0", "-projects", "proj_a,proj_b"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)

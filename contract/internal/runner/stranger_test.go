@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certcontract/certcontract/contract/internal/prebuilt"
 	"github.com/certcontract/certcontract/contract/internal/runner"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 )
@@ -26,22 +27,12 @@ func TestAsAStrangerRunsIt(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the suite and the emulator, then runs the suite twice against the emulator")
 	}
-	// Built as make contract, teeth and the replay test build the suite, so
-	// that the build cache serves all of them; make release-check builds the
+	// Built as make contract, teeth and the replay test build the suite (by
+	// make unit, once for all of them); make release-check builds the
 	// release's static binaries (CGO_ENABLED=0, -trimpath) from the same
 	// package.
-	build := t.TempDir()
-	built := filepath.Join(build, runner.Name)
-	emulatorBin := filepath.Join(build, "emulator")
-	for _, args := range [][]string{
-		{"test", "-c", "-o", built, "../.."},
-		{"build", "-o", emulatorBin, "../../cmd/emulator"},
-	} {
-		cmd := exec.Command("go", args...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
+	built := prebuilt.Suite(t)
+	emulatorBin := prebuilt.Emulator(t)
 	// The stranger's folder holds the runner alone; PATH has no Go, and
 	// TMPDIR is the test's, so that what the runner leaves there shows.
 	dir := t.TempDir()

@@ -28,6 +28,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/certcontract/certcontract/contract/internal/mutation"
+	"github.com/certcontract/certcontract/contract/internal/prebuilt"
 	"github.com/certcontract/certcontract/contract/internal/suite"
 )
 
@@ -154,12 +155,9 @@ func TestEveryMutationIsCaught(t *testing.T) {
 		t.Skip("runs the contract suite once, and its labelled specs once per mutation")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "contract.test")
-	// Compile once; each run below reuses the binary.
-	build := exec.Command("go", "test", "-c", "-o", bin, "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("compile the suite: %v\n%s", err, out)
-	}
+	// Compiled once (by make unit for every test that runs it); each run
+	// below reuses the binary.
+	bin := prebuilt.Suite(t)
 
 	t.Run("correct emulator", func(t *testing.T) {
 		reports := filepath.Join(dir, "reports")
