@@ -264,8 +264,8 @@ func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
 
 // call sends one curl-like request, with header name/value pairs if any,
 // and decodes the answer into out. Its sending and reading repeat
-// contract/cmd/emulator's curl.send: this nested module does not import
-// another package's tests.
+// contract/cmd/emulator's curl.send and contract/emulator's roundTrip: this
+// nested module does not import another package's tests.
 func call(t *testing.T, method, url, key string, body []byte, want int, out any, header ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
