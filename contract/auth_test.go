@@ -8,11 +8,7 @@ import (
 const notAnAdminKey = "sk-contract-not-an-admin-key"
 
 func operationEntries() []TableEntry {
-	var out []TableEntry
-	for _, op := range operations {
-		out = append(out, Entry(op.name, op))
-	}
-	return out
+	return entriesOf(operations, func(op operation) string { return op.name })
 }
 
 var _ = Describe("Authentication", func() {

@@ -8,11 +8,7 @@ import (
 )
 
 func bodyEntries() []TableEntry {
-	var out []TableEntry
-	for _, op := range bodyOperations {
-		out = append(out, Entry(op.name, op))
-	}
-	return out
+	return entriesOf(bodyOperations, func(op bodyOperation) string { return op.name })
 }
 
 var _ = Describe("Request bodies", func() {

@@ -64,6 +64,15 @@ func modifyBody(f fixture, pad int) string {
 
 func anyResult[R result](r R, err error) (result, error) { return r, err }
 
+// entriesOf makes one DescribeTable entry per item, named by name.
+func entriesOf[T any](items []T, name func(T) string) []TableEntry {
+	out := make([]TableEntry, 0, len(items))
+	for _, it := range items {
+		out = append(out, Entry(name(it), it))
+	}
+	return out
+}
+
 var operations = []operation{
 	{"list organization certificates", func(ctx context.Context, c *generated.ClientWithResponses, f fixture, e ...generated.RequestEditorFn) (result, error) {
 		return anyResult(c.ListOrganizationCertificatesWithResponse(ctx, nil, e...))

@@ -109,11 +109,7 @@ func (s scope) prepare(ctx context.Context, o *org, ids []string) {
 }
 
 func scopeEntries() []TableEntry {
-	var out []TableEntry
-	for _, s := range scopes {
-		out = append(out, Entry(s.name, s))
-	}
-	return out
+	return entriesOf(scopes, func(s scope) string { return s.name })
 }
 
 var _ = Describe("Activating and deactivating certificates", func() {

@@ -10,6 +10,10 @@ import (
 	"github.com/certcontract/certcontract/generated"
 )
 
+// Each example starts its fake API and builds its client in the same few
+// lines, on purpose: go doc shows an example's body alone, and a reader
+// copies it whole, so none may lean on a helper it does not show.
+
 // Walk every certificate of the organization; the iterator asks for the next
 // page with after = last_id until has_more is false.
 func ExampleAdminClient_AllOrganizationCertificates() {

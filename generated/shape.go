@@ -248,6 +248,7 @@ func (p *plan) field(raw []byte) int {
 }
 
 // The scanning helpers below read JSON already known to be valid.
+// contract/emulator/prepared.go keeps its own few (see there why).
 
 func skipSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {

@@ -67,6 +67,8 @@ func newClient(t *testing.T, w *wire, opts ...generated.Option) (*generated.Admi
 	return c, emu
 }
 
+// Each test package that needs one keeps this helper of its own: testcert,
+// a library for programs too, returns errors and takes no *testing.T.
 func newPEM(t *testing.T) string {
 	t.Helper()
 	c, err := testcert.New(testcert.Options{})

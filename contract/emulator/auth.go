@@ -15,11 +15,11 @@ const adminKeyPrefix = "sk-admin-"
 // anything else before it is looked up or kept.
 const MaxAdminKeyBytes = 256
 
-// authenticate checks the request's admin key and returns its account. Every
+// authenticate checks the request's admin key and returns it. Every
 // request is checked before anything else, as the live API does, so a bad
 // key learns nothing about routes, parameters or state. Nothing is kept for a
 // key here (see organizations.go).
-func (s *Server) authenticate(r *http.Request) (*account, *apiError) {
+func (s *Server) authenticate(r *http.Request) (*orgKey, *apiError) {
 	header := r.Header.Get("Authorization")
 	if header == "" {
 		return nil, unauthorized("You didn't provide an API key. Provide your admin key in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).")
@@ -34,7 +34,7 @@ func (s *Server) authenticate(r *http.Request) (*account, *apiError) {
 	if !s.accepts(key) {
 		return nil, unauthorized("Incorrect API key provided. You need an admin key (sk-admin-...) of this organization.")
 	}
-	return &account{s: s, key: key}, nil
+	return &orgKey{s: s, key: key}, nil
 }
 
 func unauthorized(message string) *apiError {

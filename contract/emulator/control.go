@@ -41,11 +41,11 @@ func (s *Server) loadFixtures(fx *Fixtures) error {
 		if s.keys != nil {
 			s.keys[fo.AdminKey] = true
 		}
-		t, apiErr := s.newTenant(fo.AdminKey)
+		o, apiErr := s.organizationFor(fo.AdminKey)
 		if apiErr != nil {
 			return fmt.Errorf("emulator: fixtures: %s", apiErr.message)
 		}
-		if _, apiErr := s.keep(fo.AdminKey, t); apiErr != nil {
+		if _, apiErr := s.keep(fo.AdminKey, o); apiErr != nil {
 			return fmt.Errorf("emulator: fixtures: %s", apiErr.message)
 		}
 	}
@@ -61,29 +61,29 @@ func (s *Server) Reset(key string) error {
 	if !s.accepts(key) {
 		return errors.New("emulator: Reset: a key this emulator does not accept")
 	}
-	var fresh *tenant
+	var fresh *organization
 	if s.presets[key] != nil {
 		var apiErr *apiError
-		if fresh, apiErr = s.newTenant(key); apiErr != nil {
+		if fresh, apiErr = s.organizationFor(key); apiErr != nil {
 			return fmt.Errorf("emulator: Reset: %s", apiErr.message)
 		}
 	}
 	s.mu.Lock()
-	old, had := s.tenants.Load(key)
+	old, had := s.kept.Load(key)
 	switch {
 	case fresh != nil:
-		s.tenants.Store(key, fresh)
+		s.kept.Store(key, fresh)
 		if !had {
 			s.organizations++
 		}
 		fresh.actor = s.startActor(fresh.org)
 	case had:
-		s.tenants.Delete(key)
+		s.kept.Delete(key)
 		s.organizations--
 	}
 	s.mu.Unlock()
 	if had {
-		s.stopActor(old.(*tenant).actor)
+		s.stopActor(old.(*organization).actor)
 	}
 	return nil
 }
@@ -96,7 +96,7 @@ func (s *Server) Export(key string) (*Fixtures, error) {
 	if !s.accepts(key) {
 		return nil, errors.New("emulator: Export: a key this emulator does not accept")
 	}
-	org := (&account{s: s, key: key}).organization()
+	org := (&orgKey{s: s, key: key}).organization()
 	fo := FixtureOrganization{AdminKey: key, Projects: s.projects, Certificates: []FixtureCertificate{}}
 	if p := s.presets[key]; p != nil {
 		fo.Projects = p.projects
@@ -116,14 +116,14 @@ func (s *Server) Export(key string) (*Fixtures, error) {
 // (from the start, for a fixture's) or last Reset, oldest first, at most
 // JournalSize. Calls to ControlPath are not in it.
 func (s *Server) Journal(key string) []Call {
-	if t := (&account{s: s, key: key}).organization(); t != nil {
-		return t.journal.read()
+	if o := (&orgKey{s: s, key: key}).organization(); o != nil {
+		return o.journal.read()
 	}
 	return []Call{}
 }
 
 // control answers the endpoints under ControlPath for a's organization.
-func (s *Server) control(w http.ResponseWriter, r *http.Request, a *account) {
+func (s *Server) control(w http.ResponseWriter, r *http.Request, k *orgKey) {
 	endpoint := r.URL.Path[len(ControlPath):]
 	method := map[string]string{"reset": http.MethodPost, "export": http.MethodGet, "journal": http.MethodGet, "fail": http.MethodPost}[endpoint]
 	switch {
@@ -138,13 +138,13 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request, a *account) {
 	}
 	switch endpoint {
 	case "reset":
-		if err := s.Reset(a.key); err != nil {
+		if err := s.Reset(k.key); err != nil {
 			internalError().write(w)
 			return
 		}
 		fallthrough
 	case "export":
-		fx, err := s.Export(a.key)
+		fx, err := s.Export(k.key)
 		if err != nil {
 			internalError().write(w)
 			return
@@ -156,7 +156,7 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request, a *account) {
 		writeJSON(w, http.StatusOK, struct {
 			Object string `json:"object"`
 			Data   []Call `json:"data"`
-		}{"list", s.Journal(a.key)})
+		}{"list", s.Journal(k.key)})
 	case "fail":
 		var req struct {
 			Operation  string          `json:"operation"`
@@ -173,7 +173,7 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request, a *account) {
 		if req.Times == 0 {
 			req.Times = 1
 		}
-		if err := s.FailNext(a.key, req.Operation, req.Times, Failure{Status: req.Status, Connection: req.Connection}); err != nil {
+		if err := s.FailNext(k.key, req.Operation, req.Times, Failure{Status: req.Status, Connection: req.Connection}); err != nil {
 			badRequest("", "", err.Error()).write(w)
 			return
 		}

@@ -54,8 +54,8 @@ var models = []map[string]any{
 // projectsOf are the projects of adminKey's organization: its fixture's, or
 // every organization's.
 func (s *Server) projectsOf(adminKey string) []string {
-	if t := (&account{s: s, key: adminKey}).organization(); t != nil {
-		return t.rules.Projects()
+	if o := (&orgKey{s: s, key: adminKey}).organization(); o != nil {
+		return o.rules.Projects()
 	}
 	return s.projects
 }
@@ -83,19 +83,19 @@ func (s *Server) checkProjectKeys(keys []ProjectKey) error {
 }
 
 // serveData answers a data plane request: its project key, then the gate,
-// then the route. It returns the account of the key's organization, nil
+// then the route. It returns the admin key the project key belongs to, nil
 // when the key was refused.
-func (s *Server) serveData(w http.ResponseWriter, r *http.Request) *account {
+func (s *Server) serveData(w http.ResponseWriter, r *http.Request) *orgKey {
 	pk, ok := s.projectKeys[bearer(r)]
 	if !ok {
 		unauthorized("Incorrect API key provided. You need a project API key (sk-proj-...) the emulator knows (-project-keys).").write(w)
 		return nil
 	}
-	a := &account{s: s, key: pk.AdminKey}
+	k := &orgKey{s: s, key: pk.AdminKey}
 	peer := peerCertificates(r.TLS)
-	if err := a.rules().Admit(pk.Project, peer, time.Now()); err != nil {
+	if err := k.rules().Admit(pk.Project, peer, time.Now()); err != nil {
 		refusal(err, "").write(w)
-		return a
+		return k
 	}
 	switch {
 	case r.URL.Path == modelsPath && r.Method == http.MethodGet:
@@ -106,7 +106,7 @@ func (s *Server) serveData(w http.ResponseWriter, r *http.Request) *account {
 		(&apiError{status: http.StatusMethodNotAllowed, typ: typeInvalidRequest,
 			message: fmt.Sprintf("Invalid method for URL (%s %s).", r.Method, r.URL.Path)}).write(w)
 	}
-	return a
+	return k
 }
 
 func bearer(r *http.Request) string {

@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
@@ -94,15 +93,7 @@ func call(t *testing.T, c *http.Client, method, url, key, body string) answer {
 	req.Header.Set("Content-Type", "application/json")
 	var a answer
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { a.reused = i.Reused }}))
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := roundTrip(t, c, req)
 	a.status = resp.StatusCode
 	if err := json.Unmarshal(b, &a.body); err != nil {
 		t.Fatalf("%s %s answered %d, not JSON: %q", method, url, resp.StatusCode, b)

@@ -87,8 +87,8 @@ type Server struct {
 	presets map[string]*preset // admin key -> its fixture organization
 	started time.Time          // when the fixtures were resolved; Reset checks them as then
 
-	tenants          sync.Map   // admin key -> *tenant, read without a lock
-	mu               sync.Mutex // held to add to or replace in tenants
+	kept             sync.Map   // admin key -> its *organization, read without a lock
+	mu               sync.Mutex // held to add to or replace in kept
 	organizations    int
 	maxOrganizations int
 }
@@ -184,10 +184,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w}
-	a := s.serve(rec, r)
+	k := s.serve(rec, r)
 	orgHash := "-"
-	if a != nil {
-		orgHash = a.hash()
+	if k != nil {
+		orgHash = k.hash()
 	}
 	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("method", r.Method),
@@ -211,27 +211,27 @@ func newRequestID() string {
 	return string(id[:])
 }
 
-// serve answers r and returns the account it was for, nil when the key was
+// serve answers r and returns the admin key it was for, nil when the key was
 // refused. A kept organization's journal gets the call.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) *orgKey {
 	if isDataPlane(r.URL.Path) {
 		return s.serveData(w, r)
 	}
-	a, apiErr := s.authenticate(r)
+	k, apiErr := s.authenticate(r)
 	if apiErr != nil {
 		apiErr.write(w)
 		return nil
 	}
 	if strings.HasPrefix(r.URL.Path, ControlPath) {
-		s.control(w, r, a)
-		return a
+		s.control(w, r, k)
+		return k
 	}
 	route, params := s.validator.find(r)
-	rec := &journaling{ResponseWriter: w, a: a, call: newCall(r, route, params)}
+	rec := &journaling{ResponseWriter: w, k: k, call: newCall(r, route, params)}
 	call := &rec.call
 	f, scripted := fault{}, false
-	if t := a.organization(); t != nil && route != nil {
-		f, scripted = t.script.take(call.Operation)
+	if o := k.organization(); o != nil && route != nil {
+		f, scripted = o.script.take(call.Operation)
 	}
 	if !scripted {
 		f = s.faults.apply(r)
@@ -251,21 +251,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *account {
 		playConnectionFault(rec, f.connection, nil)
 	case f.connection != "":
 		playConnectionFault(rec, f.connection, func(w http.ResponseWriter) {
-			s.route(w, r, a, route, params, call)
+			s.route(w, r, k, route, params, call)
 			if f.connection == FaultLost {
 				rec.enter(0)
 			}
 		})
 	default:
-		s.route(rec, r, a, route, params, call)
+		s.route(rec, r, k, route, params, call)
 	}
 	rec.enter(http.StatusOK) // a handler that wrote nothing answered 200
-	return a
+	return k
 }
 
 // route checks the request's shape, then hands it to its operation. The
 // call gets what the body says, once read.
-func (s *Server) route(w http.ResponseWriter, r *http.Request, a *account, route *routers.Route, params map[string]string, call *Call) {
+func (s *Server) route(w http.ResponseWriter, r *http.Request, k *orgKey, route *routers.Route, params map[string]string, call *Call) {
 	r, body, query, apiErr := s.validator.check(r, route, params)
 	call.withBody(body)
 	if apiErr != nil {
@@ -273,7 +273,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, a *account, route
 		return
 	}
 	if s.keepsOnSight() {
-		if _, apiErr := a.keep(); apiErr != nil {
+		if _, apiErr := k.keep(); apiErr != nil {
 			apiErr.write(w)
 			return
 		}
@@ -281,10 +281,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, a *account, route
 	if query != nil && r.Method == http.MethodGet && r.URL.Path == organizationList {
 		// The most frequent request, its query known valid and parsed: the
 		// generated wrapper would parse it again once per parameter.
-		s.api.ListOrganizationCertificates(w, withAccount(r, a), listParams(query))
+		s.api.ListOrganizationCertificates(w, withOrgKey(r, k), listParams(query))
 		return
 	}
-	s.routes.ServeHTTP(w, withAccount(r, a))
+	s.routes.ServeHTTP(w, withOrgKey(r, k))
 }
 
 // organizationList is the path of the organization's list, which a

@@ -4,6 +4,6 @@ package emulator
 // request did not make one.
 func (s *Server) Organizations() int {
 	n := 0
-	s.tenants.Range(func(any, any) bool { n++; return true })
+	s.kept.Range(func(any, any) bool { n++; return true })
 	return n
 }

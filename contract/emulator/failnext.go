@@ -57,7 +57,7 @@ func (s *Server) FailNext(key, operation string, n int, f Failure) error {
 	default:
 		return fmt.Errorf("emulator: FailNext: status %d; want 429 or 500 to 599", f.Status)
 	}
-	t, apiErr := (&account{s: s, key: key}).keep()
+	t, apiErr := (&orgKey{s: s, key: key}).keep()
 	if apiErr != nil {
 		return fmt.Errorf("emulator: FailNext: %s", apiErr.message)
 	}

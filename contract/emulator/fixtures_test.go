@@ -105,15 +105,7 @@ func control(t *testing.T, c *apiClient, method, endpoint, key, body string) (in
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := roundTrip(t, c.http, req)
 	return resp.StatusCode, string(b)
 }
 
@@ -320,13 +312,7 @@ const hour = time.Hour
 
 // The journal keeps the last JournalSize calls, oldest first.
 func TestJournalKeepsTheLastCalls(t *testing.T) {
-	emu, err := emulator.New(emulator.Config{Fixtures: &emulator.Fixtures{Organizations: []emulator.FixtureOrganization{{AdminKey: testKey}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(emu)
-	t.Cleanup(ts.Close)
-	c := &apiClient{base: ts.URL + emulator.BasePath, key: testKey, http: ts.Client()}
+	emu, c := newServed(t, emulator.Config{Fixtures: &emulator.Fixtures{Organizations: []emulator.FixtureOrganization{{AdminKey: testKey}}}})
 	total := emulator.JournalSize + 5
 	for i := range total {
 		c.do(t, http.MethodGet, "/organization/certificates?limit="+strconv.Itoa(1+i%100), nil)
@@ -397,12 +383,7 @@ func TestResetUnderLoadWithTheOtherClient(t *testing.T) {
 // broken connection: a test reads the journal right after its code's call
 // returns.
 func TestJournalHoldsTheCallOnceItsAnswerArrives(t *testing.T) {
-	emu, err := emulator.New(emulator.Config{Fixtures: &emulator.Fixtures{Organizations: []emulator.FixtureOrganization{{AdminKey: testKey}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(emu)
-	t.Cleanup(ts.Close)
+	emu, served := newServed(t, emulator.Config{Fixtures: &emulator.Fixtures{Organizations: []emulator.FixtureOrganization{{AdminKey: testKey}}}})
 	// A connection per request: net/http's transport would repeat a GET
 	// that failed on a reused one.
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
@@ -414,7 +395,7 @@ func TestJournalHoldsTheCallOnceItsAnswerArrives(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		req, _ := http.NewRequest(http.MethodGet, ts.URL+emulator.BasePath+"/organization/certificates", nil)
+		req, _ := http.NewRequest(http.MethodGet, served.base+"/organization/certificates", nil)
 		req.Header.Set("Authorization", "Bearer "+testKey)
 		if resp, err := client.Do(req); err == nil {
 			_, _ = io.Copy(io.Discard, resp.Body)

@@ -27,25 +27,30 @@ const (
 const defaultLimit = 20
 
 func (h handlers) ListOrganizationCertificates(w http.ResponseWriter, r *http.Request, params generated.ListOrganizationCertificatesParams) {
-	page, err := rulesOf(r).List(store.Scope{}, listQuery(params.After, params.Limit, (*string)(params.Order)))
-	if err != nil {
-		refusal(err, pathIDParam).write(w)
-		return
-	}
-	first, last := pageEnds(page)
-	writeList(w, generated.ListCertificatesResponse{Object: generated.ListCertificatesResponseObjectList,
-		Data: []generated.OrganizationCertificate{}, FirstId: first, HasMore: page.HasMore, LastId: last}, page.Items, false)
+	list(w, r, store.Scope{}, params.After, params.Limit, (*string)(params.Order), func(first, last *string, hasMore bool) any {
+		return generated.ListCertificatesResponse{Object: generated.ListCertificatesResponseObjectList,
+			Data: []generated.OrganizationCertificate{}, FirstId: first, HasMore: hasMore, LastId: last}
+	})
 }
 
 func (h handlers) ListProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID, params generated.ListProjectCertificatesParams) {
-	page, err := rulesOf(r).List(store.Scope{Project: projectID}, listQuery(params.After, params.Limit, (*string)(params.Order)))
+	list(w, r, store.Scope{Project: projectID}, params.After, params.Limit, (*string)(params.Order), func(first, last *string, hasMore bool) any {
+		return generated.ListProjectCertificatesResponse{Object: generated.ListProjectCertificatesResponseObjectList,
+			Data: []generated.OrganizationProjectCertificate{}, FirstId: first, HasMore: hasMore, LastId: last}
+	})
+}
+
+// list answers one page of scope's certificates in the envelope that
+// envelope builds: the two list operations differ only in their types.
+func list(w http.ResponseWriter, r *http.Request, scope store.Scope, after *string, limit *int, order *string,
+	envelope func(first, last *string, hasMore bool) any) {
+	page, err := rulesOf(r).List(scope, listQuery(after, limit, order))
 	if err != nil {
 		refusal(err, pathIDParam).write(w)
 		return
 	}
 	first, last := pageEnds(page)
-	writeList(w, generated.ListProjectCertificatesResponse{Object: generated.ListProjectCertificatesResponseObjectList,
-		Data: []generated.OrganizationProjectCertificate{}, FirstId: first, HasMore: page.HasMore, LastId: last}, page.Items, true)
+	writeList(w, envelope(first, last, page.HasMore), page.Items, scope.Project != "")
 }
 
 func listQuery(after *string, limit *int, order *string) store.ListQuery {
@@ -67,7 +72,7 @@ func (h handlers) UploadCertificate(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	c, apiErr := accountOf(r).add(req.Certificate, req.Name, time.Now())
+	c, apiErr := orgKeyOf(r).add(req.Certificate, req.Name, time.Now())
 	if apiErr != nil {
 		apiErr.write(w)
 		return
@@ -203,6 +208,9 @@ func single(c *store.Certificate, withContent bool) generated.Certificate {
 	return out
 }
 
+// organizationItem and projectItem fill the same fields on purpose: the
+// fragment gives the two list items distinct types (their object differs),
+// and Go has no way to fill two struct types with one literal.
 func organizationItem(it store.Item) generated.OrganizationCertificate {
 	return generated.OrganizationCertificate{
 		Object:             generated.OrganizationCertificateObjectOrganizationCertificate,

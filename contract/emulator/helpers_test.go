@@ -243,3 +243,19 @@ func (c *apiClient) listAll(t testing.TB, path string, limit int, order string) 
 	t.Fatalf("list %s never ended", path)
 	return nil
 }
+
+// roundTrip sends req with c and reads the whole answer, failing the test
+// when either goes wrong.
+func roundTrip(t testing.TB, c *http.Client, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
+}

@@ -126,7 +126,7 @@ func faultName(f fault) string {
 // call there.
 type journaling struct {
 	http.ResponseWriter
-	a       *account
+	k       *orgKey
 	call    Call
 	entered bool
 }
@@ -138,9 +138,9 @@ func (j *journaling) enter(status int) {
 		return
 	}
 	j.entered = true
-	if t := j.a.organization(); t != nil {
+	if o := j.k.organization(); o != nil {
 		j.call.Status = status
-		t.journal.add(j.call)
+		o.journal.add(j.call)
 	}
 }
 

@@ -20,8 +20,8 @@ import (
 // request, so it is kept from the first request that passes validation. At
 // most Config.MaxOrganizations are kept either way.
 
-// tenant is one admin key's organization as the handlers see it.
-type tenant struct {
+// organization is one admin key's organization as the handlers see it.
+type organization struct {
 	hash    string              // names the organization in logs without revealing its key
 	org     *store.Organization // its state, for its other client (Config.Shared), Export and Reset
 	rules   store.Rules         // its state and rules, with the switched-on mutations around them
@@ -30,60 +30,61 @@ type tenant struct {
 	script  script              // its failures to come (FailNext)
 }
 
-// newTenant makes an organization for key: its fixture's, if it has one,
+// organizationFor makes an organization for key: its fixture's, if it has one,
 // seeded as Config.Shared says.
-func (s *Server) newTenant(key string) (*tenant, *apiError) {
+func (s *Server) organizationFor(key string) (*organization, *apiError) {
 	org, err := s.newOrganization(s.presets[key])
 	if err != nil {
 		return nil, internalError()
 	}
-	return &tenant{hash: orgHash(key), org: org, rules: s.mutations.Wrap(org)}, nil
+	return &organization{hash: orgHash(key), org: org, rules: s.mutations.Wrap(org)}, nil
 }
 
 // keepsOnSight says whether an organization is kept from a key's first
 // valid request: when Config.Shared makes it someone else's, busy one.
 func (s *Server) keepsOnSight() bool { return s.shared.Foreign > 0 || s.shared.ActorRate > 0 }
 
-// account is a request's admin key, already accepted.
-type account struct {
+// orgKey is a request's admin key, already accepted: the handle to its
+// organization, kept or not yet.
+type orgKey struct {
 	s   *Server
 	key string
 }
 
 // organization is the key's organization, nil while it has none.
-func (a *account) organization() *tenant {
-	if t, ok := a.s.tenants.Load(a.key); ok {
-		return t.(*tenant)
+func (k *orgKey) organization() *organization {
+	if o, ok := k.s.kept.Load(k.key); ok {
+		return o.(*organization)
 	}
 	return nil
 }
 
 // rules are the key's organization, or an empty one that is not kept.
-func (a *account) rules() store.Rules {
-	if t := a.organization(); t != nil {
-		return t.rules
+func (k *orgKey) rules() store.Rules {
+	if o := k.organization(); o != nil {
+		return o.rules
 	}
-	return a.s.mutations.Wrap(store.NewOrganization(a.s.projects))
+	return k.s.mutations.Wrap(store.NewOrganization(k.s.projects))
 }
 
 // keep returns the key's organization, made and kept now if it has none.
-func (a *account) keep() (*tenant, *apiError) {
-	if t := a.organization(); t != nil {
-		return t, nil
+func (k *orgKey) keep() (*organization, *apiError) {
+	if o := k.organization(); o != nil {
+		return o, nil
 	}
-	fresh, apiErr := a.s.newTenant(a.key)
+	fresh, apiErr := k.s.organizationFor(k.key)
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	return a.s.keep(a.key, fresh)
+	return k.s.keep(k.key, fresh)
 }
 
 // add stores an upload. A key without an organization uploads into a new one,
 // which is kept only if the upload is stored and the cap leaves room.
-func (a *account) add(content string, name *string, now time.Time) (*store.Certificate, *apiError) {
-	t := a.organization()
-	if t == nil {
-		fresh, apiErr := a.s.newTenant(a.key)
+func (k *orgKey) add(content string, name *string, now time.Time) (*store.Certificate, *apiError) {
+	o := k.organization()
+	if o == nil {
+		fresh, apiErr := k.s.organizationFor(k.key)
 		if apiErr != nil {
 			return nil, apiErr
 		}
@@ -91,15 +92,15 @@ func (a *account) add(content string, name *string, now time.Time) (*store.Certi
 		if err != nil {
 			return nil, refusal(err, pathIDParam)
 		}
-		if t, apiErr = a.s.keep(a.key, fresh); apiErr != nil {
+		if o, apiErr = k.s.keep(k.key, fresh); apiErr != nil {
 			return nil, apiErr
 		}
-		if t == fresh {
+		if o == fresh {
 			return c, nil
 		}
 		// Another request of this key made its organization meanwhile.
 	}
-	c, err := t.rules.Add(content, name, now)
+	c, err := o.rules.Add(content, name, now)
 	if err != nil {
 		return nil, refusal(err, pathIDParam)
 	}
@@ -108,28 +109,28 @@ func (a *account) add(content string, name *string, now time.Time) (*store.Certi
 
 // keep makes fresh the key's organization and sets its other client to
 // work, unless the key has one already, which it returns instead.
-func (s *Server) keep(key string, fresh *tenant) (*tenant, *apiError) {
+func (s *Server) keep(key string, fresh *organization) (*organization, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if t, ok := s.tenants.Load(key); ok {
-		return t.(*tenant), nil
+	if o, ok := s.kept.Load(key); ok {
+		return o.(*organization), nil
 	}
 	if s.organizations >= s.maxOrganizations {
 		return nil, &apiError{status: http.StatusBadRequest, typ: typeInvalidRequest, code: codeOrganizationLimit,
 			message: fmt.Sprintf("This emulator holds %d organizations, its limit; use the key of one of them, or restart it with a higher -max-organizations.", s.maxOrganizations)}
 	}
-	s.tenants.Store(key, fresh)
+	s.kept.Store(key, fresh)
 	s.organizations++
 	fresh.actor = s.startActor(fresh.org)
 	return fresh, nil
 }
 
 // hash names the key's organization in logs without revealing the key.
-func (a *account) hash() string {
-	if t := a.organization(); t != nil {
-		return t.hash
+func (k *orgKey) hash() string {
+	if o := k.organization(); o != nil {
+		return o.hash
 	}
-	return orgHash(a.key)
+	return orgHash(k.key)
 }
 
 func orgHash(key string) string {
@@ -137,15 +138,15 @@ func orgHash(key string) string {
 	return hex.EncodeToString(sum[:6])
 }
 
-type accountContextKey struct{}
+type orgKeyContextKey struct{}
 
-func withAccount(r *http.Request, a *account) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), accountContextKey{}, a))
+func withOrgKey(r *http.Request, k *orgKey) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), orgKeyContextKey{}, k))
 }
 
-func accountOf(r *http.Request) *account {
-	return r.Context().Value(accountContextKey{}).(*account)
+func orgKeyOf(r *http.Request) *orgKey {
+	return r.Context().Value(orgKeyContextKey{}).(*orgKey)
 }
 
 // rulesOf returns the rules of the organization of r's key.
-func rulesOf(r *http.Request) store.Rules { return accountOf(r).rules() }
+func rulesOf(r *http.Request) store.Rules { return orgKeyOf(r).rules() }

@@ -101,6 +101,8 @@ func (r *rotation) must(_ any, err error) {
 	}
 }
 
+// Each test package (see also internal/store) that needs one keeps this helper of its own: testcert,
+// a library for programs too, returns errors and takes no *testing.T.
 func newCA(t *testing.T) testcert.Certificate {
 	t.Helper()
 	c, err := testcert.New(testcert.Options{})

@@ -2,12 +2,14 @@ package testcert
 
 import (
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"time"
 )
@@ -38,19 +40,19 @@ type ClientOptions struct {
 // certificate and private key are given in PEM (an EC, PKCS #8 or PKCS #1
 // key: what New, openssl and most tools write).
 func NewClient(caPEM, caKeyPEM string, opts ClientOptions) (Certificate, error) {
-	ca, signer, err := parseCA(caPEM, caKeyPEM)
-	if err != nil {
-		return Certificate{}, err
-	}
-	key, serial, err := fresh()
-	if err != nil {
-		return Certificate{}, err
-	}
+	return signedByCA(caPEM, caKeyPEM, func(ca *x509.Certificate, key *ecdsa.PublicKey, serial *big.Int) (tmpl, parent *x509.Certificate) {
+		return clientTemplate(ca, key, serial, opts)
+	})
+}
+
+// clientTemplate is NewClient's certificate and the parent that signs it:
+// the CA, or a copy without its Subject Key Identifier (NoAuthorityKeyID).
+func clientTemplate(ca *x509.Certificate, key *ecdsa.PublicKey, serial *big.Int, opts ClientOptions) (tmpl, parent *x509.Certificate) {
 	name := opts.CommonName
 	if name == "" {
 		name = "certcontract test client " + serial.Text(16)
 	}
-	tmpl := &x509.Certificate{
+	tmpl = &x509.Certificate{
 		SerialNumber:          serial,
 		Subject:               pkix.Name{CommonName: name, Organization: []string{"certcontract"}},
 		BasicConstraintsValid: true,
@@ -59,7 +61,7 @@ func NewClient(caPEM, caKeyPEM string, opts ClientOptions) (Certificate, error) 
 	}
 	validity(tmpl, opts.NotBefore, opts.NotAfter)
 	if !opts.NoSubjectKeyID {
-		tmpl.SubjectKeyId = keyID(&key.PublicKey)
+		tmpl.SubjectKeyId = keyID(key)
 	}
 	if opts.NoKeyEncipherment {
 		tmpl.KeyUsage = x509.KeyUsageDigitalSignature
@@ -70,13 +72,13 @@ func NewClient(caPEM, caKeyPEM string, opts ClientOptions) (Certificate, error) 
 	// x509 writes the parent's Subject Key Identifier as the Authority Key
 	// Identifier of a certificate it signs, and none when the parent has
 	// none.
-	parent := ca
+	parent = ca
 	if opts.NoAuthorityKeyID {
 		copied := *ca
 		copied.SubjectKeyId = nil
 		parent = &copied
 	}
-	return issueWith(tmpl, parent, key, signer)
+	return tmpl, parent
 }
 
 // TLS is the certificate and key as crypto/tls takes them for a client or
@@ -124,30 +126,49 @@ func parseCA(caPEM, caKeyPEM string) (*x509.Certificate, crypto.Signer, error) {
 // chain of two to that CA, which OpenAI's mutual TLS refuses unless chain
 // support is enabled for the organization.
 func NewIntermediate(caPEM, caKeyPEM string) (Certificate, error) {
-	ca, signer, err := parseCA(caPEM, caKeyPEM)
-	if err != nil {
-		return Certificate{}, err
-	}
-	key, serial, err := fresh()
-	if err != nil {
-		return Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "certcontract test intermediate CA " + serial.Text(16), Organization: []string{"certcontract"}},
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-		SubjectKeyId:          keyID(&key.PublicKey),
-	}
-	validity(tmpl, time.Time{}, time.Time{})
-	return issueWith(tmpl, ca, key, signer)
+	return signedByCA(caPEM, caKeyPEM, func(ca *x509.Certificate, key *ecdsa.PublicKey, serial *big.Int) (tmpl, parent *x509.Certificate) {
+		tmpl = &x509.Certificate{
+			SerialNumber:          serial,
+			Subject:               pkix.Name{CommonName: "certcontract test intermediate CA " + serial.Text(16), Organization: []string{"certcontract"}},
+			IsCA:                  true,
+			BasicConstraintsValid: true,
+			KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+			SubjectKeyId:          keyID(key),
+		}
+		validity(tmpl, time.Time{}, time.Time{})
+		return tmpl, ca
+	})
 }
 
 // NewServer makes a fresh TLS server certificate and key for hosts (DNS
 // names or IP addresses) signed by the CA whose certificate and key are
 // given, for a test server its clients trust through that CA.
 func NewServer(caPEM, caKeyPEM string, hosts ...string) (Certificate, error) {
+	return signedByCA(caPEM, caKeyPEM, func(ca *x509.Certificate, key *ecdsa.PublicKey, serial *big.Int) (tmpl, parent *x509.Certificate) {
+		tmpl = &x509.Certificate{
+			SerialNumber:          serial,
+			Subject:               pkix.Name{CommonName: "certcontract test server", Organization: []string{"certcontract"}},
+			BasicConstraintsValid: true,
+			KeyUsage:              x509.KeyUsageDigitalSignature,
+			ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+			SubjectKeyId:          keyID(key),
+		}
+		for _, h := range hosts {
+			if ip := net.ParseIP(h); ip != nil {
+				tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+			} else {
+				tmpl.DNSNames = append(tmpl.DNSNames, h)
+			}
+		}
+		validity(tmpl, time.Time{}, time.Time{})
+		return tmpl, ca
+	})
+}
+
+// signedByCA makes a fresh key and serial number, has build write the
+// certificate's template and choose its parent (the CA, or a copy of it),
+// and signs it with the CA whose certificate and key are given in PEM.
+func signedByCA(caPEM, caKeyPEM string, build func(ca *x509.Certificate, key *ecdsa.PublicKey, serial *big.Int) (tmpl, parent *x509.Certificate)) (Certificate, error) {
 	ca, signer, err := parseCA(caPEM, caKeyPEM)
 	if err != nil {
 		return Certificate{}, err
@@ -156,21 +177,6 @@ func NewServer(caPEM, caKeyPEM string, hosts ...string) (Certificate, error) {
 	if err != nil {
 		return Certificate{}, err
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "certcontract test server", Organization: []string{"certcontract"}},
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		SubjectKeyId:          keyID(&key.PublicKey),
-	}
-	for _, h := range hosts {
-		if ip := net.ParseIP(h); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, h)
-		}
-	}
-	validity(tmpl, time.Time{}, time.Time{})
-	return issueWith(tmpl, ca, key, signer)
+	tmpl, parent := build(ca, &key.PublicKey, serial)
+	return issueWith(tmpl, parent, key, signer)
 }

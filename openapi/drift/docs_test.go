@@ -49,7 +49,9 @@ components:
 
 // upstreamDoc says the same as fragmentDoc the way upstream writes it:
 // OpenAPI 3.1, anyOf with null, path parameter per operation, no range
-// keywords on limit, and an unrelated operation under another tag.
+// keywords on limit, and an unrelated operation under another tag. The
+// lines it shares with fragmentDoc are repeated on purpose: each document
+// stands whole, as the two files it stands for do.
 const upstreamDoc = `
 openapi: 3.1.0
 info: {title: upstream, version: "2"}

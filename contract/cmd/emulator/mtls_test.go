@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -73,15 +72,7 @@ func TestMTLSListener(t *testing.T) {
 	}
 	admin := func(path, body string) []byte {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer sk-admin-cmd")
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
+		resp, b := curl{method: http.MethodPost, path: path, body: body}.send(t, base, "sk-admin-cmd", nil)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("POST %s: %d %s", path, resp.StatusCode, b)
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -49,14 +48,7 @@ func TestResetAfterTheContractSuite(t *testing.T) {
 	root := strings.TrimSuffix(base, emulator.BasePath) + emulator.ControlPath
 	call := func(method, endpoint, key string) string {
 		t.Helper()
-		req, _ := http.NewRequest(method, root+endpoint, nil)
-		req.Header.Set("Authorization", "Bearer "+key)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
+		resp, b := curl{method: method, path: endpoint}.send(t, root, key, nil)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s %s: %d %s", method, endpoint, resp.StatusCode, b)
 		}

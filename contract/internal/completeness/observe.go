@@ -230,33 +230,27 @@ func wantBody(want model.Response) []byte {
 // answerOf is the answer of the field × answer table a request gets.
 func answerOf(req model.Request) mutation.Answer {
 	asc := req.Order != nil && *req.Order == "asc"
-	switch req.Op {
-	case model.Upload:
-		return mutation.AnswerUpload
-	case model.Get:
-		return mutation.AnswerGet
-	case model.Modify:
-		return mutation.AnswerModify
-	case model.ListOrganization:
-		if asc {
-			return mutation.AnswerOrgListAsc
-		}
-		return mutation.AnswerOrgListDesc
-	case model.ListProject:
-		if asc {
-			return mutation.AnswerProjectListAsc
-		}
-		return mutation.AnswerProjectListDesc
-	case model.ActivateOrganization:
-		return mutation.AnswerActivateOrg
-	case model.DeactivateOrganization:
-		return mutation.AnswerDeactivateOrg
-	case model.ActivateProject:
-		return mutation.AnswerActivateProject
-	case model.DeactivateProject:
-		return mutation.AnswerDeactivateProject
+	switch {
+	case req.Op == model.ListOrganization && asc:
+		return mutation.AnswerOrgListAsc
+	case req.Op == model.ListProject && asc:
+		return mutation.AnswerProjectListAsc
 	}
-	return ""
+	return answers[req.Op]
+}
+
+// answers are the answers of the field × answer table by operation; a list
+// is in descending order unless it asks for asc.
+var answers = map[model.Op]mutation.Answer{
+	model.Upload:                 mutation.AnswerUpload,
+	model.Get:                    mutation.AnswerGet,
+	model.Modify:                 mutation.AnswerModify,
+	model.ListOrganization:       mutation.AnswerOrgListDesc,
+	model.ListProject:            mutation.AnswerProjectListDesc,
+	model.ActivateOrganization:   mutation.AnswerActivateOrg,
+	model.DeactivateOrganization: mutation.AnswerDeactivateOrg,
+	model.ActivateProject:        mutation.AnswerActivateProject,
+	model.DeactivateProject:      mutation.AnswerDeactivateProject,
 }
 
 // cells notes every field a certificate of answer a carries that the field

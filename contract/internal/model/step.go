@@ -108,7 +108,7 @@ func (m *Model) refusal(req Request) *Error {
 	return nil
 }
 
-// Errors the model expects carry its own account of the refusal as their
+// Errors the model expects carry its own explanation of the refusal as their
 // message: only the API's wording is its own, so messages are not compared,
 // but the report reads better with one.
 func badRequest(param, code, why string) *Error {

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -63,21 +62,7 @@ func TestContractImageTakenApart(t *testing.T) {
 		}
 	})
 	t.Run("size and files", func(t *testing.T) {
-		size, err := UncompressedSize(img)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("image size: %.1f MB unpacked (ceiling %d MB)", float64(size)/1e6, maxImageBytes/1_000_000)
-		if size >= maxImageBytes {
-			t.Errorf("the image takes %d bytes, want under %d", size, maxImageBytes)
-		}
-		files, err := Files(img)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(files) != 1 || files[contractEntrypoint] == 0 {
-			t.Errorf("files %v, want only %s", files, contractEntrypoint)
-		}
+		checkSizeAndFiles(t, img, contractEntrypoint)
 		// The default report folder must be writable by the image's user.
 		var owner = -1
 		if err := walk(img, func(h *tar.Header, _ io.Reader) (bool, error) {
@@ -103,12 +88,7 @@ func TestContractImageTakenApart(t *testing.T) {
 	if err := ExtractFile(img, contractEntrypoint, bin); err != nil {
 		t.Fatal(err)
 	}
-	t.Run("version", func(t *testing.T) {
-		out, err := exec.CommandContext(ctx, bin, "-version").Output()
-		if err != nil || !strings.HasPrefix(string(out), "certcontract-contract "+tg.version+" ") {
-			t.Fatalf("-version: %q, %v; want version %s", out, err, tg.version)
-		}
-	})
+	t.Run("version", func(t *testing.T) { checkVersion(t, bin, "certcontract-contract", tg.version) })
 	t.Run("the suite passes against the emulator's image", func(t *testing.T) {
 		emulatorImg := saveAndLoad(t, tg.engine, tg.ref, filepath.Join(dir, "emulator.tar"))
 		emulatorCf, err := emulatorImg.ConfigFile()

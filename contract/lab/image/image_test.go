@@ -76,22 +76,7 @@ func TestImageTakenApart(t *testing.T) {
 
 	t.Run("config", func(t *testing.T) { checkConfig(t, cf, tg) })
 	t.Run("size and files", func(t *testing.T) {
-		size, err := UncompressedSize(img)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("image size: %.1f MB unpacked (ceiling %d MB)", float64(size)/1e6, maxImageBytes/1_000_000)
-		if size >= maxImageBytes {
-			t.Errorf("the image takes %d bytes, want under %d", size, maxImageBytes)
-		}
-		files, err := Files(img)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// scratch: no shell, no package manager, nothing to patch but the binary.
-		if len(files) != 1 || files[entrypoint] == 0 {
-			t.Errorf("files %v, want only %s", files, entrypoint)
-		}
+		checkSizeAndFiles(t, img, entrypoint)
 		// The emulator, not root, writes EMULATOR_MTLS_CA_FILE there.
 		h, err := Header(img, mtlsDir)
 		if err != nil {
@@ -112,12 +97,7 @@ func TestImageTakenApart(t *testing.T) {
 	if err := ExtractFile(img, entrypoint, bin); err != nil {
 		t.Fatal(err)
 	}
-	t.Run("version", func(t *testing.T) {
-		out, err := exec.CommandContext(ctx, bin, "-version").Output()
-		if err != nil || !strings.HasPrefix(string(out), "emulator "+tg.version+" ") {
-			t.Fatalf("-version: %q, %v; want version %s", out, err, tg.version)
-		}
-	})
+	t.Run("version", func(t *testing.T) { checkVersion(t, bin, "emulator", tg.version) })
 	t.Run("all interfaces only with the image's -allow-remote", func(t *testing.T) {
 		env := withEnv(cf.Config.Env, "EMULATOR_ALLOW_REMOTE", "false")
 		cmd := exec.CommandContext(ctx, bin)
@@ -192,7 +172,10 @@ var (
 // image's /mtls) and with docs/emulator.md's service setting and a project key,
 // as `docker run -e ...` would, and walks one certificate through upload,
 // list, activate, deactivate and delete; while it is active, GET /v1/models
-// through the mTLS listener needs a client certificate it signed.
+// through the mTLS listener needs a client certificate it signed. It starts
+// the binary as contract_image_test.go's startServing does, on purpose not
+// through it: smoke keeps the log for its report and stops the binary itself
+// to check a clean exit.
 func smoke(t *testing.T, bin string, cf *v1.ConfigFile, tg target) {
 	const key, projectKey = "sk-admin-image-smoke", "sk-proj-image-smoke"
 	env, serverCA := onLoopback(t, cf)
@@ -372,7 +355,9 @@ func gated(t *testing.T, url, projectKey, serverCAFile string, ca testcert.Certi
 }
 
 // call sends one curl-like request, with header name/value pairs if any,
-// and decodes the answer into out.
+// and decodes the answer into out. Its sending and reading repeat
+// contract/cmd/emulator's curl.send and contract/emulator's roundTrip: this
+// nested module does not import another package's tests.
 func call(t *testing.T, method, url, key string, body []byte, want int, out any, header ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
@@ -408,5 +393,37 @@ func call(t *testing.T, method, url, key string, body []byte, want int, out any,
 		if err := json.Unmarshal(data, out); err != nil {
 			t.Fatalf("%s %s: %v: %s", method, url, err, data)
 		}
+	}
+}
+
+// checkSizeAndFiles checks that an image stays under maxImageBytes and holds
+// its entrypoint alone: built on scratch, no shell, no package manager,
+// nothing to patch but the binary.
+func checkSizeAndFiles(t *testing.T, img v1.Image, entrypoint string) {
+	t.Helper()
+	size, err := UncompressedSize(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("image size: %.1f MB unpacked (ceiling %d MB)", float64(size)/1e6, maxImageBytes/1_000_000)
+	if size >= maxImageBytes {
+		t.Errorf("the image takes %d bytes, want under %d", size, maxImageBytes)
+	}
+	files, err := Files(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files[entrypoint] == 0 {
+		t.Errorf("files %v, want only %s", files, entrypoint)
+	}
+}
+
+// checkVersion checks that the image's binary says its name and the
+// image's version first.
+func checkVersion(t *testing.T, bin, name, version string) {
+	t.Helper()
+	out, err := exec.CommandContext(t.Context(), bin, "-version").Output()
+	if err != nil || !strings.HasPrefix(string(out), name+" "+version+" ") {
+		t.Fatalf("-version: %q, %v; want version %s", out, err, version)
 	}
 }

@@ -26,6 +26,8 @@ func peer(t *testing.T, pems ...string) []*x509.Certificate {
 	return out
 }
 
+// Each test package that needs one keeps this helper of its own: testcert,
+// a library for programs too, returns errors and takes no *testing.T.
 func newCA(t *testing.T) testcert.Certificate {
 	t.Helper()
 	c, err := testcert.New(testcert.Options{})

@@ -10,18 +10,13 @@ import (
 	"time"
 
 	"github.com/certcontract/certcontract/contract/emulator/internal/store"
-	"github.com/certcontract/certcontract/contract/testcert"
 )
 
 var projects = []string{"proj_a", "proj_b"}
 
 func newPEM(t *testing.T) string {
 	t.Helper()
-	c, err := testcert.New(testcert.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.PEM
+	return newCA(t).PEM
 }
 
 // state is everything an organization shows, in every scope.

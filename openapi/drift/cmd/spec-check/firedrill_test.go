@@ -509,21 +509,18 @@ func addKey(path []string, key, value string) edit {
 
 // appendItem appends a scalar to the sequence at path.
 func appendItem(path []string, value string) edit {
-	return func(doc *yaml.Node) error {
-		s, err := lookup(doc, path)
-		if err != nil {
-			return err
-		}
-		if s.Kind != yaml.SequenceNode {
-			return fmt.Errorf("%s is not a sequence", strings.Join(path, "."))
-		}
-		s.Content = append(s.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: value})
-		return nil
-	}
+	return appendTo(path, func() (*yaml.Node, error) {
+		return &yaml.Node{Kind: yaml.ScalarNode, Value: value}, nil
+	})
 }
 
 // appendNode appends a YAML value to the sequence at path.
 func appendNode(path []string, value string) edit {
+	return appendTo(path, func() (*yaml.Node, error) { return parseValue(value) })
+}
+
+// appendTo appends the node made by node to the sequence at path.
+func appendTo(path []string, node func() (*yaml.Node, error)) edit {
 	return func(doc *yaml.Node) error {
 		s, err := lookup(doc, path)
 		if err != nil {
@@ -532,7 +529,7 @@ func appendNode(path []string, value string) edit {
 		if s.Kind != yaml.SequenceNode {
 			return fmt.Errorf("%s is not a sequence", strings.Join(path, "."))
 		}
-		v, err := parseValue(value)
+		v, err := node()
 		if err != nil {
 			return err
 		}

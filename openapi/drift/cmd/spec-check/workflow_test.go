@@ -1,10 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"maps"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -32,20 +28,11 @@ func TestDriftWorkflowTokenAndActions(t *testing.T) {
 	if d, ok := w.On["workflow_dispatch"]; !ok || !strings.Contains(workflowtest.NodeText(t, d), "ref") {
 		t.Error("the workflow cannot be run by hand with an upstream ref")
 	}
-	if p := workflowtest.Permissions(t, w.Permissions); p == nil || len(p) != 0 {
-		t.Errorf("workflow permissions %v, want none by default ({})", p)
-	}
-	want := map[string]map[string]string{
+	workflowtest.CheckPermissions(t, w, map[string]map[string]string{
 		"check": {"contents": "read"},
 		"issue": {"issues": "write"},
-	}
-	if len(w.Jobs) != len(want) {
-		t.Errorf("jobs %d, want %d: a new job needs its permissions checked here", len(w.Jobs), len(want))
-	}
+	})
 	for name, job := range w.Jobs {
-		if got := workflowtest.Permissions(t, job.Permissions); got == nil || !maps.Equal(got, want[name]) {
-			t.Errorf("job %s: permissions %v, want %v", name, got, want[name])
-		}
 		for _, s := range job.Steps {
 			// GitHub's own actions by version, as every workflow here; any
 			// other action only pinned to a reviewed commit.
@@ -135,80 +122,18 @@ func TestDriftWorkflowIssueStep(t *testing.T) {
 		!strings.Contains(job.With["intro"], "When the upstream spec changes") {
 		t.Fatalf("the issue job does not file through drift-issue.yml with the label spec-drift and docs/regeneration.md's steps: %+v", job)
 	}
-	step := workflowtest.Load(t, "drift-issue.yml").Step(t, "file", "file the report")
-	report := "## Spec drift: `openapi/certificates.yaml` against upstream `openapi-f85dbe2c0123.yaml`\n\n**FAIL: 8 unexpected (4 that break or change the client, 4 new upstream); 98 expected.**\n"
-	title := "Spec drift: 8 unexpected differences from openai/openai-openapi@f85dbe2c0123"
-	// marker is what an issue filed with report holds.
-	sum := sha256.Sum256([]byte(report))
-	marker := "<!-- spec-drift-report " + hex.EncodeToString(sum[:])[:16] + " -->"
-	// The inputs as GitHub expands them for this run.
-	expand := strings.NewReplacer("${{ needs.check.outputs.commit }}", "f85dbe2c0123", "${{ github.server_url }}", "https://github.com",
-		"${{ github.repository }}", "o/r", "${{ github.run_id }}", "1").Replace
-	with := w.Jobs["issue"].With
-	env := func(status, report, open, body string) map[string]string {
-		bodyFile := filepath.Join(t.TempDir(), "body")
-		writeFile(t, bodyFile, []byte(body))
-		return map[string]string{
-			"STATUS": status, "REPORT": report, "TITLE": title, "LABEL": with["label"], "LABEL_DESCRIPTION": with["label-description"],
-			"INTRO": expand(with["intro"]), "CLOSING": expand(with["closing"]), "CHANGED": expand(with["changed"]),
-			"GH_REPO": "o/r", "FAKE_OPEN": open, "FAKE_BODY": bodyFile,
-		}
-	}
-	list := "issue list --state open --label spec-drift --limit 1 --json number --jq .[0].number // empty"
-
-	t.Run("drift opens an issue", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("drift", report, "", ""))
-		want := []string{list, "label create spec-drift --color D93F0B --description openapi/certificates.yaml differs from upstream --force",
-			"issue create --title " + title + " --label spec-drift --body-file body.md"}
-		if r.Code != 0 || strings.Join(r.Calls, "\n") != strings.Join(want, "\n") {
-			t.Fatalf("exit %d, gh calls:\n%s\nwant:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), strings.Join(want, "\n"), r.Output)
-		}
-		body, err := os.ReadFile(filepath.Join(r.Dir, "body.md"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, w := range []string{report, marker, "[openai/openai-openapi@f85dbe2c0123](https://github.com/openai/openai-openapi/blob/f85dbe2c0123/openapi.yaml)", "When the upstream spec changes"} {
-			if !strings.Contains(string(body), w) {
-				t.Errorf("issue body lacks %q:\n%s", w, body)
-			}
-		}
-	})
-	t.Run("the same drift updates quietly", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("drift", report, "7", "old text\n"+marker+"\n"))
-		want := []string{list, "issue view 7 --json body --jq .body", "issue edit 7 --title " + title + " --body-file body.md"}
-		if r.Code != 0 || strings.Join(r.Calls, "\n") != strings.Join(want, "\n") {
-			t.Errorf("exit %d, gh calls:\n%s\nwant:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), strings.Join(want, "\n"), r.Output)
-		}
-	})
-	t.Run("new drift updates and comments", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("drift", report+"| more |\n", "7", "old text\n"+marker+"\n"))
-		if r.Code != 0 || len(r.Calls) != 4 || !strings.HasPrefix(r.Calls[3], "issue comment 7 --body The differences changed") {
-			t.Errorf("exit %d, gh calls:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), r.Output)
-		}
-	})
-	t.Run("clean closes the open issue", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("clean", "**OK: ...**", "7", ""))
-		if r.Code != 0 || len(r.Calls) != 2 || !strings.HasPrefix(r.Calls[1], "issue close 7 --comment The check against [openai/openai-openapi@f85dbe2c0123]") {
-			t.Errorf("exit %d, gh calls:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), r.Output)
-		}
-	})
-	t.Run("clean without an issue does nothing", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("clean", "**OK: ...**", "", ""))
-		if r.Code != 0 || len(r.Calls) != 1 {
-			t.Errorf("exit %d, gh calls:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), r.Output)
-		}
-	})
-	t.Run("a long report fits an issue", func(t *testing.T) {
-		long := report + strings.Repeat("| `GET /organization/certificates` | breaking | a difference |\n", 1500)
-		r := workflowtest.Run(t, step, env("drift", long, "", ""))
-		body, err := os.ReadFile(filepath.Join(r.Dir, "body.md"))
-		if r.Code != 0 || err != nil || len(body) > 65536 || !strings.Contains(string(body), "cut short") {
-			t.Errorf("exit %d, body %d bytes (err %v), want at most 65536 and a note:\n%s", r.Code, len(body), err, r.Output)
-		}
-	})
-	t.Run("no status from the check fails", func(t *testing.T) {
-		if r := workflowtest.Run(t, step, env("", "", "", "")); r.Code == 0 {
-			t.Errorf("exit 0 for an empty status; gh calls %q", r.Calls)
-		}
+	workflowtest.CheckIssue(t, workflowtest.Caller{
+		With: w.Jobs["issue"].With,
+		// The inputs as GitHub expands them for this run.
+		Expand: strings.NewReplacer("${{ needs.check.outputs.commit }}", "f85dbe2c0123", "${{ github.server_url }}", "https://github.com",
+			"${{ github.repository }}", "o/r", "${{ github.run_id }}", "1").Replace,
+		Label:            "spec-drift",
+		LabelDescription: "openapi/certificates.yaml differs from upstream",
+		Title:            "Spec drift: 8 unexpected differences from openai/openai-openapi@f85dbe2c0123",
+		Report:           "## Spec drift: `openapi/certificates.yaml` against upstream `openapi-f85dbe2c0123.yaml`\n\n**FAIL: 8 unexpected (4 that break or change the client, 4 new upstream); 98 expected.**\n",
+		Clean:            "**OK: ...**",
+		Body:             []string{"[openai/openai-openapi@f85dbe2c0123](https://github.com/openai/openai-openapi/blob/f85dbe2c0123/openapi.yaml)", "When the upstream spec changes"},
+		Changed:          "The differences changed",
+		Closed:           "The check against [openai/openai-openapi@f85dbe2c0123]",
 	})
 }

@@ -1,10 +1,6 @@
 package workflowtest_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"maps"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,21 +18,12 @@ func TestContractLiveTokenAndJobs(t *testing.T) {
 			t.Errorf("the workflow does not run on %s", on)
 		}
 	}
-	if p := workflowtest.Permissions(t, w.Permissions); p == nil || len(p) != 0 {
-		t.Errorf("workflow permissions %v, want none by default ({})", p)
-	}
-	want := map[string]map[string]string{
+	workflowtest.CheckPermissions(t, w, map[string]map[string]string{
 		"secrets": {},
 		"live":    {"contents": "read"},
 		"issue":   {"issues": "write"},
-	}
-	if len(w.Jobs) != len(want) {
-		t.Errorf("jobs %d, want %d: a new job needs its permissions checked here", len(w.Jobs), len(want))
-	}
+	})
 	for name, job := range w.Jobs {
-		if got := workflowtest.Permissions(t, job.Permissions); got == nil || !maps.Equal(got, want[name]) {
-			t.Errorf("job %s: permissions %v, want %v", name, got, want[name])
-		}
 		for _, s := range job.Steps {
 			if s.Uses != "" && !strings.HasPrefix(s.Uses, "actions/") {
 				t.Errorf("job %s uses %s: only GitHub's own actions here", name, s.Uses)
@@ -115,57 +102,17 @@ func TestContractLiveReplayStep(t *testing.T) {
 // contract-live's inputs as GitHub expands them.
 func TestContractLiveFilesOneIssue(t *testing.T) {
 	w := workflowtest.Load(t, "contract-live.yml")
-	step := workflowtest.Load(t, "drift-issue.yml").Step(t, "file", "file the report")
-	expand := strings.NewReplacer("${{ github.server_url }}", "https://github.com", "${{ github.repository }}", "o/r",
-		"${{ github.run_id }}", "1", "${{ needs.live.outputs.suite }}", "success").Replace
-	with := w.Jobs["issue"].With
-	title := "Behaviour drift: the emulator no longer answers as the live API (96 divergences in 80 exchanges of 9 operations)"
-	sum := sha256.Sum256([]byte(driftReport))
-	marker := "<!-- behaviour-drift-report " + hex.EncodeToString(sum[:])[:16] + " -->"
-	env := func(status, report, open, body string) map[string]string {
-		bodyFile := filepath.Join(t.TempDir(), "body")
-		workflowtest.WriteFile(t, bodyFile, []byte(body))
-		return map[string]string{
-			"STATUS": status, "REPORT": report, "TITLE": title, "LABEL": with["label"], "LABEL_DESCRIPTION": with["label-description"],
-			"INTRO": expand(with["intro"]), "CLOSING": expand(with["closing"]), "CHANGED": expand(with["changed"]),
-			"GH_REPO": "o/r", "FAKE_OPEN": open, "FAKE_BODY": bodyFile,
-		}
-	}
-	list := "issue list --state open --label behaviour-drift --limit 1 --json number --jq .[0].number // empty"
-
-	t.Run("drift opens one", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("drift", driftReport, "", ""))
-		want := []string{list, "label create behaviour-drift --color D93F0B --description The emulator no longer answers as the live API --force",
-			"issue create --title " + title + " --label behaviour-drift --body-file body.md"}
-		if r.Code != 0 || strings.Join(r.Calls, "\n") != strings.Join(want, "\n") {
-			t.Fatalf("exit %d, gh calls:\n%s\nwant:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), strings.Join(want, "\n"), r.Output)
-		}
-		body, err := os.ReadFile(filepath.Join(r.Dir, "body.md"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, w := range []string{driftReport, marker, "https://github.com/o/r/actions/runs/1", "contract suite against the live API: success", "allowlist.yaml"} {
-			if !strings.Contains(string(body), w) {
-				t.Errorf("issue body lacks %q:\n%s", w, body)
-			}
-		}
-	})
-	t.Run("the same drift updates without a comment", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("drift", driftReport, "7", "old\n"+marker+"\n"))
-		if r.Code != 0 || len(r.Calls) != 3 || !strings.HasPrefix(r.Calls[2], "issue edit 7 --title "+title) {
-			t.Errorf("exit %d, gh calls:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), r.Output)
-		}
-	})
-	t.Run("another drift updates and comments", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("drift", driftReport+"- more\n", "7", "old\n"+marker+"\n"))
-		if r.Code != 0 || len(r.Calls) != 4 || !strings.HasPrefix(r.Calls[3], "issue comment 7 --body The divergences changed") {
-			t.Errorf("exit %d, gh calls:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), r.Output)
-		}
-	})
-	t.Run("a clean replay closes it", func(t *testing.T) {
-		r := workflowtest.Run(t, step, env("clean", cleanReport, "7", ""))
-		if r.Code != 0 || len(r.Calls) != 2 || !strings.HasPrefix(r.Calls[1], "issue close 7 --comment The recording of the live API replays") {
-			t.Errorf("exit %d, gh calls:\n%s\n%s", r.Code, strings.Join(r.Calls, "\n"), r.Output)
-		}
+	workflowtest.CheckIssue(t, workflowtest.Caller{
+		With: w.Jobs["issue"].With,
+		Expand: strings.NewReplacer("${{ github.server_url }}", "https://github.com", "${{ github.repository }}", "o/r",
+			"${{ github.run_id }}", "1", "${{ needs.live.outputs.suite }}", "success").Replace,
+		Label:            "behaviour-drift",
+		LabelDescription: "The emulator no longer answers as the live API",
+		Title:            "Behaviour drift: the emulator no longer answers as the live API (96 divergences in 80 exchanges of 9 operations)",
+		Report:           driftReport,
+		Clean:            cleanReport,
+		Body:             []string{"https://github.com/o/r/actions/runs/1", "contract suite against the live API: success", "allowlist.yaml"},
+		Changed:          "The divergences changed",
+		Closed:           "The recording of the live API replays",
 	})
 }

@@ -7,6 +7,7 @@ package workflowtest
 import (
 	"bufio"
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -236,5 +237,23 @@ func WriteFile(t *testing.T, path string, data []byte) {
 	}
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// CheckPermissions checks that w grants no permission by default and that
+// its jobs are want's, each with the permissions want gives it: a new job
+// fails until its permissions are checked too.
+func CheckPermissions(t *testing.T, w File, want map[string]map[string]string) {
+	t.Helper()
+	if p := Permissions(t, w.Permissions); p == nil || len(p) != 0 {
+		t.Errorf("workflow permissions %v, want none by default ({})", p)
+	}
+	if len(w.Jobs) != len(want) {
+		t.Errorf("jobs %d, want %d: a new job needs its permissions checked here", len(w.Jobs), len(want))
+	}
+	for name, job := range w.Jobs {
+		if got := Permissions(t, job.Permissions); got == nil || !maps.Equal(got, want[name]) {
+			t.Errorf("job %s: permissions %v, want %v", name, got, want[name])
+		}
 	}
 }
