@@ -41,8 +41,8 @@ type queryParam struct {
 
 // prepare returns the prepared check of every operation that can have one,
 // keyed by the operation the router finds.
-func prepare(doc *openapi3.T) map[*openapi3.Operation]*prepared {
-	out := map[*openapi3.Operation]*prepared{}
+func prepare(doc *openapi3.T) map[string]*prepared {
+	out := map[string]*prepared{}
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			q, ok := prepareQuery(slices.Concat(item.Parameters, op.Parameters))
@@ -55,7 +55,7 @@ func prepare(doc *openapi3.T) map[*openapi3.Operation]*prepared {
 					continue
 				}
 			}
-			out[op] = p
+			out[op.OperationID] = p
 		}
 	}
 	return out

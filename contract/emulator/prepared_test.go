@@ -114,3 +114,36 @@ func checked(v *requestValidator, r *http.Request) *apiError {
 	_, _, _, apiErr := v.check(r, route, params)
 	return apiErr
 }
+
+// TestPreparedCheckIsUsed holds the emulator to its fast path: a plain valid
+// request of each operation prepare took is accepted by its prepared check,
+// not by kin-openapi (the check returns the parsed query only then). It
+// failed when the prepared checks were keyed by a document the router did
+// not share.
+func TestPreparedCheckIsUsed(t *testing.T) {
+	v, err := sharedRequestValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ method, target, body string }{
+		{http.MethodGet, "/organization/certificates?limit=2", ""},
+		{http.MethodGet, "/organization/projects/proj_alpha/certificates", ""},
+		{http.MethodPost, "/organization/certificates/activate", `{"certificate_ids":["cert_1"]}`},
+	} {
+		r := httptest.NewRequest(tc.method, BasePath+tc.target, strings.NewReader(tc.body))
+		if tc.body != "" {
+			r.Header.Set("Content-Type", "application/json")
+		}
+		route, params := v.find(r)
+		if route == nil {
+			t.Fatalf("%s %s: no route", tc.method, tc.target)
+		}
+		if v.prepared[route.Operation.OperationID] == nil {
+			t.Errorf("%s %s: %s has no prepared check", tc.method, tc.target, route.Operation.OperationID)
+			continue
+		}
+		if _, _, query, apiErr := v.check(r, route, params); apiErr != nil || query == nil {
+			t.Errorf("%s %s: not accepted by the prepared check (%v)", tc.method, tc.target, verdict(apiErr))
+		}
+	}
+}

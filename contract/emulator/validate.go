@@ -32,7 +32,9 @@ type requestValidator struct {
 	router     routers.Router
 	options    *openapi3filter.Options
 	operations []string // operationIds, in the fragment's order
-	prepared   map[*openapi3.Operation]*prepared
+	// prepared is keyed by operationId: the router holds a document of its
+	// own, so its operations are not the pointers prepare saw.
+	prepared map[string]*prepared
 	// static holds, by method and path, the route the router finds for
 	// each path without parameters, found once at start.
 	static map[string]map[string]*routers.Route
@@ -124,7 +126,7 @@ func (v *requestValidator) check(r *http.Request, route *routers.Route, pathPara
 
 	// The query is parsed once, here, for every check that reads it.
 	query := r.URL.Query()
-	p := v.prepared[route.Operation]
+	p := v.prepared[route.Operation.OperationID]
 	var body []byte
 	if rb := route.Operation.RequestBody; rb != nil {
 		var apiErr *apiError
