@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -266,7 +265,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *orgKey {
 // route checks the request's shape, then hands it to its operation. The
 // call gets what the body says, once read.
 func (s *Server) route(w http.ResponseWriter, r *http.Request, k *orgKey, route *routers.Route, params map[string]string, call *Call) {
-	r, body, query, apiErr := s.validator.check(r, route, params)
+	r, body, plain, apiErr := s.validator.check(r, route, params)
 	call.withBody(body)
 	if apiErr != nil {
 		apiErr.write(w)
@@ -278,10 +277,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, k *orgKey, route 
 			return
 		}
 	}
-	if query != nil && r.Method == http.MethodGet && r.URL.Path == organizationList {
-		// The most frequent request, its query known valid and parsed: the
-		// generated wrapper would parse it again once per parameter.
-		s.api.ListOrganizationCertificates(w, withOrgKey(r, k), listParams(query))
+	if plain && r.Method == http.MethodGet && r.URL.Path == organizationList {
+		// The most frequent request, its query known valid and plain: the
+		// generated wrapper would parse it once per parameter.
+		s.api.ListOrganizationCertificates(w, withOrgKey(r, k), listParams(plainQuery(r.URL.RawQuery)))
 		return
 	}
 	s.routes.ServeHTTP(w, withOrgKey(r, k))
@@ -292,19 +291,26 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, k *orgKey, route 
 const organizationList = BasePath + "/organization/certificates"
 
 // listParams are the list's parameters from a query the prepared check
-// accepted: each given once, plainly written.
-func listParams(query url.Values) generated.ListOrganizationCertificatesParams {
+// accepted (a value is never empty there): the three values the pointers
+// point to share one allocation.
+func listParams(query plainQuery) generated.ListOrganizationCertificatesParams {
 	var p generated.ListOrganizationCertificatesParams
-	if v := query.Get("limit"); v != "" {
-		n, _ := strconv.Atoi(v)
-		p.Limit = &n
+	values := new(struct {
+		limit int
+		after string
+		order generated.ListOrganizationCertificatesParamsOrder
+	})
+	if v := query.get("limit"); v != "" {
+		values.limit, _ = strconv.Atoi(v)
+		p.Limit = &values.limit
 	}
-	if v := query.Get("after"); v != "" {
-		p.After = &v
+	if v := query.get("after"); v != "" {
+		values.after = v
+		p.After = &values.after
 	}
-	if v := query.Get("order"); v != "" {
-		o := generated.ListOrganizationCertificatesParamsOrder(v)
-		p.Order = &o
+	if v := query.get("order"); v != "" {
+		values.order = generated.ListOrganizationCertificatesParamsOrder(v)
+		p.Order = &values.order
 	}
 	return p
 }
