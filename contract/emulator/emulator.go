@@ -176,7 +176,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Like the live API, every answer names itself, so an error a client
 	// reports can be matched with this server's log line.
 	requestID := newRequestID()
-	w.Header().Set("X-Request-Id", requestID)
+	w.Header()["X-Request-Id"] = []string{requestID} // canonical already: Set would only check it
 	if s.logger == nil {
 		s.serve(w, r)
 		return
