@@ -194,17 +194,15 @@ func readJSONBody(r *http.Request) ([]byte, *apiError) {
 		return nil, &apiError{status: http.StatusUnsupportedMediaType, typ: typeInvalidRequest, code: generated.ErrorCodeUnsupportedMediaType,
 			message: "The request body must be JSON, sent with Content-Type: application/json."}
 	}
-	tooLarge := &apiError{status: http.StatusRequestEntityTooLarge, typ: typeInvalidRequest, code: generated.ErrorCodeRequestTooLarge,
-		message: fmt.Sprintf("The request body is larger than %d bytes.", MaxBodyBytes)}
 	if r.ContentLength > MaxBodyBytes {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	body, err := readBody(r)
 	if err != nil {
 		return nil, badRequest("", "", "The request body could not be read.")
 	}
 	if len(body) > MaxBodyBytes {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, badRequest("", "", "A JSON request body is required.")
@@ -214,6 +212,37 @@ func readJSONBody(r *http.Request) ([]byte, *apiError) {
 		return nil, badRequest("", "", "We could not parse the JSON body of your request. Send valid JSON.")
 	}
 	return body, nil
+}
+
+func tooLarge() *apiError {
+	return &apiError{status: http.StatusRequestEntityTooLarge, typ: typeInvalidRequest, code: generated.ErrorCodeRequestTooLarge,
+		message: fmt.Sprintf("The request body is larger than %d bytes.", MaxBodyBytes)}
+}
+
+// readBody reads at most MaxBodyBytes+1 bytes of r's body, as io.ReadAll
+// of an io.LimitReader would, but into one buffer of the announced length
+// when there is one, where ReadAll starts at 512 bytes and grows.
+func readBody(r *http.Request) ([]byte, error) {
+	const limit = MaxBodyBytes + 1
+	size := 512
+	if r.ContentLength > 0 {
+		size = int(r.ContentLength) + 1 // room to read the end without growing
+	}
+	b := make([]byte, 0, size)
+	for len(b) < limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Body.Read(b[len(b):min(cap(b), limit)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // validationError turns kin-openapi's verdict into the error body, naming the
