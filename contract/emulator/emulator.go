@@ -81,11 +81,12 @@ type Server struct {
 	validator   *requestValidator
 	api         server.ServerInterface // the handlers, with the mutations' wrappers
 	routes      http.Handler
+	logger      *slog.Logger
+
 	// direct are, by operationId, the handlers of the operations without
 	// parameters, which a request the prepared check accepted reaches
 	// without the ServeMux and the generated wrapper: they add nothing to it.
 	direct map[string]http.HandlerFunc
-	logger *slog.Logger
 
 	presets map[string]*preset // admin key -> its fixture organization
 	started time.Time          // when the fixtures were resolved; Reset checks them as then
