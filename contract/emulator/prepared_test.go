@@ -33,7 +33,9 @@ func TestPreparedOnlyAcceptsWhatTheFragmentDoes(t *testing.T) {
 		}
 		pairs = append(pairs, url.QueryEscape(n))
 	}
-	queries := []string{"", "limit=20&order=desc&after=cert_1", "limit=1&limit=2", "order=asc&order=asc", "limit=20;order=asc", "a=%zz"}
+	queries := []string{"", "limit=20&order=desc&after=cert_1", "limit=1&limit=2", "order=asc&order=asc", "limit=20;order=asc", "a=%zz",
+		// What the prepared check's own reading of a raw query must not take differently from url.ParseQuery.
+		"limit=1&&order=asc", "&limit=1", "limit=1&", "limit=1=2", "after=a=b", "after=a+b", "after=a%20b", "li%6Dit=1", "limit=1&limit", "limit&limit=1"}
 	queries = append(queries, pairs...)
 	for _, a := range pairs[:len(pairs)/2] {
 		for _, b := range []string{"limit=20", "order=asc", "after=cert_9", "limit=0", "limt=3"} {
