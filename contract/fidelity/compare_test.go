@@ -150,3 +150,36 @@ func TestListOfInterchangeableCertificates(t *testing.T) {
 		}
 	}
 }
+
+// A certificate another process uploaded at the same moment as a page's
+// cursor may lie on either side of it: a page that holds it on one side
+// only is compared without it. Any other certificate still counts, and one
+// both pages hold is compared as ever.
+func TestPageAfterACursorUploadedWithAnotherCertificate(t *testing.T) {
+	m := newMapper("", "", nil)
+	for rec, rep := range map[string]string{"cert_a": "cert_x", "cert_b": "cert_y", "cert_c": "cert_z", "cert_d": "cert_w"} {
+		m.bind(rec, rep)
+	}
+	// cert_a was uploaded while cert_c, the cursor, was.
+	together := func(a, b string) bool {
+		return a != b && (a == "cert_a" || b == "cert_a") && (a == "cert_c" || b == "cert_c")
+	}
+	for _, tt := range []struct {
+		cursor, rec, rep string
+		diverge          bool
+	}{
+		{"cert_c", `[{"id":"cert_a"},{"id":"cert_b"}]`, `[{"id":"cert_y"}]`, false},
+		{"cert_c", `[{"id":"cert_b"}]`, `[{"id":"cert_x"},{"id":"cert_y"}]`, false},
+		{"cert_c", `[]`, `[{"id":"cert_x"}]`, false},
+		{"cert_c", `[{"id":"cert_b"},{"id":"cert_d"}]`, `[{"id":"cert_y"}]`, true},
+		{"cert_c", `[{"id":"cert_a","active":false},{"id":"cert_b"}]`, `[{"id":"cert_x","active":true},{"id":"cert_y"}]`, true},
+		{"cert_d", `[{"id":"cert_a"},{"id":"cert_b"}]`, `[{"id":"cert_y"}]`, true},
+		{"", `[{"id":"cert_a"},{"id":"cert_b"}]`, `[{"id":"cert_y"}]`, true},
+	} {
+		c := &comparison{m: m, interchangeable: together, cursor: tt.cursor}
+		c.compare(answer{status: 200, body: []byte(`{"data":` + tt.rec + `,"has_more":false}`)}, answer{status: 200, body: []byte(`{"data":` + tt.rep + `,"has_more":true}`)})
+		if (len(c.out) > 0) != tt.diverge {
+			t.Errorf("after %q, %s against %s: %+v", tt.cursor, tt.rec, tt.rep, c.out)
+		}
+	}
+}

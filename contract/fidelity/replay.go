@@ -146,7 +146,8 @@ func Replay(ctx context.Context, f *har.File, opts Options) (*Result, error) {
 				x.Divergences = []Divergence{{Check: CheckNoResponse, Recorded: fmt.Sprint(e.Response.Status), Replayed: err.Error()}}
 			default:
 				x.Replayed = &Side{Status: rep.status, Body: excerpt(rep.body)}
-				c := &comparison{m: m, uncomparable: p.uncomparable(i, lost), interchangeable: p.interchangeable, upload: p.op[i] == opUpload}
+				c := &comparison{m: m, uncomparable: p.uncomparable(i, lost), interchangeable: p.interchangeable,
+					cursor: cursorOf(e), upload: p.op[i] == opUpload}
 				recorded := recordedAnswer(e)
 				x.fields = fieldsOf(recorded.body)
 				c.compare(recorded, rep)
@@ -209,6 +210,16 @@ func below(base, raw string) string {
 		}
 	}
 	return rest
+}
+
+// cursorOf is the certificate a recorded list request continues after, ""
+// for none.
+func cursorOf(e *har.Entry) string {
+	u, err := url.Parse(e.Request.URL)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("after")
 }
 
 func send(ctx context.Context, client *http.Client, target, base string, e *har.Entry, m *mapper) (answer, error) {

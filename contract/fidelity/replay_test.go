@@ -2,10 +2,12 @@ package fidelity_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/certcontract/certcontract/contract/emulator"
@@ -305,3 +307,110 @@ func TestReplayJudgesTimestampsByMeaning(t *testing.T) {
 		t.Errorf("%d uploads diverge, want 2:\n%s", uploads, b.String())
 	}
 }
+
+// Regression: two processes share an organization, and process 1's upload of
+// a certificate was still under way when process 2 uploaded another, which
+// the server stored first. The recording holds the two in the order they
+// started, so the replay stores them the other way round; a page after the
+// first (its cursor) then holds the second on one side only, and the rest of
+// the page one place along. Which side of its cursor the server put it is
+// down to timing, not the emulator.
+func TestReplayOfAPageAfterACertificateUploadedWhileAnotherWas(t *testing.T) {
+	emu, err := emulator.New(emulator.Config{Faults: emulator.Faults{Header: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	base := srv.URL + emulator.BasePath
+
+	// held stops the upload its context marks below the recorder, which has
+	// already noted when the exchange started, until release is closed.
+	type holdKey struct{}
+	held, release := make(chan struct{}), make(chan struct{})
+	let := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(let) // before the server closes, should the test stop early
+	gate := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Context().Value(holdKey{}) != nil {
+			close(held)
+			<-release
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	key := "sk-admin-" + runID + "-shared"
+	process := func(n int) (*generated.ClientWithResponses, *fidelity.Recorder) {
+		rec := fidelity.NewRecorder(fidelity.NewRedactor(runID), fidelity.RecordProcess(n), fidelity.RecordThrough(gate))
+		c, err := generated.NewClientWithResponses(base,
+			generated.WithHTTPClient(&http.Client{Transport: rec}),
+			generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+				r.Header.Set("Authorization", "Bearer "+key)
+				return nil
+			}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c, rec
+	}
+	one, rec1 := process(1)
+	two, rec2 := process(2)
+	upload := func(ctx context.Context, c *generated.ClientWithResponses) (string, error) {
+		cert, err := testcert.New(testcert.Options{})
+		if err != nil {
+			return "", err
+		}
+		res, err := c.UploadCertificateWithResponse(ctx, generated.UploadCertificateRequest{Certificate: cert.PEM})
+		if err != nil {
+			return "", err
+		}
+		if res.JSON200 == nil {
+			return "", fmt.Errorf("upload: %d %s", res.StatusCode(), res.Body)
+		}
+		return res.JSON200.Id, nil
+	}
+
+	ctx := t.Context()
+	if _, err := upload(ctx, one); err != nil {
+		t.Fatal(err)
+	}
+	cursor := make(chan error, 1)
+	var cursorID string
+	go func() {
+		var err error
+		cursorID, err = upload(context.WithValue(ctx, holdKey{}, true), one)
+		cursor <- err
+	}()
+	<-held
+	if _, err := upload(ctx, two); err != nil {
+		t.Fatal(err)
+	}
+	let()
+	if err := <-cursor; err != nil {
+		t.Fatal(err)
+	}
+	// Newest first (the default), the server's page after the cursor holds
+	// process 2's certificate, the replay's does not; oldest first, the
+	// other way round.
+	two2 := 2
+	for _, order := range []generated.ListOrganizationCertificatesParamsOrder{"", generated.ListOrganizationCertificatesParamsOrderAsc} {
+		params := &generated.ListOrganizationCertificatesParams{Limit: &two2, After: &cursorID}
+		if order != "" {
+			params.Order = &order
+		}
+		if res, err := one.ListOrganizationCertificatesWithResponse(ctx, params); err != nil || res.JSON200 == nil {
+			t.Fatalf("list: %v", err)
+		}
+	}
+
+	run := har.RunInfo{ID: runID, BaseURL: base, Projects: emulator.DefaultProjects}
+	f := fidelity.Merge(rec1.File(run), rec2.File(run))
+	r := replay(t, f)
+	var b strings.Builder
+	_ = r.Write(&b, fidelity.FormatText)
+	if !r.OK() || r.Replayed != len(f.Log.Entries) || r.Partial != 2 {
+		t.Fatalf("%d of %d replayed, %d lists compared without some of their items:\n%s", r.Replayed, len(f.Log.Entries), r.Partial, b.String())
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
