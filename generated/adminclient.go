@@ -177,8 +177,10 @@ func New(opts ...Option) (*AdminClient, error) {
 		clientOpts = append(clientOpts, WithRequestEditorFn(e))
 	}
 	clientOpts = append(clientOpts, WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
-		req.Header.Set("Authorization", auth)
-		req.Header.Set("User-Agent", ua)
+		// What Set stores, under the canonical names, with the two values
+		// in one allocation; each capped, so an append to one copies it.
+		values := []string{auth, ua}
+		req.Header["Authorization"], req.Header["User-Agent"] = values[:1:1], values[1:]
 		return nil
 	}))
 	api, err := NewClientWithResponses(s.baseURL, clientOpts...)

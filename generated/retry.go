@@ -124,7 +124,7 @@ func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, err
 	}
-	if rsp.Request != nil && rsp.Request.URL != nil && origin(rsp.Request.URL) != origin(req.URL) {
+	if rsp.Request != nil && rsp.Request.URL != nil && !sameOrigin(rsp.Request.URL, req.URL) {
 		_ = rsp.Body.Close()
 		cancel()
 		return nil, fmt.Errorf("%w: the answer came from %s", errForeignOrigin, origin(rsp.Request.URL))
@@ -174,6 +174,13 @@ func (*answerBody) Close() error { return nil }
 // errForeignOrigin is a caller's doer having followed a redirect: the answer
 // is not used, and the attempt is not repeated.
 var errForeignOrigin = errors.New("the HTTP client followed a redirect to another origin, so the admin key may have been sent there")
+
+// sameOrigin says whether a and b have one origin: an origin is made of
+// the scheme and the host alone, so when both are the same strings (as
+// when the answer is to the very request) there is nothing to build.
+func sameOrigin(a, b *url.URL) bool {
+	return a.Scheme == b.Scheme && a.Host == b.Host || origin(a) == origin(b)
+}
 
 // origin is a URL's scheme, host and port: where a request goes, and so
 // whom the key is shown to.

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -83,6 +82,11 @@ type Server struct {
 	api         server.ServerInterface // the handlers, with the mutations' wrappers
 	routes      http.Handler
 	logger      *slog.Logger
+
+	// direct are, by operationId, the handlers of the operations without
+	// parameters, which a request the prepared check accepted reaches
+	// without the ServeMux and the generated wrapper: they add nothing to it.
+	direct map[string]http.HandlerFunc
 
 	presets map[string]*preset // admin key -> its fixture organization
 	started time.Time          // when the fixtures were resolved; Reset checks them as then
@@ -162,6 +166,11 @@ func New(cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { invalidURL(r).write(w) })
 	s.api = s.mutations.WrapHandlers(handlers{})
+	s.direct = map[string]http.HandlerFunc{
+		"uploadCertificate":                  s.api.UploadCertificate,
+		"activateOrganizationCertificates":   s.api.ActivateOrganizationCertificates,
+		"deactivateOrganizationCertificates": s.api.DeactivateOrganizationCertificates,
+	}
 	s.routes = server.HandlerWithOptions(s.api, server.StdHTTPServerOptions{
 		BaseURL:          BasePath,
 		BaseRouter:       mux,
@@ -177,7 +186,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Like the live API, every answer names itself, so an error a client
 	// reports can be matched with this server's log line.
 	requestID := newRequestID()
-	w.Header().Set("X-Request-Id", requestID)
+	w.Header()["X-Request-Id"] = []string{requestID} // canonical already: Set would only check it
 	if s.logger == nil {
 		s.serve(w, r)
 		return
@@ -266,7 +275,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *orgKey {
 // route checks the request's shape, then hands it to its operation. The
 // call gets what the body says, once read.
 func (s *Server) route(w http.ResponseWriter, r *http.Request, k *orgKey, route *routers.Route, params map[string]string, call *Call) {
-	r, body, query, apiErr := s.validator.check(r, route, params)
+	r, body, plain, apiErr := s.validator.check(r, route, params)
 	call.withBody(body)
 	if apiErr != nil {
 		apiErr.write(w)
@@ -278,10 +287,14 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, k *orgKey, route 
 			return
 		}
 	}
-	if query != nil && r.Method == http.MethodGet && r.URL.Path == organizationList {
-		// The most frequent request, its query known valid and parsed: the
-		// generated wrapper would parse it again once per parameter.
-		s.api.ListOrganizationCertificates(w, withOrgKey(r, k), listParams(query))
+	if plain && r.Method == http.MethodGet && r.URL.Path == organizationList {
+		// The most frequent request, its query known valid and plain: the
+		// generated wrapper would parse it once per parameter.
+		s.api.ListOrganizationCertificates(w, withOrgKey(r, k), listParams(plainQuery(r.URL.RawQuery)))
+		return
+	}
+	if handler := s.direct[route.Operation.OperationID]; plain && handler != nil {
+		handler(w, withOrgKey(r, k))
 		return
 	}
 	s.routes.ServeHTTP(w, withOrgKey(r, k))
@@ -292,19 +305,26 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, k *orgKey, route 
 const organizationList = BasePath + "/organization/certificates"
 
 // listParams are the list's parameters from a query the prepared check
-// accepted: each given once, plainly written.
-func listParams(query url.Values) generated.ListOrganizationCertificatesParams {
+// accepted (a value is never empty there): the three values the pointers
+// point to share one allocation.
+func listParams(query plainQuery) generated.ListOrganizationCertificatesParams {
 	var p generated.ListOrganizationCertificatesParams
-	if v := query.Get("limit"); v != "" {
-		n, _ := strconv.Atoi(v)
-		p.Limit = &n
+	values := new(struct {
+		limit int
+		after string
+		order generated.ListOrganizationCertificatesParamsOrder
+	})
+	if v := query.get("limit"); v != "" {
+		values.limit, _ = strconv.Atoi(v)
+		p.Limit = &values.limit
 	}
-	if v := query.Get("after"); v != "" {
-		p.After = &v
+	if v := query.get("after"); v != "" {
+		values.after = v
+		p.After = &values.after
 	}
-	if v := query.Get("order"); v != "" {
-		o := generated.ListOrganizationCertificatesParamsOrder(v)
-		p.Order = &o
+	if v := query.get("order"); v != "" {
+		values.order = generated.ListOrganizationCertificatesParamsOrder(v)
+		p.Order = &values.order
 	}
 	return p
 }

@@ -26,31 +26,52 @@ const (
 
 const defaultLimit = 20
 
-func (h handlers) ListOrganizationCertificates(w http.ResponseWriter, r *http.Request, params generated.ListOrganizationCertificatesParams) {
-	list(w, r, store.Scope{}, params.After, params.Limit, (*string)(params.Order), func(first, last *string, hasMore bool) any {
+// The envelopes of the answers that list items, each built by package
+// generated's type: the operations differ only in their types.
+var (
+	organizationPage = newEnvelope(func(first, last *string, hasMore bool) any {
 		return generated.ListCertificatesResponse{Object: generated.ListCertificatesResponseObjectList,
 			Data: []generated.OrganizationCertificate{}, FirstId: first, HasMore: hasMore, LastId: last}
 	})
-}
-
-func (h handlers) ListProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID, params generated.ListProjectCertificatesParams) {
-	list(w, r, store.Scope{Project: projectID}, params.After, params.Limit, (*string)(params.Order), func(first, last *string, hasMore bool) any {
+	projectPage = newEnvelope(func(first, last *string, hasMore bool) any {
 		return generated.ListProjectCertificatesResponse{Object: generated.ListProjectCertificatesResponseObjectList,
 			Data: []generated.OrganizationProjectCertificate{}, FirstId: first, HasMore: hasMore, LastId: last}
 	})
+	organizationActivation = newEnvelope(func(*string, *string, bool) any {
+		return generated.OrganizationCertificateActivationResponse{
+			Object: generated.OrganizationCertificateActivationResponseObjectOrganizationCertificateActivation, Data: []generated.OrganizationCertificate{}}
+	})
+	organizationDeactivation = newEnvelope(func(*string, *string, bool) any {
+		return generated.OrganizationCertificateDeactivationResponse{
+			Object: generated.OrganizationCertificateDeactivationResponseObjectOrganizationCertificateDeactivation, Data: []generated.OrganizationCertificate{}}
+	})
+	projectActivation = newEnvelope(func(*string, *string, bool) any {
+		return generated.OrganizationProjectCertificateActivationResponse{
+			Object: generated.OrganizationProjectCertificateActivationResponseObjectOrganizationProjectCertificateActivation, Data: []generated.OrganizationProjectCertificate{}}
+	})
+	projectDeactivation = newEnvelope(func(*string, *string, bool) any {
+		return generated.OrganizationProjectCertificateDeactivationResponse{
+			Object: generated.OrganizationProjectCertificateDeactivationResponseObjectOrganizationProjectCertificateDeactivation, Data: []generated.OrganizationProjectCertificate{}}
+	})
+)
+
+func (h handlers) ListOrganizationCertificates(w http.ResponseWriter, r *http.Request, params generated.ListOrganizationCertificatesParams) {
+	list(w, r, store.Scope{}, params.After, params.Limit, (*string)(params.Order), organizationPage)
 }
 
-// list answers one page of scope's certificates in the envelope that
-// envelope builds: the two list operations differ only in their types.
-func list(w http.ResponseWriter, r *http.Request, scope store.Scope, after *string, limit *int, order *string,
-	envelope func(first, last *string, hasMore bool) any) {
+func (h handlers) ListProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID, params generated.ListProjectCertificatesParams) {
+	list(w, r, store.Scope{Project: projectID}, params.After, params.Limit, (*string)(params.Order), projectPage)
+}
+
+// list answers one page of scope's certificates in envelope.
+func list(w http.ResponseWriter, r *http.Request, scope store.Scope, after *string, limit *int, order *string, envelope *envelope) {
 	page, err := rulesOf(r).List(scope, listQuery(after, limit, order))
 	if err != nil {
 		refusal(err, pathIDParam).write(w)
 		return
 	}
 	first, last := pageEnds(page)
-	writeList(w, envelope(first, last, page.HasMore), page.Items, scope.Project != "")
+	writeList(w, envelope, first, last, page.HasMore, page.Items, scope.Project != "")
 }
 
 func listQuery(after *string, limit *int, order *string) store.ListQuery {
@@ -135,29 +156,25 @@ func (h handlers) DeleteCertificate(w http.ResponseWriter, r *http.Request, cert
 
 func (h handlers) ActivateOrganizationCertificates(w http.ResponseWriter, r *http.Request) {
 	if items, ok := toggle(w, r, store.Scope{}, true); ok {
-		writeList(w, generated.OrganizationCertificateActivationResponse{
-			Object: generated.OrganizationCertificateActivationResponseObjectOrganizationCertificateActivation, Data: []generated.OrganizationCertificate{}}, items, false)
+		writeList(w, organizationActivation, nil, nil, false, items, false)
 	}
 }
 
 func (h handlers) DeactivateOrganizationCertificates(w http.ResponseWriter, r *http.Request) {
 	if items, ok := toggle(w, r, store.Scope{}, false); ok {
-		writeList(w, generated.OrganizationCertificateDeactivationResponse{
-			Object: generated.OrganizationCertificateDeactivationResponseObjectOrganizationCertificateDeactivation, Data: []generated.OrganizationCertificate{}}, items, false)
+		writeList(w, organizationDeactivation, nil, nil, false, items, false)
 	}
 }
 
 func (h handlers) ActivateProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID) {
 	if items, ok := toggle(w, r, store.Scope{Project: projectID}, true); ok {
-		writeList(w, generated.OrganizationProjectCertificateActivationResponse{
-			Object: generated.OrganizationProjectCertificateActivationResponseObjectOrganizationProjectCertificateActivation, Data: []generated.OrganizationProjectCertificate{}}, items, true)
+		writeList(w, projectActivation, nil, nil, false, items, true)
 	}
 }
 
 func (h handlers) DeactivateProjectCertificates(w http.ResponseWriter, r *http.Request, projectID generated.ProjectID) {
 	if items, ok := toggle(w, r, store.Scope{Project: projectID}, false); ok {
-		writeList(w, generated.OrganizationProjectCertificateDeactivationResponse{
-			Object: generated.OrganizationProjectCertificateDeactivationResponseObjectOrganizationProjectCertificateDeactivation, Data: []generated.OrganizationProjectCertificate{}}, items, true)
+		writeList(w, projectDeactivation, nil, nil, false, items, true)
 	}
 }
 

@@ -43,6 +43,7 @@ type Call struct {
 	Fault string `json:"fault,omitempty"`
 
 	rawQuery string // parsed into Query when the journal is read, off the request's path
+	rawBody  []byte // a small body, read into CertificateIDs and Name when the journal is read
 }
 
 // journal is one organization's calls: a ring of the last JournalSize, so
@@ -73,6 +74,7 @@ func (j *journal) read() []Call {
 		if q, _ := url.ParseQuery(out[i].rawQuery); len(q) > 0 {
 			out[i].Query = q
 		}
+		out[i].readBody(out[i].rawBody)
 	}
 	return out
 }
@@ -87,8 +89,24 @@ func newCall(r *http.Request, route *routers.Route, params map[string]string) Ca
 	return c
 }
 
-// withBody adds what a body says, if it is JSON.
+// journalBodyBytes is the largest body a call keeps as sent, to be read
+// when the journal is: a toggle's body is well under it, and an
+// organization's journal keeps at most JournalSize of them, 1 MiB. A larger
+// body (an upload's, with its PEM) is read at once and not kept.
+const journalBodyBytes = 1 << 10
+
+// withBody adds what a body says, if it is JSON: read off the request's
+// path when the body is small, since most calls are never read back.
 func (c *Call) withBody(body []byte) {
+	if len(body) <= journalBodyBytes {
+		c.rawBody = body
+		return
+	}
+	c.readBody(body)
+}
+
+// readBody sets what body says, if it is JSON.
+func (c *Call) readBody(body []byte) {
 	if body == nil {
 		return
 	}

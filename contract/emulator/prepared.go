@@ -2,9 +2,9 @@ package emulator
 
 import (
 	"maps"
-	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -24,9 +24,10 @@ type prepared struct {
 	body  *preparedBody // nil: the operation takes no body
 }
 
-// accepts says whether a request is surely valid; body is nil without one.
-func (p *prepared) accepts(query url.Values, body []byte) bool {
-	return p.query.accepts(query) && (p.body == nil) == (body == nil) && (p.body == nil || p.body.accepts(body))
+// accepts says whether a request is surely valid; rawQuery is the query as
+// sent, body nil without one.
+func (p *prepared) accepts(rawQuery string, body []byte) bool {
+	return p.query.accepts(rawQuery) && (p.body == nil) == (body == nil) && (p.body == nil || p.body.accepts(body))
 }
 
 // preparedQuery is an operation's query parameters.
@@ -116,16 +117,58 @@ func plainString(ref *openapi3.SchemaRef) bool {
 		len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) == 0 && s.Not == nil && !s.Nullable && s.Const == nil
 }
 
-// accepts says whether query is surely valid: every parameter known, given
-// once, and its value plainly within its schema.
-func (q preparedQuery) accepts(query url.Values) bool {
-	for name, values := range query {
+// accepts says whether a raw query is surely valid, reading it without
+// url.ParseQuery's map: plainly written (name=value pairs joined by '&',
+// nothing escaped, so each name and value is as sent), every parameter
+// known, given once, and its value plainly within its schema. Anything
+// else, even what ParseQuery would read the same way (an empty pair, an
+// escape), goes to kin-openapi.
+func (q preparedQuery) accepts(rawQuery string) bool {
+	if strings.ContainsAny(rawQuery, "%+;") {
+		return false
+	}
+	for rest := rawQuery; rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		name, value, ok := strings.Cut(pair, "=")
+		if !ok {
+			return false
+		}
 		p, ok := q[name]
-		if !ok || len(values) != 1 || !p.accepts(values[0]) {
+		// A repeat: the same name in the rest of the query, a pair of its own.
+		if !ok || !p.accepts(value) || plainQuery(rest).has(name) {
 			return false
 		}
 	}
 	return true
+}
+
+// plainQuery is a raw query the prepared check accepted: each value is as
+// sent, and each parameter given at most once.
+type plainQuery string
+
+// get returns name's value, "" when it is not given.
+func (q plainQuery) get(name string) string {
+	for rest := string(q); rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		if n, v, _ := strings.Cut(pair, "="); n == name {
+			return v
+		}
+	}
+	return ""
+}
+
+// has says whether name is given, with or without a value.
+func (q plainQuery) has(name string) bool {
+	for rest := string(q); rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		if n, _, _ := strings.Cut(pair, "="); n == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (p queryParam) accepts(v string) bool {

@@ -118,27 +118,28 @@ func (v *requestValidator) find(r *http.Request) (*routers.Route, map[string]str
 // status and the param a client can act on; route and pathParams are what
 // find returned. It returns the request with its body ready to be read
 // again by the handler, that body, once read (also when it was refused for
-// what it says), and the parsed query when the prepared check accepted it.
-func (v *requestValidator) check(r *http.Request, route *routers.Route, pathParams map[string]string) (*http.Request, []byte, url.Values, *apiError) {
+// what it says), and whether the prepared check accepted it: then the raw
+// query is a plainQuery.
+func (v *requestValidator) check(r *http.Request, route *routers.Route, pathParams map[string]string) (*http.Request, []byte, bool, *apiError) {
 	if route == nil {
-		return r, nil, nil, invalidURL(r)
+		return r, nil, false, invalidURL(r)
 	}
 
-	// The query is parsed once, here, for every check that reads it.
-	query := r.URL.Query()
 	p := v.prepared[route.Operation.OperationID]
 	var body []byte
 	if rb := route.Operation.RequestBody; rb != nil {
 		var apiErr *apiError
 		if body, apiErr = readJSONBody(r); apiErr != nil {
-			return r, nil, nil, apiErr
+			return r, nil, false, apiErr
 		}
 		r.Body = newCheckedBody(body)
 	}
-	if p != nil && p.accepts(query, body) {
-		return r, body, query, nil
+	if p != nil && p.accepts(r.URL.RawQuery, body) {
+		return r, body, true, nil
 	}
 
+	// The query is parsed once, here, for every check that reads it.
+	query := r.URL.Query()
 	input := &openapi3filter.RequestValidationInput{
 		Request:     r,
 		PathParams:  pathParams,
@@ -147,18 +148,18 @@ func (v *requestValidator) check(r *http.Request, route *routers.Route, pathPara
 		Options:     v.options,
 	}
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
-		return r, body, nil, validationError(err)
+		return r, body, false, validationError(err)
 	}
 	if apiErr := refuseUnknownQuery(route, query); apiErr != nil {
-		return r, body, nil, apiErr
+		return r, body, false, apiErr
 	}
 	if body != nil {
 		if apiErr := refuseUnknownFields(route, body); apiErr != nil {
-			return r, body, nil, apiErr
+			return r, body, false, apiErr
 		}
 		r.Body = newCheckedBody(body)
 	}
-	return r, body, nil, nil
+	return r, body, false, nil
 }
 
 // checkedBody is a request body read and found to be one JSON value, which
@@ -193,17 +194,15 @@ func readJSONBody(r *http.Request) ([]byte, *apiError) {
 		return nil, &apiError{status: http.StatusUnsupportedMediaType, typ: typeInvalidRequest, code: generated.ErrorCodeUnsupportedMediaType,
 			message: "The request body must be JSON, sent with Content-Type: application/json."}
 	}
-	tooLarge := &apiError{status: http.StatusRequestEntityTooLarge, typ: typeInvalidRequest, code: generated.ErrorCodeRequestTooLarge,
-		message: fmt.Sprintf("The request body is larger than %d bytes.", MaxBodyBytes)}
 	if r.ContentLength > MaxBodyBytes {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	body, err := readBody(r)
 	if err != nil {
 		return nil, badRequest("", "", "The request body could not be read.")
 	}
 	if len(body) > MaxBodyBytes {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, badRequest("", "", "A JSON request body is required.")
@@ -213,6 +212,37 @@ func readJSONBody(r *http.Request) ([]byte, *apiError) {
 		return nil, badRequest("", "", "We could not parse the JSON body of your request. Send valid JSON.")
 	}
 	return body, nil
+}
+
+func tooLarge() *apiError {
+	return &apiError{status: http.StatusRequestEntityTooLarge, typ: typeInvalidRequest, code: generated.ErrorCodeRequestTooLarge,
+		message: fmt.Sprintf("The request body is larger than %d bytes.", MaxBodyBytes)}
+}
+
+// readBody reads at most MaxBodyBytes+1 bytes of r's body, as io.ReadAll
+// of an io.LimitReader would, but into one buffer of the announced length
+// when there is one, where ReadAll starts at 512 bytes and grows.
+func readBody(r *http.Request) ([]byte, error) {
+	const limit = MaxBodyBytes + 1
+	size := 512
+	if r.ContentLength > 0 {
+		size = int(r.ContentLength) + 1 // room to read the end without growing
+	}
+	b := make([]byte, 0, size)
+	for len(b) < limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Body.Read(b[len(b):min(cap(b), limit)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // validationError turns kin-openapi's verdict into the error body, naming the

@@ -32,6 +32,10 @@ func (h *Held) Send(w http.ResponseWriter) {
 	_, _ = w.Write(h.Body.Bytes())
 }
 
+// contentTypeJSON is shared by every answer: net/http only reads a header's
+// values, and a capacity of one makes an append copy them.
+var contentTypeJSON = []string{"application/json"}
+
 // WriteJSON answers status with v as its JSON body.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
@@ -43,11 +47,13 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	WriteBody(w, status, body)
 }
 
-// WriteBody answers status with body, a JSON document.
+// WriteBody answers status with body, a JSON document. The headers are
+// assigned under their canonical names, as Set would store them, without
+// Set's new slice for a value that never changes.
 func WriteBody(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Type"] = contentTypeJSON
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
