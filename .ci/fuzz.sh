@@ -2,7 +2,7 @@
 # make fuzz: every Fuzz function of every module, each for FUZZTIME.
 # They are read from the test files: go test -list would link a test binary
 # per package only to name them.
-# Usage: fuzz.sh <fuzztime> <module dir>...
+# Usage: fuzz.sh <fuzztime> <module dir>...; FUZZFLAGS adds go test flags.
 set -euo pipefail
 fuzztime=$1
 shift
@@ -17,5 +17,6 @@ done)
 [ -n "$targets" ] || { echo "no fuzz targets found" >&2; exit 1; }
 echo "$targets" | while read -r m pkg target; do
 	echo "--- $target in $pkg for $fuzztime"
-	"$go" -C "$m" test -run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" "$pkg"
+	# shellcheck disable=SC2086 # FUZZFLAGS is a list of flags
+	"$go" -C "$m" test -run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" ${FUZZFLAGS:-} "$pkg"
 done
