@@ -1,9 +1,10 @@
 package tools_test
 
-// What package generated promises the services that vendor it, checked from
-// outside it: here, not in generated's own tests, because these start go
-// itself, whose inputs go's test cache cannot see, and so run every time
-// (.ci/unit.sh) while generated's own tests are cached.
+// What package generated promises the services that vendor it and the
+// readers of its documentation, checked from outside it: here, not in
+// generated's own tests, because these start go itself, whose inputs go's
+// test cache cannot see, and so run every time (.ci/unit.sh) while
+// generated's own tests are cached.
 
 import (
 	"os"
@@ -125,5 +126,15 @@ func TestImportsOnlyStandardLibraryAndRuntime(t *testing.T) {
 		if strings.Contains(first, ".") && imp != "github.com/oapi-codegen/runtime" && !strings.HasPrefix(imp, "github.com/oapi-codegen/runtime/") {
 			t.Errorf("package generated imports %s", imp)
 		}
+	}
+}
+
+// go doc joins package comments in file name order; the project's own must
+// come before the generator's one-line description.
+func TestGoDocOpensWithTheProjectsWords(t *testing.T) {
+	out := run(t, ".", nil, "go", "doc", "./generated")
+	lines := strings.SplitN(out, "\n", 4)
+	if len(lines) < 3 || !strings.HasPrefix(lines[2], "Package generated is a typed client for the Certificates operations") {
+		t.Errorf("go doc opens with:\n%s", out[:min(len(out), 400)])
 	}
 }
