@@ -33,15 +33,7 @@ func record(t *testing.T, mutations ...string) *har.File {
 	base := srv.URL + emulator.BasePath
 	rec := fidelity.NewRecorder(fidelity.NewRedactor(runID))
 	key := "sk-admin-" + runID + "-1-1"
-	c, err := generated.NewClientWithResponses(base,
-		generated.WithHTTPClient(&http.Client{Transport: rec}),
-		generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
-			r.Header.Set("Authorization", "Bearer "+key)
-			return nil
-		}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := recordingClient(t, base, key, rec)
 	ctx := t.Context()
 	upload := func(label string) string {
 		cert, err := testcert.New(testcert.Options{})
@@ -340,16 +332,7 @@ func TestReplayOfAPageAfterACertificateUploadedWhileAnotherWas(t *testing.T) {
 	key := "sk-admin-" + runID + "-shared"
 	process := func(n int) (*generated.ClientWithResponses, *fidelity.Recorder) {
 		rec := fidelity.NewRecorder(fidelity.NewRedactor(runID), fidelity.RecordProcess(n), fidelity.RecordThrough(gate))
-		c, err := generated.NewClientWithResponses(base,
-			generated.WithHTTPClient(&http.Client{Transport: rec}),
-			generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
-				r.Header.Set("Authorization", "Bearer "+key)
-				return nil
-			}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c, rec
+		return recordingClient(t, base, key, rec), rec
 	}
 	one, rec1 := process(1)
 	two, rec2 := process(2)
@@ -414,3 +397,19 @@ func TestReplayOfAPageAfterACertificateUploadedWhileAnotherWas(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// recordingClient is a client of the emulator at base, with key, whose
+// exchanges rec records.
+func recordingClient(t *testing.T, base, key string, rec *fidelity.Recorder) *generated.ClientWithResponses {
+	t.Helper()
+	c, err := generated.NewClientWithResponses(base,
+		generated.WithHTTPClient(&http.Client{Transport: rec}),
+		generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+			r.Header.Set("Authorization", "Bearer "+key)
+			return nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
