@@ -149,26 +149,26 @@ type plainQuery string
 
 // get returns name's value, "" when it is not given.
 func (q plainQuery) get(name string) string {
-	for rest := string(q); rest != ""; {
-		var pair string
-		pair, rest, _ = strings.Cut(rest, "&")
-		if n, v, _ := strings.Cut(pair, "="); n == name {
-			return v
-		}
-	}
-	return ""
+	v, _ := q.lookup(name)
+	return v
 }
 
 // has says whether name is given, with or without a value.
 func (q plainQuery) has(name string) bool {
+	_, ok := q.lookup(name)
+	return ok
+}
+
+// lookup returns name's value and whether name is given.
+func (q plainQuery) lookup(name string) (string, bool) {
 	for rest := string(q); rest != ""; {
 		var pair string
 		pair, rest, _ = strings.Cut(rest, "&")
-		if n, _, _ := strings.Cut(pair, "="); n == name {
-			return true
+		if n, v, _ := strings.Cut(pair, "="); n == name {
+			return v, true
 		}
 	}
-	return false
+	return "", false
 }
 
 func (p queryParam) accepts(v string) bool {

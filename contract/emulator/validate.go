@@ -221,7 +221,10 @@ func tooLarge() *apiError {
 
 // readBody reads at most MaxBodyBytes+1 bytes of r's body, as io.ReadAll
 // of an io.LimitReader would, but into one buffer of the announced length
-// when there is one, where ReadAll starts at 512 bytes and grows.
+// when there is one, where ReadAll starts at 512 bytes and grows. A
+// bytes.Buffer grown to that length and read from a LimitReader measured
+// one allocation and 536 bytes more an activate (the buffer escapes, and it
+// reads only into 512 free bytes or more).
 func readBody(r *http.Request) ([]byte, error) {
 	const limit = MaxBodyBytes + 1
 	size := 512
