@@ -185,3 +185,30 @@ func TestMakeTargets(t *testing.T) {
 		}
 	}
 }
+
+// make unit runs every time each package that starts programs, whose
+// inputs go's test cache cannot see, and lets the cache keep the rest: a
+// cached pass of teeth would hide a spec that stopped catching its
+// mutation, and running everything every time would undo the cache.
+func TestUnitRunsEveryTimeWhatStartsPrograms(t *testing.T) {
+	out, err := exec.Command("bash", ".ci/unit.sh", "--list").Output()
+	if err != nil {
+		t.Fatalf(".ci/unit.sh --list: %v", err)
+	}
+	half := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg := line[strings.LastIndex(line, " ")+1:]
+		half[strings.TrimPrefix(pkg, "github.com/certcontract/certcontract/")] = strings.TrimSuffix(line, " "+pkg)
+	}
+	for pkg, want := range map[string]string{
+		// They run the suite's or the emulator's binary (prebuilt), or go.
+		"contract/lab/teeth": "every time", "contract/cmd/replay": "every time",
+		"contract/internal/runner": "every time", "contract/adminclient": "every time",
+		// Their tests start nothing.
+		"contract": "cached", "contract/emulator": "cached", "generated": "cached",
+	} {
+		if half[pkg] != want {
+			t.Errorf("%s: %q, want %q", pkg, half[pkg], want)
+		}
+	}
+}

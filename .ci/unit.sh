@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # make unit: every test of the main module under the race detector.
+# Usage: unit.sh [--list]
 #
 # go's test cache keys a package's result on its test binary, the flags, and
 # the environment variables and files the test process read, so a package
@@ -28,6 +29,12 @@ while IFS='|' read -r pkg imports test_imports; do
 	if [ "$starts" = yes ]; then exec_pkgs+=("$pkg"); else cached_pkgs+=("$pkg"); fi
 done <<<"$listing"
 module=$("$go" list -m)
+# --list: print the two halves, a package a line, and run nothing.
+if [ "${1:-}" = --list ]; then
+	printf 'every time %s\n' "${exec_pkgs[@]}"
+	printf 'cached %s\n' "${cached_pkgs[@]}"
+	exit 0
+fi
 
 # The programs those tests run, built once for all of them.
 tmp=$(mktemp -d)
