@@ -18,9 +18,11 @@ import (
 // oapi-codegen gives every optional field omitempty, every nullable one a
 // pointer, and every enum a Valid method.
 //
-// Presence is read from body by one pass over its bytes that only finds
-// each object's keys and skips their values, next to the value already
-// decoded: no second decode, no allocation. body is valid JSON (it was
+// Presence is read from body by one pass over its bytes, next to the value
+// already decoded: the pass finds each object's keys, steps into the
+// objects and arrays of objects the fragment describes, and skips every
+// other value; no byte is read twice, nothing is decoded again, nothing is
+// allocated. body is valid JSON (it was
 // decoded), so the pass needs no error handling of its own; keys match
 // fields as encoding/json matches them (exactly, else case-insensitively),
 // and of a key given twice the last counts, as in the decoded value.
@@ -29,10 +31,11 @@ func checkShape(body []byte, v any) error {
 	p := planFor(decoded.Type())
 	// Answers are nearly always right, so the first walk names no paths;
 	// only a wrong one is walked again to say where.
-	if p.check(body, skipSpace(body, 0), decoded, "", false) == nil {
+	if _, err := p.check(body, skipSpace(body, 0), decoded, "", false); err == nil {
 		return nil
 	}
-	return p.check(body, skipSpace(body, 0), decoded, "", true)
+	_, err := p.check(body, skipSpace(body, 0), decoded, "", true)
+	return err
 }
 
 // errShape is what a walk that names no paths reports.
@@ -46,6 +49,9 @@ const (
 	absent presence = iota
 	present
 	null
+	// broken is an object, or an array of objects, present but whose own
+	// walk found a problem.
+	broken
 )
 
 type enum interface{ Valid() bool }
@@ -102,31 +108,26 @@ func planFor(t reflect.Type) *plan {
 	return actual.(*plan)
 }
 
-// said is what one object said of one field: its presence and where its
-// value starts in the body.
-type said struct {
-	presence
-	at int
-}
-
-// check reads the object at body[at:] (or a null) beside its decoded value.
-// Missing fields are reported together and before anything else: they say
-// best what kind of answer this is not. Unless describe is set, it stops at
-// the first problem with errShape and builds no text.
-func (p *plan) check(body []byte, at int, decoded reflect.Value, path string, describe bool) error {
-	var buf [16]said
+// check walks the value at body[at] (an object, or a null) beside its
+// decoded value in one pass, and returns the index just past it. Each key
+// that names an object or an array of objects is walked where it stands,
+// so no byte is read twice. Missing fields are reported together and
+// before anything else: they say best what kind of answer this is not.
+// Problems are judged in the fragment's order of fields once the object
+// has ended, since of a key given twice the last counts. Unless describe is
+// set, a problem is errShape and no text is built.
+func (p *plan) check(body []byte, at int, decoded reflect.Value, path string, describe bool) (int, error) {
+	var buf [16]presence
 	fields := buf[:0]
 	if len(p.fields) > len(buf) {
-		fields = make([]said, 0, len(p.fields))
+		fields = make([]presence, 0, len(p.fields))
 	}
 	fields = fields[:len(p.fields)]
-	if body[at] == '{' {
-		p.keys(body, at, fields)
+	// What the walks of the objects within found, kept only to describe it.
+	var found []error
+	if describe {
+		found = make([]error, len(p.fields))
 	}
-
-	var missing []string
-	orNull := false
-	var invalid error
 	key := func(key string) string {
 		if !describe {
 			return ""
@@ -139,14 +140,60 @@ func (p *plan) check(body []byte, at int, decoded reflect.Value, path string, de
 		}
 		return fmt.Errorf(format, args...)
 	}
+
+	var end int
+	if body[at] != '{' {
+		end = skipValue(body, at) // a null: every field absent
+	} else {
+		i := skipSpace(body, at+1)
+		for body[i] != '}' {
+			keyEnd := skipString(body, i)
+			field := p.field(body[i+1 : keyEnd-1])
+			i = skipSpace(body, skipSpace(body, keyEnd)+1) // past the colon
+			if field < 0 {
+				i = next(body, skipValue(body, i))
+				continue
+			}
+			f, s := &p.fields[field], present
+			var valueEnd int
+			var err error
+			switch {
+			case body[i] == 'n':
+				s, valueEnd = null, i+len("null")
+			case f.sub == nil:
+				valueEnd = skipValue(body, i)
+			case f.array:
+				valueEnd, err = f.sub.items(body, i, decoded.Field(f.index), key(f.key), describe)
+			default:
+				r := decoded.Field(f.index)
+				if r.Kind() == reflect.Pointer {
+					r = r.Elem()
+				}
+				valueEnd, err = f.sub.check(body, i, r, key(f.key), describe)
+			}
+			if err != nil {
+				s = broken
+			}
+			fields[field] = s
+			if describe {
+				found[field] = err
+			}
+			i = next(body, valueEnd)
+		}
+		end = i + 1
+	}
+
+	var missing []string
+	orNull := false
+	var invalid error
 	for i, f := range p.fields {
 		s := fields[i]
 		switch {
-		case f.sub == nil && s.presence == absent:
+		case f.sub == nil && s == absent:
 			if f.required {
 				missing = append(missing, name(key(f.key)))
 			}
-		case f.sub == nil && s.presence == null:
+		case f.sub == nil && s == null:
 			if f.required && !f.nullable {
 				invalid = cmpOr(invalid, fail("%s is null", name(key(f.key))))
 			}
@@ -154,41 +201,19 @@ func (p *plan) check(body []byte, at int, decoded reflect.Value, path string, de
 			if f.enum && !validEnums(decoded.Field(f.index)) {
 				invalid = cmpOr(invalid, fail("%s is %q, a value the fragment does not list", name(key(f.key)), enumText(decoded.Field(f.index))))
 			}
-		case s.presence != present:
+		case s == absent || s == null:
 			// An object or an array, absent or null.
 			if f.required && !f.nullable {
 				missing, orNull = append(missing, name(key(f.key))), true
 			}
-		case f.array:
-			items := decoded.Field(f.index)
-			i, n := skipSpace(body, s.at+1), 0
-			for body[i] != ']' {
-				itemAt := ""
-				if describe {
-					itemAt = fmt.Sprintf("%s[%d]", key(f.key), n)
-				}
-				switch {
-				case body[i] == 'n':
-					invalid = cmpOr(invalid, fail("%s is null", name(itemAt)))
-				case n >= items.Len():
-					invalid = cmpOr(invalid, fail("%s is not in the decoded answer", name(itemAt)))
-				default:
-					invalid = cmpOr(invalid, f.sub.check(body, i, items.Index(n), itemAt, describe))
-				}
-				if !describe && invalid != nil {
-					return errShape
-				}
-				i, n = next(body, skipValue(body, i)), n+1
+		case s == broken:
+			if !describe {
+				return end, errShape
 			}
-		default:
-			r := decoded.Field(f.index)
-			if r.Kind() == reflect.Pointer {
-				r = r.Elem()
-			}
-			invalid = cmpOr(invalid, f.sub.check(body, s.at, r, key(f.key), describe))
+			invalid = cmpOr(invalid, found[i])
 		}
 		if !describe && (invalid != nil || len(missing) > 0) {
-			return errShape
+			return end, errShape
 		}
 	}
 	what := "missing"
@@ -197,29 +222,47 @@ func (p *plan) check(body []byte, at int, decoded reflect.Value, path string, de
 	}
 	switch len(missing) {
 	case 0:
-		return invalid
+		return end, invalid
 	case 1:
-		return fmt.Errorf("required field %s is %s", missing[0], what)
+		return end, fmt.Errorf("required field %s is %s", missing[0], what)
 	}
-	return fmt.Errorf("required fields %s are %s", strings.Join(missing, ", "), what)
+	return end, fmt.Errorf("required fields %s are %s", strings.Join(missing, ", "), what)
 }
 
-// keys notes, for every key of the object at body[at] that names a field of
-// p, its presence and where its value starts.
-func (p *plan) keys(body []byte, at int, fields []said) {
-	i := skipSpace(body, at+1)
-	for body[i] != '}' {
-		end := skipString(body, i)
-		field := p.field(body[i+1 : end-1])
-		i = skipSpace(body, skipSpace(body, end)+1) // past the colon
-		if field >= 0 {
-			fields[field] = said{presence: present, at: i}
-			if body[i] == 'n' {
-				fields[field].presence = null
-			}
+// items walks the array at body[at] whose items p describes, beside the
+// decoded slice, and returns the index just past it and the first problem.
+func (p *plan) items(body []byte, at int, decoded reflect.Value, path string, describe bool) (int, error) {
+	var first error
+	i, n := skipSpace(body, at+1), 0
+	for body[i] != ']' {
+		itemAt := ""
+		if describe {
+			itemAt = fmt.Sprintf("%s[%d]", path, n)
 		}
-		i = next(body, skipValue(body, i))
+		var end int
+		var err error
+		switch {
+		case body[i] == 'n':
+			end = i + len("null")
+			if describe {
+				err = fmt.Errorf("%s is null", name(itemAt))
+			} else {
+				err = errShape
+			}
+		case n >= decoded.Len():
+			end = skipValue(body, i)
+			if describe {
+				err = fmt.Errorf("%s is not in the decoded answer", name(itemAt))
+			} else {
+				err = errShape
+			}
+		default:
+			end, err = p.check(body, i, decoded.Index(n), itemAt, describe)
+		}
+		first = cmpOr(first, err)
+		i, n = next(body, end), n+1
 	}
+	return i + 1, first
 }
 
 // field returns the index in p.fields of the field a key names, or -1. As
@@ -235,16 +278,17 @@ func (p *plan) field(raw []byte) int {
 		}
 		key = []byte(s)
 	}
-	folded := -1
 	for i, f := range p.fields {
 		if string(key) == f.key {
 			return i
 		}
-		if folded < 0 && bytes.EqualFold(key, []byte(f.key)) {
-			folded = i
+	}
+	for i, f := range p.fields {
+		if bytes.EqualFold(key, []byte(f.key)) {
+			return i
 		}
 	}
-	return folded
+	return -1
 }
 
 // The scanning helpers below read JSON already known to be valid.
@@ -279,6 +323,9 @@ func skipString(b []byte, i int) int {
 	}
 }
 
+// endsLiteral holds the bytes that can follow a number, true, false or null.
+var endsLiteral = [256]bool{',': true, '}': true, ']': true, ' ': true, '\t': true, '\n': true, '\r': true}
+
 // skipValue returns the index just past the value starting at b[i].
 func skipValue(b []byte, i int) int {
 	switch b[i] {
@@ -299,7 +346,7 @@ func skipValue(b []byte, i int) int {
 			}
 		}
 	}
-	for i < len(b) && !strings.ContainsRune(",}] \t\n\r", rune(b[i])) {
+	for i < len(b) && !endsLiteral[b[i]] {
 		i++
 	}
 	return i
