@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -151,16 +152,31 @@ func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 	return rsp, nil
 }
 
-// readAnswer reads a success whole, into one buffer of the size the
-// server announced (io.ReadAll would grow one chunk at a time).
+// readAnswer reads a success whole: into one buffer of the size the
+// server announced, or else into a kept buffer, copied out at its exact
+// size (io.ReadAll would grow and copy one chunk at a time).
 func readAnswer(body io.Reader, size int64) ([]byte, error) {
-	var buf bytes.Buffer
 	if size >= 0 {
-		buf.Grow(int(size) + bytes.MinRead) // room to read the EOF
+		buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead)) // room to read the EOF
+		_, err := buf.ReadFrom(body)
+		return buf.Bytes(), err
 	}
+	buf := readBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
 	_, err := buf.ReadFrom(body)
-	return buf.Bytes(), err
+	data := bytes.Clone(buf.Bytes())
+	if buf.Cap() <= maxKeptBuffer {
+		readBuffers.Put(buf)
+	}
+	return data, err
 }
+
+// readBuffers keeps the buffers that answers of unannounced size are read
+// into, up to maxKeptBuffer each, so a kept buffer never holds a large
+// answer's worth of memory.
+var readBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxKeptBuffer = 256 << 10
 
 // answerBody is a success already read, which decode takes as it is
 // rather than reading it again.

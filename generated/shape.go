@@ -145,10 +145,10 @@ func (p *plan) check(body []byte, at int, decoded reflect.Value, path string, de
 	if body[at] != '{' {
 		end = skipValue(body, at) // a null: every field absent
 	} else {
-		i := skipSpace(body, at+1)
+		i, field := skipSpace(body, at+1), -1
 		for body[i] != '}' {
-			keyEnd := skipString(body, i)
-			field := p.field(body[i+1 : keyEnd-1])
+			var keyEnd int
+			field, keyEnd = p.key(body, i, field+1)
 			i = skipSpace(body, skipSpace(body, keyEnd)+1) // past the colon
 			if field < 0 {
 				i = next(body, skipValue(body, i))
@@ -265,6 +265,23 @@ func (p *plan) items(body []byte, at int, decoded reflect.Value, path string, de
 	return i + 1, first
 }
 
+// key reads the key at body[i] and returns the index in p.fields of the
+// field it names (or -1) and the index just past it. Servers write an
+// object's keys in one order, so the field after the last one found,
+// guess, is tried first: when the key is exactly that field's name it is
+// read by one comparison. (Field names hold no quote or backslash, so a
+// match cannot be part of a longer or escaped key.)
+func (p *plan) key(body []byte, i, guess int) (int, int) {
+	if guess < len(p.fields) {
+		k := p.fields[guess].key
+		if end := i + 1 + len(k); end < len(body) && body[end] == '"' && string(body[i+1:end]) == k {
+			return guess, end + 1
+		}
+	}
+	end := skipString(body, i)
+	return p.field(body[i+1 : end-1]), end
+}
+
 // field returns the index in p.fields of the field a key names, or -1. As
 // encoding/json does, it prefers an exact match and otherwise takes a
 // case-insensitive one.
@@ -294,8 +311,11 @@ func (p *plan) field(raw []byte) int {
 // The scanning helpers below read JSON already known to be valid.
 // contract/emulator/prepared.go keeps its own few (see there why).
 
+// skipSpace returns the index of the first byte at or after b[i] that is
+// not space; the first comparison alone says so for every byte that
+// follows a compact answer's colons and commas.
 func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
 	return i
