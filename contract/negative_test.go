@@ -26,7 +26,7 @@ func (r rawResult) GetBody() []byte { return r.body }
 
 // negativeEntries is one table entry per constraint of the fragment.
 func negativeEntries() ([]TableEntry, error) {
-	doc, err := spec.GetSpec()
+	doc, err := spec.Document()
 	if err != nil {
 		return nil, err
 	}

@@ -128,7 +128,7 @@ var _ = ReportAfterSuite("coverage of every documented (operation, status)", fun
 	if target == nil {
 		return // not configured: the suite already failed saying why
 	}
-	doc, err := spec.GetSpec()
+	doc, err := spec.Document()
 	Expect(err).NotTo(HaveOccurred())
 	cov, err := suite.RunCoverage(doc, r, cfg)
 	Expect(err).NotTo(HaveOccurred())

@@ -51,7 +51,7 @@ func newRequestValidator() (*requestValidator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
-	doc, err := spec.GetSpec()
+	doc, err := spec.Document()
 	if err != nil {
 		return nil, fmt.Errorf("emulator: loading the fragment: %w", err)
 	}
