@@ -205,5 +205,8 @@ func suiteEnv() []string {
 		}
 		env = append(env, kv)
 	}
-	return env
+	// Each suite process (ginkgo -p runs two) and the replay get one P, as
+	// teeth's runs do: their client and emulator take turns, and with one P
+	// the scheduler does not spin between the turns.
+	return append(env, "GOMAXPROCS=1")
 }

@@ -10,7 +10,8 @@ import (
 // give. The fields carry the wire's JSON names, so an expectation prints as
 // the answer it stands for. These types repeat the shapes of package
 // generated's models on purpose: the model imports only the standard
-// library, so that nothing it checks can leak into it (independent_test.go).
+// library, so that nothing it checks can leak into it (the repository's
+// layers_test.go checks).
 type Response struct {
 	Status int `json:"-"`
 	// Error is the body of every answer other than 200.

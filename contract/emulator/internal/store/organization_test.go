@@ -2,10 +2,7 @@ package store_test
 
 import (
 	"errors"
-	"os/exec"
 	"reflect"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -134,21 +131,5 @@ func TestRenameLeavesHandedOutCertificatesAlone(t *testing.T) {
 	}
 	if got, _ := org.Get(c.ID); got != renamed {
 		t.Fatalf("Get returns %p, want the renamed %p", got, renamed)
-	}
-}
-
-// The rules layer is what docs/emulator.md points to for each rule; keeping HTTP
-// out of it keeps statuses, params and wire shapes in one place, the
-// emulator's handlers.
-func TestKnowsNothingOfHTTP(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	deps := strings.Fields(string(out))
-	for _, forbidden := range []string{"net/http", "github.com/certcontract/certcontract/generated"} {
-		if slices.Contains(deps, forbidden) {
-			t.Errorf("the store depends on %s", forbidden)
-		}
 	}
 }
