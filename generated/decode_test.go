@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -75,6 +76,30 @@ func TestEndlessBodyIsCutAtTheLimit(t *testing.T) {
 				t.Errorf("read %d bytes of the body; want at most %d", read.Load(), tt.wantRead)
 			}
 		})
+	}
+}
+
+// A 200 announcing half a gigabyte made the client size a buffer by it
+// before the limit refused the first byte: the header alone claimed the
+// memory (and a terabyte crashed it).
+func TestAnnouncedLengthOverTheLimitClaimsNoMemory(t *testing.T) {
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(`{"object":"list"}`)), ContentLength: 1 << 29, Request: r}, nil
+	})}
+	c, err := New(WithBaseURL("https://api.example.test/v1"), WithAdminKey("sk-admin-test"), WithHTTPClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = c.ListOrganizationCertificates(t.Context(), ListOptions{})
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrResponseTooLarge) {
+		t.Errorf("error = %v; want ErrResponseTooLarge", err)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 1<<20 {
+		t.Errorf("the call allocated %d bytes for an answer it refused", allocated)
 	}
 }
 

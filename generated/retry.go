@@ -141,7 +141,13 @@ func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 	// A success is read within its attempt, so that one cut short (the
 	// connection lost before the body's end) fails the attempt, which is
 	// retried when the operation may be, rather than the whole call.
-	data, err := readAnswer(body, rsp.ContentLength)
+	// A length over the limit is refused at the first read; sizing a
+	// buffer by it would let a server's header alone claim the memory.
+	size := rsp.ContentLength
+	if size > d.maxBody {
+		size = 0
+	}
+	data, err := readAnswer(body, size)
 	_ = body.Close()
 	if err != nil {
 		return nil, fmt.Errorf("reading the %d answer: %w", rsp.StatusCode, err)
