@@ -131,8 +131,11 @@ func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%w: the answer came from %s", errForeignOrigin, origin(rsp.Request.URL))
 	}
 	body := &boundedBody{rc: rsp.Body, left: d.maxBody, limit: d.maxBody, cancel: cancel}
-	if rsp.ContentLength > d.maxBody {
-		body.left = 0 // refused at the first read, which reads one byte
+	size := rsp.ContentLength
+	if size > d.maxBody {
+		// Refused at the first read, which reads one byte; and no buffer is
+		// sized by it, or a server's header alone could claim the memory.
+		body.left, size = 0, 0
 	}
 	rsp.Body = body
 	if rsp.StatusCode < 200 || rsp.StatusCode > 299 {
@@ -141,12 +144,6 @@ func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 	// A success is read within its attempt, so that one cut short (the
 	// connection lost before the body's end) fails the attempt, which is
 	// retried when the operation may be, rather than the whole call.
-	// A length over the limit is refused at the first read; sizing a
-	// buffer by it would let a server's header alone claim the memory.
-	size := rsp.ContentLength
-	if size > d.maxBody {
-		size = 0
-	}
 	data, err := readAnswer(body, size)
 	_ = body.Close()
 	if err != nil {

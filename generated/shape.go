@@ -41,6 +41,15 @@ func checkShape(body []byte, v any) error {
 // errShape is what a walk that names no paths reports.
 var errShape = errors.New("the answer breaks the fragment")
 
+// problem is one problem a walk found: described when describe is set,
+// else errShape, with no text built.
+func problem(describe bool, format string, args ...any) error {
+	if !describe {
+		return errShape
+	}
+	return fmt.Errorf(format, args...)
+}
+
 // presence is what one object says of one field: whether its key was
 // there, and whether as null.
 type presence uint8
@@ -134,12 +143,6 @@ func (p *plan) check(body []byte, at int, decoded reflect.Value, path string, de
 		}
 		return join(path, key)
 	}
-	fail := func(format string, args ...any) error {
-		if !describe {
-			return errShape
-		}
-		return fmt.Errorf(format, args...)
-	}
 
 	var end int
 	if body[at] != '{' {
@@ -195,11 +198,11 @@ func (p *plan) check(body []byte, at int, decoded reflect.Value, path string, de
 			}
 		case f.sub == nil && s == null:
 			if f.required && !f.nullable {
-				invalid = cmpOr(invalid, fail("%s is null", name(key(f.key))))
+				invalid = cmpOr(invalid, problem(describe, "%s is null", name(key(f.key))))
 			}
 		case f.sub == nil:
 			if f.enum && !validEnums(decoded.Field(f.index)) {
-				invalid = cmpOr(invalid, fail("%s is %q, a value the fragment does not list", name(key(f.key)), enumText(decoded.Field(f.index))))
+				invalid = cmpOr(invalid, problem(describe, "%s is %q, a value the fragment does not list", name(key(f.key)), enumText(decoded.Field(f.index))))
 			}
 		case s == absent || s == null:
 			// An object or an array, absent or null.
@@ -243,19 +246,9 @@ func (p *plan) items(body []byte, at int, decoded reflect.Value, path string, de
 		var err error
 		switch {
 		case body[i] == 'n':
-			end = i + len("null")
-			if describe {
-				err = fmt.Errorf("%s is null", name(itemAt))
-			} else {
-				err = errShape
-			}
+			end, err = i+len("null"), problem(describe, "%s is null", name(itemAt))
 		case n >= decoded.Len():
-			end = skipValue(body, i)
-			if describe {
-				err = fmt.Errorf("%s is not in the decoded answer", name(itemAt))
-			} else {
-				err = errShape
-			}
+			end, err = skipValue(body, i), problem(describe, "%s is not in the decoded answer", name(itemAt))
 		default:
 			end, err = p.check(body, i, decoded.Index(n), itemAt, describe)
 		}
