@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -98,12 +97,11 @@ func TestBadFixturesFileExitsWithOneLine(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.body), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-fixtures", path)
+			cmd := prebuilt.Command(t.Context(), bin, "-addr", "127.0.0.1:0", "-fixtures", path)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			err := cmd.Run()
-			exit, ok := err.(*exec.ExitError)
-			if !ok || exit.ExitCode() != 2 {
+			if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 2 {
 				t.Fatalf("ended with %v; want exit status 2\n%s", err, stderr.String())
 			}
 			line := stderr.String()

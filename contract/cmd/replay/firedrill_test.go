@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/certcontract/certcontract/contract/emulator"
 	"github.com/certcontract/certcontract/contract/internal/mutation"
+	"github.com/certcontract/certcontract/contract/internal/prebuilt"
 )
 
 // drillMutation stands in for an API that changed: new certificates come
@@ -43,11 +43,11 @@ func fireDrill(t *testing.T, cmdBin string, recording []byte) {
 	if err := os.WriteFile(har, recording, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(cmdBin, "-har", har, "-format", "markdown", "-target", srv.URL+emulator.BasePath,
-		"-allowlist", filepath.Join("..", "..", "fidelity", "allowlist.yaml"))
+	cmd := prebuilt.Command(t.Context(), cmdBin, "-har", har, "-format", "markdown", "-target", srv.URL+emulator.BasePath,
+		"-allowlist", allowlist(t))
 	cmd.Env = suiteEnv()
 	out, err := cmd.Output()
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 1 {
 		t.Fatalf("replay against %s: %v (want exit 1)\n%s", drillMutation, err, out)
 	}
 	report := string(out)
@@ -72,9 +72,9 @@ func fireDrill(t *testing.T, cmdBin string, recording []byte) {
 	}
 	first, _, _ := strings.Cut(strings.SplitN(report, "**FAIL: ", 2)[1], ";")
 	title := "Behaviour drift: the emulator no longer answers as the live API (" + first + ")"
-	run := exec.Command("bash", "-e", "-c", script)
+	run := prebuilt.Command(t.Context(), "bash", "-e", "-c", script)
 	run.Dir = dir
-	run.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "GH_LOG="+filepath.Join(dir, "gh.log"),
+	run.Env = append(run.Env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "GH_LOG="+filepath.Join(dir, "gh.log"),
 		"STATUS=drift", "REPORT="+strings.TrimSuffix(report, "\n"), "TITLE="+title, "LABEL="+with["label"],
 		"LABEL_DESCRIPTION="+with["label-description"], "INTRO="+expand(with["intro"]), "CLOSING="+expand(with["closing"]), "CHANGED="+expand(with["changed"]))
 	if out, err := run.CombinedOutput(); err != nil {
@@ -141,10 +141,10 @@ func swapDates(t *testing.T, cmdBin string, recording []byte) string {
 	if err := os.WriteFile(har, recording, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(cmdBin, "-har", har, "-target", srv.URL+emulator.BasePath, "-allowlist", filepath.Join("..", "..", "fidelity", "allowlist.yaml"))
+	cmd := prebuilt.Command(t.Context(), cmdBin, "-har", har, "-target", srv.URL+emulator.BasePath, "-allowlist", allowlist(t))
 	cmd.Env = suiteEnv()
 	out, err := cmd.Output()
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 1 {
 		t.Fatalf("replay against swapped dates: %v (want exit 1)\n%s", err, out)
 	}
 	return string(out)

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -33,17 +32,15 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 	// (not under the race detector this test may run with); the runs below
 	// reuse the binaries.
 	bin := prebuilt.Suite(t)
-	cmdBin := filepath.Join(dir, "replay")
-	if out, err := exec.Command("go", "build", "-o", cmdBin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("compile the command: %v\n%s", err, out)
-	}
+	cmdBin := prebuilt.Replay(t)
+	ginkgo := prebuilt.Ginkgo(t)
 	record := func(t *testing.T, name string, env ...string) []byte {
 		t.Helper()
 		path := filepath.Join(dir, name+".har")
-		cmd := exec.Command("go", "run", "github.com/onsi/ginkgo/v2/ginkgo", "-p", "--no-color", bin)
+		cmd := prebuilt.Command(t.Context(), ginkgo, "-p", "--no-color", bin)
 		cmd.Env = append(suiteEnv(), append(env, "CONTRACT_RECORD="+path)...)
 		out, err := cmd.CombinedOutput()
-		if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
+		if err != nil && cmd.ProcessState == nil {
 			t.Fatalf("run ginkgo: %v", err)
 		}
 		b, readErr := os.ReadFile(path)
@@ -62,18 +59,14 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 		if err := os.WriteFile(path, recording, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(cmdBin, "-har", path, "-format", "json", "-allowlist", filepath.Join("..", "..", "fidelity", "allowlist.yaml"))
+		cmd := prebuilt.Command(t.Context(), cmdBin, "-har", path, "-format", "json", "-allowlist", allowlist(t))
 		cmd.Env = suiteEnv()
 		var stdout, stderr strings.Builder
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		code := 0
-		if err := cmd.Run(); err != nil {
-			exit, ok := err.(*exec.ExitError)
-			if !ok {
-				t.Fatal(err)
-			}
-			code = exit.ExitCode()
+		if err := cmd.Run(); err != nil && cmd.ProcessState == nil {
+			t.Fatal(err)
 		}
+		code := cmd.ProcessState.ExitCode()
 		out, errOut := stdout.String(), stderr.String()
 		var r report
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
@@ -198,15 +191,17 @@ func (r report) diverging() []fidelity.Exchange {
 // suiteEnv is the caller's environment minus everything that would point the
 // suite at another target or record it elsewhere.
 func suiteEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "CONTRACT_") || strings.HasPrefix(kv, "OPENAI_ADMIN_KEY=") || strings.HasPrefix(kv, envKey+"=") {
-			continue
-		}
-		env = append(env, kv)
-	}
+	env := prebuilt.Environ(func(name string) bool {
+		return strings.HasPrefix(name, "CONTRACT_") || name == "OPENAI_ADMIN_KEY" || name == envKey
+	})
 	// Each suite process (ginkgo -p runs two) and the replay get one P, as
 	// teeth's runs do: their client and emulator take turns, and with one P
 	// the scheduler does not spin between the turns.
 	return append(env, "GOMAXPROCS=1")
+}
+
+// allowlist is the repository's allowlist of known divergences, which the
+// command reads.
+func allowlist(t *testing.T) string {
+	return prebuilt.Input(t, filepath.Join("..", "..", "fidelity", "allowlist.yaml"))
 }

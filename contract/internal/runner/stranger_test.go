@@ -6,7 +6,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -43,13 +42,12 @@ func TestAsAStrangerRunsIt(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, bin, args...)
+		cmd := prebuilt.Command(ctx, bin, args...)
 		cmd.Dir = dir
 		cmd.Env = []string{"PATH=" + t.TempDir(), "HOME=" + dir, "TMPDIR=" + tmp, suite.EnvAdminKey + "=" + key}
 		var out, errOut bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errOut
-		err := cmd.Run()
-		if _, exited := err.(*exec.ExitError); err != nil && !exited {
+		if err := cmd.Run(); err != nil && cmd.ProcessState == nil {
 			t.Fatalf("run %s: %v", runner.Name, err)
 		}
 		if left, _ := os.ReadDir(tmp); len(left) > 0 {
@@ -126,7 +124,7 @@ func TestAsAStrangerRunsIt(t *testing.T) {
 // the test ends, and answers its base URL.
 func startEmulator(t *testing.T, bin string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-quiet"}, args...)...)
+	cmd := prebuilt.Command(context.Background(), bin, append([]string{"-addr", "127.0.0.1:0", "-quiet"}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

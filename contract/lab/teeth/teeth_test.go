@@ -18,7 +18,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -88,13 +87,9 @@ func labelled(all []types.SpecReport, label string) []types.SpecReport {
 // suiteEnv is the caller's environment minus everything that would point the
 // suite at another target.
 func suiteEnv(mutation string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "CONTRACT_") || strings.HasPrefix(kv, "OPENAI_ADMIN_KEY=") {
-			continue
-		}
-		env = append(env, kv)
-	}
+	env := prebuilt.Environ(func(name string) bool {
+		return strings.HasPrefix(name, "CONTRACT_") || name == "OPENAI_ADMIN_KEY"
+	})
 	if mutation != "" {
 		env = append(env, suite.EnvMutations+"="+string(mutation))
 	}
@@ -183,14 +178,15 @@ func TestEveryMutationIsCaught(t *testing.T) {
 	// Compiled once (by make unit for every test that runs it); each run
 	// below reuses the binary.
 	bin := prebuilt.Suite(t)
+	ginkgo := prebuilt.Ginkgo(t)
 
 	t.Run("correct emulator", func(t *testing.T) {
 		reports := filepath.Join(dir, "reports")
-		cmd := exec.Command("go", "run", "github.com/onsi/ginkgo/v2/ginkgo",
+		cmd := prebuilt.Command(t.Context(), ginkgo,
 			"-p", "--randomize-all", "--no-color", "--json-report=report.json", "--output-dir="+reports, bin)
 		cmd.Env = suiteEnv("")
 		out, err := cmd.CombinedOutput()
-		if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
+		if err != nil && cmd.ProcessState == nil {
 			t.Fatalf("run ginkgo: %v", err)
 		}
 		all := specs(t, filepath.Join(reports, "report.json"))
@@ -228,10 +224,10 @@ func TestEveryMutationIsCaught(t *testing.T) {
 	run := func(t *testing.T, m string, name, filter string, env ...string) (passed bool, all []types.SpecReport, output []byte) {
 		t.Helper()
 		report := filepath.Join(dir, name+".json")
-		cmd := exec.Command(bin, "-ginkgo.no-color", "-ginkgo.json-report="+report, "-ginkgo.label-filter="+filter)
+		cmd := prebuilt.Command(t.Context(), bin, "-ginkgo.no-color", "-ginkgo.json-report="+report, "-ginkgo.label-filter="+filter)
 		cmd.Env = append(suiteEnv(m), env...) // later entries win
 		out, err := cmd.CombinedOutput()
-		if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
+		if err != nil && cmd.ProcessState == nil {
 			t.Fatalf("run the suite: %v", err)
 		}
 		return err == nil, specs(t, report), out
