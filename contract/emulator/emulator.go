@@ -198,14 +198,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if k != nil {
 		orgHash = k.hash()
 	}
-	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+	end := time.Now()
+	h := s.logger.Handler()
+	if !h.Enabled(r.Context(), slog.LevelInfo) {
+		return
+	}
+	// The record is made here rather than by Logger.LogAttrs, which looks
+	// up its caller's program counter on every request (about 0.25 µs of
+	// the line's 1.7, BenchmarkListPageLogged) for a source that would
+	// name this function on every line.
+	line := slog.NewRecord(end, slog.LevelInfo, "request", 0)
+	line.AddAttrs(
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),
 		slog.Int("status", rec.status),
-		slog.Duration("duration", time.Since(start)),
+		slog.Duration("duration", end.Sub(start)),
 		slog.String("org", orgHash),
 		slog.String("request_id", requestID),
 	)
+	_ = h.Handle(r.Context(), line)
 }
 
 // newRequestID returns "req_" and 32 hex digits, the shape of the live API's

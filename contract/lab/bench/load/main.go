@@ -6,9 +6,11 @@
 // of the emulator's page of 20, so whatever the emulator answers below it is
 // the cost of its own work (key, validation against the fragment, state,
 // JSON). The emulator is measured on a page of 20, a page of 1 and an
-// activate; Prism (`prism mock` on the same fragment) on its list. All
-// servers run with their request logs off, Prism included, so the
-// comparison gives each its best case.
+// activate; Prism (`prism mock` on the same fragment) on its list. Each
+// server runs as a user starts it, its request logs on (written to
+// /dev/null, so no terminal slows it): that is how the issue that set the
+// targets states them. -quiet-servers turns every server's logs off (the
+// emulator's -quiet, Prism's -v silent), for each server's best case.
 //
 // wrk runs one thread; the Go servers run with GOMAXPROCS=1 (-server-procs),
 // so on a two-core machine the generator and the server under load each have
@@ -57,6 +59,8 @@ type settings struct {
 	conns       int
 	runs        int
 	serverProcs int
+	// quietServers runs the servers with their request logs off.
+	quietServers bool
 	// gateRequests bounds each keep-alive drive of the data plane (0: none).
 	gateRequests int
 }
@@ -73,6 +77,7 @@ func main() {
 	flag.IntVar(&s.runs, "runs", 5, "rounds over every target; medians are reported")
 	flag.IntVar(&s.gateRequests, "gate-requests", 2000, "GET /v1/models per round on the plain and the mTLS listener with keep-alive, a quarter of it with a new connection each (0: not measured)")
 	flag.IntVar(&s.serverProcs, "server-procs", 1, "GOMAXPROCS of the Go servers (the emulator and the ceiling)")
+	flag.BoolVar(&s.quietServers, "quiet-servers", false, "run the emulator and Prism with their request logs off (each at its best), not as a user starts them")
 	flag.Parse()
 	if err := s.validate(); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
@@ -116,7 +121,7 @@ func run(ctx context.Context, s settings, out *os.File) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	emu, err := startEmulator(ctx, s.emulator, dir, s.serverProcs)
+	emu, err := startEmulator(ctx, s.emulator, dir, s.serverProcs, s.quietServers)
 	if err != nil {
 		return err
 	}
@@ -133,7 +138,7 @@ func run(ctx context.Context, s settings, out *os.File) error {
 		{role: roleActivate, name: "emulator", request: "POST activate, 1 id", addr: emu.addr, url: emu.activateURL(), method: "POST", body: emu.activateBody(), cpu: emu.cpu},
 	}
 	if s.prism != "" {
-		prism, err := startPrism(ctx, s.prism, s.spec)
+		prism, err := startPrism(ctx, s.prism, s.spec, s.quietServers)
 		if err != nil {
 			return err
 		}
@@ -141,8 +146,12 @@ func run(ctx context.Context, s settings, out *os.File) error {
 		list = append(list, target{role: rolePrism, name: "prism mock", request: "GET its generated page", addr: prism.addr, url: prism.url, cpu: prism.cpu})
 	}
 
-	fmt.Fprintf(out, "wrk: 1 thread, %d connections, %v per measurement, %d rounds, the ceiling measured before and after every other target; Go servers at GOMAXPROCS=%d; %d CPUs; load average %s\n",
-		s.conns, s.duration, s.runs, s.serverProcs, runtime.NumCPU(), loadAverage())
+	logs := "request logs on, as a user starts them"
+	if s.quietServers {
+		logs = "request logs off (-quiet-servers)"
+	}
+	fmt.Fprintf(out, "wrk: 1 thread, %d connections, %v per measurement, %d rounds, the ceiling measured before and after every other target; Go servers at GOMAXPROCS=%d; servers' %s; %d CPUs; load average %s\n",
+		s.conns, s.duration, s.runs, s.serverProcs, logs, runtime.NumCPU(), loadAverage())
 	g := generator{wrk: s.wrk, conns: s.conns}
 	if s.warmup > 0 {
 		for _, t := range list {

@@ -42,9 +42,11 @@ func startProcess(ctx context.Context, name, addr, probe string, env []string, b
 	p := &process{name: name, addr: addr, exited: make(chan error, 1)}
 	p.cmd = exec.CommandContext(ctx, bin, args...)
 	p.cmd.Env = append(os.Environ(), env...)
-	// Their output would cost the terminal more than the servers; a server
-	// that fails to start says why in its exit status below.
-	p.cmd.Stdout, p.cmd.Stderr = io.Discard, io.Discard
+	// Their output, request logs included, goes to /dev/null: a terminal
+	// would cost more than the servers, and a pipe would cost this process,
+	// which serves the ceiling. A server that fails to start says why in its
+	// exit status below.
+	p.cmd.Stdout, p.cmd.Stderr = nil, nil
 	if err := p.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", name, err)
 	}
@@ -93,8 +95,9 @@ type emulator struct {
 	client                 testcert.Certificate
 }
 
-// startEmulator starts bin; dir holds the file it writes its server CA to.
-func startEmulator(ctx context.Context, bin, dir string, procs int) (*emulator, error) {
+// startEmulator starts bin, with its request logs off when quiet; dir holds
+// the file it writes its server CA to.
+func startEmulator(ctx context.Context, bin, dir string, procs int, quiet bool) (*emulator, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -105,9 +108,12 @@ func startEmulator(ctx context.Context, bin, dir string, procs int) (*emulator, 
 	}
 	caFile := filepath.Join(dir, "server-ca.pem")
 	base := "http://" + addr + "/v1/organization/certificates"
-	p, err := startProcess(ctx, "emulator", addr, base, []string{"GOMAXPROCS=" + strconv.Itoa(procs)}, bin, "-addr", addr, "-quiet",
-		"-mtls-addr", mtlsAddr, "-mtls-ca-file", caFile,
-		"-project-keys", gatedKey+"="+loadKey+"/proj_default,"+openKey+"="+openOrg+"/proj_default")
+	args := []string{"-addr", addr, "-mtls-addr", mtlsAddr, "-mtls-ca-file", caFile,
+		"-project-keys", gatedKey + "=" + loadKey + "/proj_default," + openKey + "=" + openOrg + "/proj_default"}
+	if quiet {
+		args = append(args, "-quiet")
+	}
+	p, err := startProcess(ctx, "emulator", addr, base, []string{"GOMAXPROCS=" + strconv.Itoa(procs)}, bin, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -212,14 +218,18 @@ type prism struct {
 	url string
 }
 
-func startPrism(ctx context.Context, bin, spec string) (*prism, error) {
+func startPrism(ctx context.Context, bin, spec string, quiet bool) (*prism, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
 	_, port, _ := net.SplitHostPort(addr)
 	url := "http://" + addr + "/organization/certificates"
-	p, err := startProcess(ctx, "prism", addr, url, nil, bin, "mock", spec, "-h", "127.0.0.1", "-p", port, "-v", "silent")
+	args := []string{"mock", spec, "-h", "127.0.0.1", "-p", port}
+	if quiet {
+		args = append(args, "-v", "silent")
+	}
+	p, err := startProcess(ctx, "prism", addr, url, nil, bin, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%w (make load installs it with npm ci)", err)
 	}
