@@ -20,9 +20,9 @@
 //   - the files of the module the test hands a child to read, which Input
 //     looks at.
 //
-// A binary built by the test itself, or named outside the module, is made
-// before the test or where go does not look: its result is then never
-// cached (uncached), as before this package made any of them cacheable.
+// A binary the test builds itself exists only after go has looked the
+// result up, and one named outside the module lies where go does not look:
+// such a result is never cached (uncached).
 package prebuilt
 
 import (
