@@ -97,7 +97,7 @@ func TestBadFixturesFileExitsWithOneLine(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.body), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			cmd := prebuilt.Command(t.Context(), bin, "-addr", "127.0.0.1:0", "-fixtures", path)
+			cmd := prebuilt.Command(t.Context(), prebuilt.Environ(nil), bin, "-addr", "127.0.0.1:0", "-fixtures", path)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			err := cmd.Run()

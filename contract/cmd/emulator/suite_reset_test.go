@@ -56,9 +56,8 @@ func TestResetAfterTheContractSuite(t *testing.T) {
 	before := call(http.MethodGet, "export", "sk-admin-suite")
 	bystander := call(http.MethodGet, "export", "sk-admin-bystander")
 
-	run := prebuilt.Command(t.Context(), suite, "-test.count=1")
-	run.Env = append(run.Env, "CONTRACT_BASE_URL="+base, "OPENAI_ADMIN_KEY=sk-admin-suite",
-		"CONTRACT_PROJECT_ID=proj_default", "CONTRACT_FAULT_HEADER=1", "CONTRACT_EXCLUSIVE=", "CONTRACT_RECORD=")
+	run := prebuilt.Command(t.Context(), append(prebuilt.Environ(nil), "CONTRACT_BASE_URL="+base, "OPENAI_ADMIN_KEY=sk-admin-suite",
+		"CONTRACT_PROJECT_ID=proj_default", "CONTRACT_FAULT_HEADER=1", "CONTRACT_EXCLUSIVE=", "CONTRACT_RECORD="), suite, "-test.count=1")
 	if out, err := run.CombinedOutput(); err != nil {
 		t.Fatalf("the suite failed against the fixture's organization: %v\n%s", err, out)
 	}

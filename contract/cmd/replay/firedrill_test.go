@@ -43,9 +43,8 @@ func fireDrill(t *testing.T, cmdBin string, recording []byte) {
 	if err := os.WriteFile(har, recording, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := prebuilt.Command(t.Context(), cmdBin, "-har", har, "-format", "markdown", "-target", srv.URL+emulator.BasePath,
+	cmd := prebuilt.Command(t.Context(), suiteEnv(), cmdBin, "-har", har, "-format", "markdown", "-target", srv.URL+emulator.BasePath,
 		"-allowlist", allowlist(t))
-	cmd.Env = suiteEnv()
 	out, err := cmd.Output()
 	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 1 {
 		t.Fatalf("replay against %s: %v (want exit 1)\n%s", drillMutation, err, out)
@@ -72,11 +71,11 @@ func fireDrill(t *testing.T, cmdBin string, recording []byte) {
 	}
 	first, _, _ := strings.Cut(strings.SplitN(report, "**FAIL: ", 2)[1], ";")
 	title := "Behaviour drift: the emulator no longer answers as the live API (" + first + ")"
-	run := prebuilt.Command(t.Context(), "bash", "-e", "-c", script)
-	run.Dir = dir
-	run.Env = append(run.Env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "GH_LOG="+filepath.Join(dir, "gh.log"),
+	run := prebuilt.Command(t.Context(), append(prebuilt.Environ(nil), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "GH_LOG="+filepath.Join(dir, "gh.log"),
 		"STATUS=drift", "REPORT="+strings.TrimSuffix(report, "\n"), "TITLE="+title, "LABEL="+with["label"],
-		"LABEL_DESCRIPTION="+with["label-description"], "INTRO="+expand(with["intro"]), "CLOSING="+expand(with["closing"]), "CHANGED="+expand(with["changed"]))
+		"LABEL_DESCRIPTION="+with["label-description"], "INTRO="+expand(with["intro"]), "CLOSING="+expand(with["closing"]), "CHANGED="+expand(with["changed"])),
+		"bash", "-e", "-c", script)
+	run.Dir = dir
 	if out, err := run.CombinedOutput(); err != nil {
 		t.Fatalf("drift-issue.yml's script: %v\n%s", err, out)
 	}
@@ -141,8 +140,7 @@ func swapDates(t *testing.T, cmdBin string, recording []byte) string {
 	if err := os.WriteFile(har, recording, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := prebuilt.Command(t.Context(), cmdBin, "-har", har, "-target", srv.URL+emulator.BasePath, "-allowlist", allowlist(t))
-	cmd.Env = suiteEnv()
+	cmd := prebuilt.Command(t.Context(), suiteEnv(), cmdBin, "-har", har, "-target", srv.URL+emulator.BasePath, "-allowlist", allowlist(t))
 	out, err := cmd.Output()
 	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 1 {
 		t.Fatalf("replay against swapped dates: %v (want exit 1)\n%s", err, out)

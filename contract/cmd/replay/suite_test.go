@@ -37,8 +37,7 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 	record := func(t *testing.T, name string, env ...string) []byte {
 		t.Helper()
 		path := filepath.Join(dir, name+".har")
-		cmd := prebuilt.Command(t.Context(), ginkgo, "-p", "--no-color", bin)
-		cmd.Env = append(suiteEnv(), append(env, "CONTRACT_RECORD="+path)...)
+		cmd := prebuilt.Command(t.Context(), append(suiteEnv(), append(env, "CONTRACT_RECORD="+path)...), ginkgo, "-p", "--no-color", bin)
 		out, err := cmd.CombinedOutput()
 		if err != nil && cmd.ProcessState == nil {
 			t.Fatalf("run ginkgo: %v", err)
@@ -59,8 +58,7 @@ func TestRecordTheSuiteAndReplayIt(t *testing.T) {
 		if err := os.WriteFile(path, recording, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		cmd := prebuilt.Command(t.Context(), cmdBin, "-har", path, "-format", "json", "-allowlist", allowlist(t))
-		cmd.Env = suiteEnv()
+		cmd := prebuilt.Command(t.Context(), suiteEnv(), cmdBin, "-har", path, "-format", "json", "-allowlist", allowlist(t))
 		var stdout, stderr strings.Builder
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		if err := cmd.Run(); err != nil && cmd.ProcessState == nil {

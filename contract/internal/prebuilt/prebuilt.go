@@ -16,7 +16,8 @@
 // everything they depend on:
 //   - the binaries make built, inside the module, whose date changes exactly
 //     when their content does (make unit replaces one only when it differs);
-//   - the child's environment, which Environ reads variable by variable;
+//   - the child's environment, which Environ reads variable by variable
+//     and Command hands over;
 //   - the files of the module the test hands a child to read, which Input
 //     looks at.
 //
@@ -136,12 +137,14 @@ func Environ(drop func(name string) bool) []string {
 	return env
 }
 
-// Command returns the command that runs name with args in the environment
-// Environ(nil) gives. The process ran when the command's ProcessState is
-// set after Run, whatever its exit status.
-func Command(ctx context.Context, name string, args ...string) *exec.Cmd {
+// Command returns the command that runs name with args in env: what
+// Environ gives, with the caller's additions, or a list built from nothing.
+// A variable of this process's environment passed any other way is one go's
+// test cache does not see. The process ran when the command's ProcessState
+// is set after Run, whatever its exit status.
+func Command(ctx context.Context, env []string, name string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = Environ(nil)
+	cmd.Env = env
 	return cmd
 }
 

@@ -42,9 +42,8 @@ func TestAsAStrangerRunsIt(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
-		cmd := prebuilt.Command(ctx, bin, args...)
+		cmd := prebuilt.Command(ctx, []string{"PATH=" + t.TempDir(), "HOME=" + dir, "TMPDIR=" + tmp, suite.EnvAdminKey + "=" + key}, bin, args...)
 		cmd.Dir = dir
-		cmd.Env = []string{"PATH=" + t.TempDir(), "HOME=" + dir, "TMPDIR=" + tmp, suite.EnvAdminKey + "=" + key}
 		var out, errOut bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errOut
 		if err := cmd.Run(); err != nil && cmd.ProcessState == nil {
@@ -124,7 +123,7 @@ func TestAsAStrangerRunsIt(t *testing.T) {
 // the test ends, and answers its base URL.
 func startEmulator(t *testing.T, bin string, args ...string) string {
 	t.Helper()
-	cmd := prebuilt.Command(context.Background(), bin, append([]string{"-addr", "127.0.0.1:0", "-quiet"}, args...)...)
+	cmd := prebuilt.Command(context.Background(), prebuilt.Environ(nil), bin, append([]string{"-addr", "127.0.0.1:0", "-quiet"}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

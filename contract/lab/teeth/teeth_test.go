@@ -182,9 +182,8 @@ func TestEveryMutationIsCaught(t *testing.T) {
 
 	t.Run("correct emulator", func(t *testing.T) {
 		reports := filepath.Join(dir, "reports")
-		cmd := prebuilt.Command(t.Context(), ginkgo,
+		cmd := prebuilt.Command(t.Context(), suiteEnv(""), ginkgo,
 			"-p", "--randomize-all", "--no-color", "--json-report=report.json", "--output-dir="+reports, bin)
-		cmd.Env = suiteEnv("")
 		out, err := cmd.CombinedOutput()
 		if err != nil && cmd.ProcessState == nil {
 			t.Fatalf("run ginkgo: %v", err)
@@ -224,8 +223,9 @@ func TestEveryMutationIsCaught(t *testing.T) {
 	run := func(t *testing.T, m string, name, filter string, env ...string) (passed bool, all []types.SpecReport, output []byte) {
 		t.Helper()
 		report := filepath.Join(dir, name+".json")
-		cmd := prebuilt.Command(t.Context(), bin, "-ginkgo.no-color", "-ginkgo.json-report="+report, "-ginkgo.label-filter="+filter)
-		cmd.Env = append(suiteEnv(m), env...) // later entries win
+		// env's entries come last, so they win over suiteEnv's.
+		cmd := prebuilt.Command(t.Context(), append(suiteEnv(m), env...),
+			bin, "-ginkgo.no-color", "-ginkgo.json-report="+report, "-ginkgo.label-filter="+filter)
 		out, err := cmd.CombinedOutput()
 		if err != nil && cmd.ProcessState == nil {
 			t.Fatalf("run the suite: %v", err)
