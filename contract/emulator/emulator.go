@@ -187,7 +187,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// reports can be matched with this server's log line.
 	requestID := newRequestID()
 	w.Header()["X-Request-Id"] = []string{requestID} // canonical already: Set would only check it
-	if s.logger == nil {
+	// A logger that drops request lines costs nothing more than none.
+	if s.logger == nil || !s.logger.Enabled(r.Context(), slog.LevelInfo) {
 		s.serve(w, r)
 		return
 	}
@@ -199,10 +200,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		orgHash = k.hash()
 	}
 	end := time.Now()
-	h := s.logger.Handler()
-	if !h.Enabled(r.Context(), slog.LevelInfo) {
-		return
-	}
 	// The record is made here rather than by Logger.LogAttrs, which looks
 	// up its caller's program counter on every request (about 0.25 µs of
 	// the line's 1.7, BenchmarkListPageLogged) for a source that would
@@ -216,7 +213,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		slog.String("org", orgHash),
 		slog.String("request_id", requestID),
 	)
-	_ = h.Handle(r.Context(), line)
+	_ = s.logger.Handler().Handle(r.Context(), line)
 }
 
 // newRequestID returns "req_" and 32 hex digits, the shape of the live API's

@@ -123,6 +123,24 @@ func TestEveryAnswerCarriesARequestID(t *testing.T) {
 	}
 }
 
+// A logger set above Info gets no request lines, and the answers are the
+// same: the request path then skips the line's work altogether.
+func TestALoggerAboveInfoGetsNoRequestLines(t *testing.T) {
+	logs := &syncBuffer{}
+	emu, err := emulator.New(emulator.Config{Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(emu)
+	t.Cleanup(ts.Close)
+	c := &apiClient{base: ts.URL + emulator.BasePath, key: testKey, http: ts.Client()}
+	c.do(t, http.MethodGet, "/organization/certificates", nil).decode(t, http.StatusOK, nil)
+	c.as("").do(t, http.MethodGet, "/organization/certificates", nil).wantError(t, apiErr{status: 401, code: generated.ErrorCodeInvalidAPIKey})
+	if out := logs.String(); out != "" {
+		t.Errorf("a Warn logger got request lines:\n%s", out)
+	}
+}
+
 // Request ids once had as many hex digits as a random number happened to
 // need, so they varied in length; the live API's are req_ and 32 hex digits.
 // One id in sixteen had a shorter number, so a few hundred answers show it.
