@@ -49,17 +49,14 @@ bins="$(pwd)/.cache/prebuilt"
 mkdir -p "$bins"
 tmp=$(mktemp -d "$bins/build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-build() { # build <name> <go arguments before -o>... -- <package>
-	local name=$1 args=()
-	shift
-	while [ "$1" != -- ]; do args+=("$1"); shift; done
-	"$go" "${args[@]}" -o "$tmp/$name" "$2"
-	cmp -s "$tmp/$name" "$bins/$name" || mv "$tmp/$name" "$bins/$name"
+build() { # build <name> <package> <go command>...: go <command> -o <name> <package>
+	"$go" "${@:3}" -o "$tmp/$1" "$2"
+	cmp -s "$tmp/$1" "$bins/$1" || mv "$tmp/$1" "$bins/$1"
 }
-build contract.test test -c -- ./contract
-build emulator build -- ./contract/cmd/emulator
-build replay build -- ./contract/cmd/replay
-build ginkgo build -- github.com/onsi/ginkgo/v2/ginkgo
+build contract.test ./contract test -c
+build emulator ./contract/cmd/emulator build
+build replay ./contract/cmd/replay build
+build ginkgo github.com/onsi/ginkgo/v2/ginkgo build
 export CERTCONTRACT_SUITE_TEST="$bins/contract.test" CERTCONTRACT_EMULATOR_BIN="$bins/emulator" \
 	CERTCONTRACT_REPLAY_BIN="$bins/replay" CERTCONTRACT_GINKGO_BIN="$bins/ginkgo"
 

@@ -45,9 +45,9 @@ const (
 	EnvGinkgo   = "CERTCONTRACT_GINKGO_BIN"
 )
 
-// Dir is where make unit builds the programs, relative to the module's root;
-// git ignores it.
-const Dir = ".cache/prebuilt"
+// binDir is where make unit builds the programs (.ci/unit.sh), relative to
+// the module's root; git ignores it.
+const binDir = ".cache/prebuilt"
 
 // The packages built, as import paths so that a test in any directory of
 // the module can build them.
@@ -171,7 +171,7 @@ func uncached(t testing.TB) {
 	if root == "" {
 		return // outside any module go's cache does not look at files at all
 	}
-	path := filepath.Join(root, Dir, "uncached")
+	path := filepath.Join(root, binDir, "uncached")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatalf("mark the result as not to be cached: %v", err)
 	}

@@ -70,8 +70,9 @@ func TestGoTestCacheFollowsThePrograms(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go test eight times")
 	}
-	// A fresh name each run: a path go test has not seen, so a new result.
-	dir := filepath.Join("..", "..", "..", prebuilt.Dir, "probe-"+rand.Text())
+	// Inside the module (its root is three levels up), under a fresh name
+	// each run: a path go test has not seen, so a new result.
+	dir := filepath.Join("..", "..", "..", ".cache", "prebuilt-probe-"+rand.Text())
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
